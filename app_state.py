@@ -1,0 +1,106 @@
+"""The thin Streamlit adapter: caching, language, URL state and error display for the pages.
+
+The domain package ``enschede_gis`` never imports Streamlit; everything Streamlit-specific that more
+than one page needs lives here, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from enschede_gis import i18n, settings, snapshot
+from enschede_gis.errors import WijkbeeldError
+from enschede_gis.indicators import Catalogue, load_catalogue
+
+
+@st.cache_resource(show_spinner=False)
+def _snapshot(data_dir: str) -> snapshot.Snapshot:
+    return snapshot.load(data_dir)
+
+
+def data() -> snapshot.Snapshot:
+    """The loaded snapshot (read-only, shared by all sessions)."""
+    return _snapshot(str(settings.DATA_DIR))
+
+
+def catalogue() -> Catalogue:
+    """The indicator catalogue, with the area team's own uploaded indicators when there are any."""
+    base = load_catalogue()
+    extend = st.session_state.get("_catalogue_extension")
+    return extend(base) if callable(extend) else base
+
+
+def lang() -> str:
+    """The UI language: from the URL (``?lang=en``) so a shared link keeps it; Dutch by default."""
+    value = st.query_params.get("lang", i18n.DEFAULT_LANGUAGE)
+    return value if value in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+
+
+def t(key: str, **values: object) -> str:
+    return i18n.t(key, lang(), **values)
+
+
+def gemeente() -> str:
+    return st.query_params.get("gemeente", settings.DEFAULT_GEMEENTE)
+
+
+def param(name: str, default: str | None = None) -> str | None:
+    return st.query_params.get(name, default)
+
+
+def set_params(**values: object) -> None:
+    """Write view state into the URL so a link reopens the same view; None removes a key."""
+    for name, value in values.items():
+        if value is None:
+            st.query_params.pop(name, None)
+        elif st.query_params.get(name) != str(value):
+            st.query_params[name] = str(value)
+
+
+def choice_index(options: list, value: object, default: int = 0) -> int:
+    """Index of ``value`` in ``options`` (for a widget's ``index=``), or ``default``."""
+    try:
+        return options.index(value)
+    except ValueError:
+        return default
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Show the package's own errors as one clear message instead of a traceback."""
+    try:
+        yield
+    except WijkbeeldError as exc:
+        st.error(str(exc))
+        st.stop()
+
+
+def language_selector() -> str:
+    labels = {"nl": "Nederlands", "en": "English"}
+    current = lang()
+    chosen = st.sidebar.radio(
+        i18n.t("app.language", current),
+        list(labels),
+        index=choice_index(list(labels), current),
+        format_func=labels.get,
+        horizontal=True,
+        key="_lang",
+    )
+    set_params(lang=None if chosen == i18n.DEFAULT_LANGUAGE else chosen)
+    return chosen
+
+
+def attribution() -> None:
+    """The CBS credit and what the snapshot holds, at the foot of the sidebar."""
+    snap = data()
+    st.sidebar.caption(t("app.attribution"))
+    st.sidebar.caption(
+        t(
+            "app.snapshot_note",
+            created=snap.manifest.get("created", "?"),
+            boundary_year=snap.manifest.get("boundary_year", "?"),
+        )
+    )

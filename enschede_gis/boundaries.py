@@ -1,0 +1,88 @@
+"""Boundaries of gemeente, wijken and buurten as GeoDataFrames in RD New (EPSG:28992).
+
+Whatever the source (the embedded snapshot or PDOK's OGC API, see :mod:`enschede_gis._pdok`), a
+boundary frame has the standard columns ``code, name, level, wijkcode, gemeentecode, geometry``.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from enschede_gis import settings
+from enschede_gis.errors import InputError
+from enschede_gis.snapshot import BOUNDARY_COLUMNS, Snapshot
+
+LEVEL_LABELS = {
+    "nl": {"buurt": "Buurten", "wijk": "Wijken", "gemeente": "Gemeente"},
+    "en": {"buurt": "Neighbourhoods (buurten)", "wijk": "Districts (wijken)", "gemeente": "Municipality"},
+}
+
+
+def for_gemeente(snap: Snapshot, level: str, gemeente: str = settings.DEFAULT_GEMEENTE) -> gpd.GeoDataFrame:
+    """The boundaries of one level within one gemeente, sorted by code."""
+    if level not in snap.boundaries:
+        raise InputError(f"Onbekend niveau '{level}': kies buurt, wijk of gemeente.")
+    frame = snap.boundaries[level]
+    selected = frame[frame["gemeentecode"] == gemeente]
+    if selected.empty:
+        known = ", ".join(sorted(frame["gemeentecode"].dropna().unique()))
+        raise InputError(f"Gemeente '{gemeente}' staat niet in de gegevens (wel: {known}).")
+    return selected.sort_values("code").reset_index(drop=True)
+
+
+def standardise(frame: gpd.GeoDataFrame, level: str) -> gpd.GeoDataFrame:
+    """Bring a boundary frame to the standard columns and RD New (copying, never mutating)."""
+    out = frame.copy()
+    if out.crs is None:
+        raise InputError("Grenzen zonder coördinatenstelsel kunnen niet worden gebruikt.")
+    out = out.to_crs(settings.CRS_RD)
+    out["level"] = level
+    if level == "wijk" and "wijkcode" not in out:
+        out["wijkcode"] = out["code"]
+    if level == "gemeente":
+        out["gemeentecode"] = out["code"]
+        out["wijkcode"] = None
+    missing = set(BOUNDARY_COLUMNS) - set(out.columns)
+    if missing:
+        raise InputError(f"Grenzen missen de kolommen {sorted(missing)}.")
+    for col in ("code", "name", "level", "wijkcode", "gemeentecode"):
+        out[col] = out[col].astype("string")
+    return out[BOUNDARY_COLUMNS].sort_values("code").reset_index(drop=True)
+
+
+def for_web(
+    frame: gpd.GeoDataFrame,
+    *,
+    tolerance_m: float = settings.SIMPLIFY_TOLERANCE_M,
+    decimals: int = settings.COORD_DECIMALS,
+) -> gpd.GeoDataFrame:
+    """Geometry fit to send to a browser: simplified in RD New without gaps, then WGS84, rounded.
+
+    ``simplify_coverage`` simplifies shared borders once, so neighbouring buurten still meet exactly
+    (a per-polygon ``simplify`` opens slivers between them).
+    """
+    rd = frame.to_crs(settings.CRS_RD)
+    simplified = rd.geometry.simplify_coverage(tolerance_m) if tolerance_m > 0 else rd.geometry
+    web = gpd.GeoDataFrame(rd.drop(columns="geometry"), geometry=simplified.values, crs=settings.CRS_RD)
+    web = web.to_crs(settings.CRS_WEB)
+    factor = 10.0**decimals
+    web["geometry"] = shapely.transform(web.geometry.values, lambda xy: np.round(xy * factor) / factor)
+    return web
+
+
+def buurten_of(snap: Snapshot, area_code: str) -> list[str]:
+    """Buurt codes inside a wijk or gemeente code (or the buurt itself)."""
+    buurten = snap.boundaries["buurt"]
+    if area_code.startswith("BU"):
+        found = buurten[buurten["code"] == area_code]
+    elif area_code.startswith("WK"):
+        found = buurten[buurten["wijkcode"] == area_code]
+    elif area_code.startswith("GM"):
+        found = buurten[buurten["gemeentecode"] == area_code]
+    else:
+        found = buurten.iloc[0:0]
+    if found.empty:
+        raise InputError(f"Onbekende gebiedscode '{area_code}'.")
+    return list(found["code"])

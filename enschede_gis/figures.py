@@ -1,0 +1,119 @@
+"""Figures per area for one year: published values first, aggregated from buurten where needed.
+
+This is where the long statistics table, the boundaries and the aggregation rules meet. Everything
+returns plain DataFrames indexed by region code (or reference name) with one column per indicator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from enschede_gis import aggregate as agg
+from enschede_gis import settings
+from enschede_gis import statistics as st
+from enschede_gis.boundaries import buurten_of, for_gemeente
+from enschede_gis.errors import InputError
+from enschede_gis.indicators import Catalogue
+from enschede_gis.snapshot import Snapshot
+
+#: A gemeente set counts as "Nederland" only when (nearly) all gemeenten are present.
+MIN_GEMEENTEN_NL = 300
+
+
+def check_year(snap: Snapshot, year: int) -> int:
+    known = st.years(snap.statistics)
+    if int(year) not in known:
+        raise InputError(f"Geen gegevens voor het jaar {year} (wel voor: {', '.join(map(str, known))}).")
+    return int(year)
+
+
+def land_area(snap: Snapshot) -> pd.Series:
+    """Land area (ha) per buurt from the most recent year that has it (outlines are unchanged)."""
+    rows = snap.statistics
+    rows = rows[(rows["indicator"] == agg.AREA_KEY) & (rows["level"] == "buurt") & rows["value"].notna()]
+    rows = rows.sort_values("year").drop_duplicates("code", keep="last")
+    return rows.set_index("code")["value"]
+
+
+def buurt_table(snap: Snapshot, *, year: int, gemeente: str = settings.DEFAULT_GEMEENTE) -> pd.DataFrame:
+    """Published buurt figures of one gemeente for one year; every buurt has a row (maybe all NaN)."""
+    codes = list(for_gemeente(snap, "buurt", gemeente)["code"])
+    table = st.wide(snap.statistics, year=check_year(snap, year), level="buurt", codes=codes)
+    return table.reindex(codes)
+
+
+def level_table(
+    snap: Snapshot,
+    catalogue: Catalogue,
+    *,
+    year: int,
+    level: str,
+    gemeente: str = settings.DEFAULT_GEMEENTE,
+) -> pd.DataFrame:
+    """Figures for every area of a level: published values, with gaps filled from the buurten.
+
+    A figure CBS published as missing stays missing; only figures absent for the whole level and
+    year (e.g. wijk figures for 2021, which the snapshot has only per buurt) are aggregated.
+    """
+    year = check_year(snap, year)
+    codes = list(for_gemeente(snap, level, gemeente)["code"])
+    if level == "buurt":
+        return buurt_table(snap, year=year, gemeente=gemeente)
+    published = st.wide(snap.statistics, year=year, level=level, codes=codes).reindex(codes)
+    groups = {code: buurten_of(snap, code) for code in codes}
+    computed = agg.aggregate(
+        buurt_table(snap, year=year, gemeente=gemeente), groups, catalogue, land_area=land_area(snap)
+    )
+    extra = [c for c in computed.columns if c not in published.columns]
+    return published.join(computed[extra]) if extra else published
+
+
+def area_figures(
+    snap: Snapshot,
+    catalogue: Catalogue,
+    *,
+    year: int,
+    codes: Iterable[str],
+    gemeente: str = settings.DEFAULT_GEMEENTE,
+) -> pd.Series:
+    """Figures of a custom area (a group of buurten), aggregated by the catalogue's rules."""
+    table = buurt_table(snap, year=year, gemeente=gemeente)
+    frame = agg.aggregate(table, {"area": list(codes)}, catalogue, land_area=land_area(snap))
+    return frame.iloc[0] if not frame.empty else pd.Series(dtype=float)
+
+
+def references(
+    snap: Snapshot,
+    catalogue: Catalogue,
+    *,
+    year: int,
+    gemeente: str = settings.DEFAULT_GEMEENTE,
+) -> pd.DataFrame:
+    """Reference values for one year: the gemeente, Twente and the Netherlands where the data has them.
+
+    Regional references are aggregated from gemeente figures by the same catalogue rules.
+    """
+    year = check_year(snap, year)
+    names = snap.names()
+    rows = {}
+    own = level_table(snap, catalogue, year=year, level="gemeente", gemeente=gemeente)
+    rows[names.get(gemeente, gemeente)] = own.loc[gemeente]
+    gem = st.wide(snap.statistics, year=year, level="gemeente")
+    twente = [c for c in settings.TWENTE if c in gem.index]
+    if len(twente) == len(settings.TWENTE):
+        rows["Twente"] = agg.aggregate(gem, {"Twente": twente}, catalogue).iloc[0]
+    if len(gem) >= MIN_GEMEENTEN_NL:
+        rows["Nederland"] = agg.aggregate(gem, {"Nederland": list(gem.index)}, catalogue).iloc[0]
+    return pd.DataFrame(rows).T
+
+
+def z_scores(table: pd.DataFrame, column: str) -> pd.Series:
+    """Standardised distance from the mean of the areas in ``table`` (NaN stays NaN)."""
+    values = table[column]
+    sd = values.std(ddof=0)
+    if not np.isfinite(sd) or sd == 0:
+        return values * np.nan
+    return (values - values.mean()) / sd

@@ -1,0 +1,133 @@
+"""Reading and writing the embedded snapshot (``data/``).
+
+A snapshot is a folder with:
+
+- ``buurten.parquet``, ``wijken.parquet``, ``gemeenten.parquet``: GeoParquet boundaries in RD New with
+  the standard columns ``code, name, level, wijkcode, gemeentecode, geometry``;
+- ``statistics.parquet``: the long table of :mod:`enschede_gis.statistics`;
+- ``regions.parquet``: code, name, level, wijkcode, gemeentecode of every region with figures
+  (including the other gemeenten used for comparison);
+- ``manifest.json``: what is in it, when it was made, from which sources.
+
+Writing is atomic: everything goes to a temporary sibling folder which replaces the old one only
+when complete, so a failed refresh leaves the old snapshot as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from enschede_gis import settings
+from enschede_gis.errors import DataError
+
+BOUNDARY_FILES = {"buurt": "buurten.parquet", "wijk": "wijken.parquet", "gemeente": "gemeenten.parquet"}
+STATS_FILE = "statistics.parquet"
+REGIONS_FILE = "regions.parquet"
+MANIFEST_FILE = "manifest.json"
+BOUNDARY_COLUMNS = ["code", "name", "level", "wijkcode", "gemeentecode", "geometry"]
+KEEP_FILES = ("PROVENANCE.md",)  # carried over from the old snapshot on refresh
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the app shows, loaded from one folder."""
+
+    boundaries: dict[str, gpd.GeoDataFrame]
+    statistics: pd.DataFrame
+    regions: pd.DataFrame
+    manifest: dict = field(default_factory=dict)
+
+    def names(self) -> dict[str, str]:
+        return dict(zip(self.regions["code"], self.regions["name"], strict=False))
+
+
+def load(data_dir: Path | None = None) -> Snapshot:
+    """Load a snapshot; a missing or damaged file gives a :class:`DataError` naming it."""
+    folder = Path(data_dir or settings.DATA_DIR)
+    manifest_path = folder / MANIFEST_FILE
+    if not manifest_path.exists():
+        raise DataError(f"Er is geen gegevensmomentopname in {folder}: {MANIFEST_FILE} ontbreekt.")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{manifest_path} is beschadigd: {exc}") from None
+    boundaries = {level: _read_geo(folder / name) for level, name in BOUNDARY_FILES.items()}
+    statistics = _read_table(folder / STATS_FILE)
+    regions = _read_table(folder / REGIONS_FILE)
+    missing = {"code", "year", "indicator", "value"} - set(statistics.columns)
+    if missing:
+        raise DataError(f"{STATS_FILE} mist de kolommen {sorted(missing)}.")
+    return Snapshot(boundaries=boundaries, statistics=statistics, regions=regions, manifest=manifest)
+
+
+def _read_geo(path: Path) -> gpd.GeoDataFrame:
+    try:
+        frame = gpd.read_parquet(path)
+    except FileNotFoundError:
+        raise DataError(f"Bestand ontbreekt in de gegevensmap: {path.name}") from None
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise DataError(f"Bestand {path.name} is beschadigd of geen GeoParquet ({type(exc).__name__}).") from None
+    missing = set(BOUNDARY_COLUMNS) - set(frame.columns)
+    if missing:
+        raise DataError(f"{path.name} mist de kolommen {sorted(missing)}.")
+    return frame
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except FileNotFoundError:
+        raise DataError(f"Bestand ontbreekt in de gegevensmap: {path.name}") from None
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise DataError(f"Bestand {path.name} is beschadigd of geen Parquet ({type(exc).__name__}).") from None
+
+
+def write(snapshot: Snapshot, data_dir: Path) -> Path:
+    """Write a snapshot atomically to ``data_dir`` and return it.
+
+    Files named in :data:`KEEP_FILES` that exist in the old folder are kept in the new one.
+    """
+    target = Path(data_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    try:
+        for level, name in BOUNDARY_FILES.items():
+            frame = snapshot.boundaries[level]
+            frame[BOUNDARY_COLUMNS].to_parquet(staging / name, index=False)
+        snapshot.statistics.to_parquet(staging / STATS_FILE, index=False)
+        snapshot.regions.to_parquet(staging / REGIONS_FILE, index=False)
+        (staging / MANIFEST_FILE).write_text(
+            json.dumps(snapshot.manifest, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8"
+        )
+        for keep in KEEP_FILES:
+            if (target / keep).exists():
+                shutil.copy2(target / keep, staging / keep)
+        _swap(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def _swap(staging: Path, target: Path) -> None:
+    """Replace ``target`` by ``staging`` with renames only, so a reader never sees half a folder."""
+    if not target.exists():
+        os.replace(staging, target)
+        return
+    old = target.with_name(f".{target.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    os.replace(target, old)
+    try:
+        os.replace(staging, target)
+    except BaseException:
+        os.replace(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
