@@ -23,6 +23,7 @@ PAGES = [
     ("pages/bijeenkomst.py", "nav.bijeenkomst", ":material/co_present:", "bijeenkomst"),
     ("pages/inbreng.py", "nav.inbreng", ":material/forum:", "inbreng"),
     ("pages/projecten.py", "nav.projecten", ":material/event_note:", "projecten"),
+    ("pages/gegevens.py", "nav.gegevens", ":material/database:", "gegevens"),
 ]
 
 st.set_page_config(page_title="Wijkbeeld Enschede", page_icon=":material/map:", layout="wide")
