@@ -1,0 +1,561 @@
+"""Folium maps that draw with no internet: choropleths, outlines, labels, points, legends.
+
+Everything here returns plain folium objects, so a page shows them with ``streamlit_folium.st_folium``
+and a test inspects ``m.get_root().render()`` without a browser.
+
+Offline
+    Leaflet (and jQuery, which folium's popups use) are served by the app itself from ``static/``
+    (Streamlit's ``server.enableStaticServing``, URL prefix :data:`STATIC_URL`). :func:`base_map`
+    points folium's ``default_js``/``default_css`` there, so no CDN is asked for anything. Do not add
+    folium elements that bring their own CDN scripts (``folium.Choropleth``, branca colormaps,
+    ``folium.Icon``/awesome markers, most ``folium.plugins``): use the builders below instead.
+    An OpenStreetMap base map is optional; without it the map has a light neutral background and
+    the areas keep their outlines, so it still reads well.
+
+Building blocks (all text shown to a user is HTML-escaped here, so callers pass plain text)
+
+- :func:`base_map` -- an empty offline map fitted to a frame's bounds (optionally OSM tiles).
+- :func:`choropleth` -- base map + :func:`choropleth_layer` + legend + optional wijk outlines and
+  area labels + any ``extra_layers``; the one call a page usually needs.
+- :func:`choropleth_layer` -- the coloured areas as a ``folium.GeoJson`` (tooltip per area; the
+  clicked feature's ``properties.code`` comes back from ``st_folium(..., returned_objects=
+  ["last_active_drawing"])``).
+- :func:`outline_layer` -- outlines only (e.g. wijken over buurten), not clickable.
+- :func:`label_layer` -- area names as text labels, not clickable.
+- :func:`point_layer` -- circle markers with an escaped tooltip and popup (e.g. projects).
+- :func:`selection_layer` -- a thick outline around one area; pass it to ``st_folium(...,
+  feature_group_to_add=...)`` so changing the selection does not reload the map.
+- :class:`Legend` / :func:`add_legend` -- a legend box on the map; :meth:`Legend.to_html` for
+  showing the same legend outside the map.
+- :func:`palette` and :data:`SEQUENTIAL_SCHEMES` / :data:`DIVERGING_SCHEMES` -- colour-blind-safe
+  ColorBrewer schemes.
+
+Input frames come from :func:`enschede_gis.boundaries.for_web` (WGS84, simplified, with ``code`` and
+``name`` columns); values are ``pd.Series`` indexed by area code.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement
+from branca.utilities import color_brewer
+from jinja2 import Template
+
+from enschede_gis import classify as cl
+from enschede_gis import i18n, settings
+from enschede_gis.errors import InputError
+from enschede_gis.indicators import Indicator
+
+#: Where Streamlit serves ``static/`` (``server.enableStaticServing``). The map's iframe is served by
+#: the same origin, so an absolute path works.
+STATIC_URL = "/app/static"
+#: Scripts and styles for every map, served locally (see static/README.md for versions and licences).
+OFFLINE_JS = [
+    ("leaflet", f"{STATIC_URL}/leaflet-1.9.4/leaflet.js"),
+    ("jquery", f"{STATIC_URL}/jquery-3.7.1/jquery.min.js"),  # folium's Popup template uses $()
+]
+OFFLINE_CSS = [("leaflet_css", f"{STATIC_URL}/leaflet-1.9.4/leaflet.css")]
+
+#: ColorBrewer schemes that ColorBrewer marks colour-blind safe.
+SEQUENTIAL_SCHEMES = ("YlGnBu", "Blues", "Purples", "Oranges", "YlOrBr", "Greens")
+DIVERGING_SCHEMES = ("RdBu", "PuOr", "BrBG", "PiYG")
+
+#: Missing values: light grey with dark grey hatching (an SVG pattern), grey when patterns fail.
+MISSING_COLOUR = "#d9d9d9"
+HATCH_ID = "wb-missing-hatch"
+MISSING_FILL = f"url(#{HATCH_ID}) {MISSING_COLOUR}"
+OUTLINE_COLOUR = "#4d4d4d"
+BACKGROUND = "#f4f4f1"
+SELECTION_COLOUR = "#000000"
+
+DEFAULT_ZOOM = 12
+TILE_OPACITY = 0.55  # a muted base map lets the area colours carry the meaning
+
+
+def escape(text: object) -> str:
+    """HTML-escape text for a tooltip/popup/label; also neutralise JS template-literal syntax.
+
+    folium puts tooltip and popup HTML inside JavaScript backtick strings, where a user's "`" or
+    "${" would otherwise end the string or run code.
+    """
+    out = html.escape("" if text is None else str(text), quote=True)
+    return out.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+def palette(scheme: str, n: int) -> list[str]:
+    """``n`` colours (light to dark, or low to high for diverging) of a ColorBrewer scheme."""
+    if scheme not in SEQUENTIAL_SCHEMES + DIVERGING_SCHEMES:
+        known = ", ".join(SEQUENTIAL_SCHEMES + DIVERGING_SCHEMES)
+        raise InputError(f"Onbekend kleurenschema '{scheme}': kies uit {known}.")
+    if n <= 0:
+        return []
+    if n >= 3:
+        return list(color_brewer(scheme, n))
+    three = list(color_brewer(scheme, 3 if scheme in SEQUENTIAL_SCHEMES else 4))
+    return [three[0], three[-1]] if n == 2 else [three[len(three) // 2]]
+
+
+# --------------------------------------------------------------------------------------------------
+# Legend
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One legend row: a colour swatch (hatched for missing) with its label; no colour = a heading."""
+
+    label: str
+    colour: str | None = None
+    count: int | None = None
+    hatched: bool = False
+
+
+@dataclass(frozen=True)
+class Legend:
+    """Title, entries and a note (year, source, reference); plain text, escaped when rendered."""
+
+    title: str
+    entries: tuple[LegendEntry, ...]
+    note: str = ""
+    lines: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_html(self) -> str:
+        rows = []
+        for entry in self.entries:
+            if entry.colour is None:
+                rows.append(f'<div class="wb-legend-head">{escape(entry.label)}</div>')
+                continue
+            swatch = (
+                f'<svg width="18" height="12"><rect width="18" height="12" fill="{MISSING_FILL}" '
+                f'stroke="{OUTLINE_COLOUR}" stroke-width="0.6"/></svg>'
+                if entry.hatched
+                else f'<svg width="18" height="12"><rect width="18" height="12" fill="{escape(entry.colour)}" '
+                f'stroke="{OUTLINE_COLOUR}" stroke-width="0.6"/></svg>'
+            )
+            count = f' <span class="wb-legend-count">({entry.count})</span>' if entry.count is not None else ""
+            rows.append(f'<div class="wb-legend-row">{swatch} {escape(entry.label)}{count}</div>')
+        lines = "".join(f'<div class="wb-legend-note">{escape(line)}</div>' for line in self.lines)
+        note = f'<div class="wb-legend-note">{escape(self.note)}</div>' if self.note else ""
+        title = f'<div class="wb-legend-title">{escape(self.title)}</div>'
+        return f'<div class="wb-legend">{title}{"".join(rows)}{lines}{note}</div>'
+
+    def to_dict(self) -> dict:
+        return {
+            "title": self.title,
+            "entries": [entry.__dict__ for entry in self.entries],
+            "note": self.note,
+            "lines": list(self.lines),
+        }
+
+
+class _LegendControl(MacroElement):
+    """A Leaflet control in a map corner holding pre-escaped legend HTML."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create('div', 'wb-legend-box');
+            div.innerHTML = {{ this.html|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, legend_html: str, position: str = "bottomright"):
+        super().__init__()
+        self._name = "LegendControl"
+        self.html = legend_html
+        self.position = position
+
+
+def add_legend(m: folium.Map, legend: Legend, *, position: str = "bottomright") -> folium.Map:
+    """Put ``legend`` on the map (as a Leaflet control, so it works inside st_folium too)."""
+    _LegendControl(legend.to_html(), position).add_to(m)
+    return m
+
+
+# --------------------------------------------------------------------------------------------------
+# Map and layers
+
+
+class _Assets(MacroElement):
+    """Styles and the SVG hatch pattern every map needs; added first so the pattern exists in time."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+        .leaflet-container { background: {{ this.background }}; font-family: system-ui, sans-serif; }
+        .wb-legend-box { background: rgba(255,255,255,0.93); padding: 6px 9px; border-radius: 4px;
+            box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 12px; line-height: 1.35; max-width: 260px; }
+        .wb-legend-title { font-weight: 600; margin-bottom: 3px; }
+        .wb-legend-head { font-style: italic; margin-top: 3px; }
+        .wb-legend-row svg { vertical-align: middle; }
+        .wb-legend-count, .wb-legend-note { color: #555; font-size: 11px; }
+        .wb-legend-note { margin-top: 3px; }
+        .wb-label { font-size: 11px; color: #222; white-space: nowrap; text-align: center;
+            text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; pointer-events: none; }
+        .wb-label span { position: relative; left: -50%; top: -0.7em; }
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        if (!document.getElementById({{ this.hatch_id|tojson }})) {
+            var wbDefs = document.createElement('div');
+            wbDefs.innerHTML = {{ this.defs|tojson }};
+            document.body.appendChild(wbDefs.firstChild);
+        }
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "WijkbeeldAssets"
+        self.background = BACKGROUND
+        self.hatch_id = HATCH_ID
+        self.defs = (
+            '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
+            f'<pattern id="{HATCH_ID}" patternUnits="userSpaceOnUse" width="7" height="7" '
+            'patternTransform="rotate(45)">'
+            f'<rect width="7" height="7" fill="{MISSING_COLOUR}"/>'
+            '<line x1="0" y1="0" x2="0" y2="7" stroke="#8a8a8a" stroke-width="2.2"/>'
+            "</pattern></defs></svg>"
+        )
+
+
+def base_map(frame: gpd.GeoDataFrame | None = None, *, tiles: bool = True) -> folium.Map:
+    """An empty map that loads only local scripts, fitted to ``frame`` (WGS84) when given.
+
+    ``tiles=True`` adds a muted OpenStreetMap base map; when the tiles cannot be fetched (no
+    internet) the map simply shows its light background.
+    """
+    location = None
+    if frame is not None and not frame.empty:
+        minx, miny, maxx, maxy = frame.to_crs(settings.CRS_WEB).total_bounds
+        location = [(miny + maxy) / 2, (minx + maxx) / 2]
+    m = folium.Map(location=location, zoom_start=DEFAULT_ZOOM, tiles=None, control_scale=True)
+    m.default_js = list(OFFLINE_JS)
+    m.default_css = list(OFFLINE_CSS)
+    _Assets().add_to(m)
+    if tiles:
+        folium.TileLayer("OpenStreetMap", opacity=TILE_OPACITY, name="OpenStreetMap", control=False).add_to(m)
+    if location is not None:
+        m.fit_bounds([[miny, minx], [maxy, maxx]])
+    return m
+
+
+def _features(frame: gpd.GeoDataFrame, properties: pd.DataFrame) -> dict:
+    """A GeoJSON FeatureCollection with only ``properties``' columns (id = code)."""
+    web = frame.to_crs(settings.CRS_WEB)
+    features = []
+    for code, geom, props in zip(web["code"], web.geometry, properties.to_dict("records"), strict=True):
+        if geom is None or geom.is_empty:
+            continue
+        features.append({"type": "Feature", "id": str(code), "properties": props, "geometry": geom.__geo_interface__})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def tooltip_html(name: str, rows: Iterable[tuple[str, str]]) -> str:
+    """Escaped tooltip HTML: the name in bold, then ``label: value`` lines."""
+    lines = [f"<b>{escape(name)}</b>"] + [f"{escape(label)}: {escape(value)}" for label, value in rows]
+    return "<br>".join(lines)
+
+
+def choropleth_layer(
+    frame: gpd.GeoDataFrame,
+    fills: Mapping[str, str],
+    tooltips: Mapping[str, str],
+    *,
+    name: str = "choropleth",
+    attribution: str = settings.ATTRIBUTION,
+    fill_opacity: float = 0.78,
+) -> folium.GeoJson:
+    """Coloured, clickable areas: ``fills`` and ``tooltips`` (pre-escaped HTML) by area code.
+
+    Only ``code`` and ``tooltip`` travel to the browser per area. Areas without a fill
+    are drawn as missing (hatched grey).
+    """
+    codes = [str(c) for c in frame["code"]]
+    props = pd.DataFrame({"code": codes, "tooltip": [tooltips.get(c, "") for c in codes]})
+    style = {c: fills.get(c) or MISSING_FILL for c in codes}
+
+    def style_function(feature: dict) -> dict:
+        return {
+            "fillColor": style.get(feature["properties"]["code"], MISSING_FILL),
+            "fillOpacity": fill_opacity,
+            "color": OUTLINE_COLOUR,
+            "weight": 0.8,
+        }
+
+    layer = folium.GeoJson(
+        _features(frame, props),
+        name=name,
+        style_function=style_function,
+        highlight_function=lambda _feature: {"weight": 3, "color": SELECTION_COLOUR},
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
+        attribution=escape(attribution),
+    )
+    return layer
+
+
+def outline_layer(
+    frame: gpd.GeoDataFrame,
+    *,
+    name: str = "outlines",
+    colour: str = "#222222",
+    weight: float = 2.2,
+    dash: str | None = None,
+) -> folium.GeoJson:
+    """Outlines only (no fill, not clickable), e.g. wijk borders over buurten."""
+    props = pd.DataFrame({"code": [str(c) for c in frame["code"]]})
+    return folium.GeoJson(
+        _features(frame, props),
+        name=name,
+        style_function=lambda _f: {"fill": False, "color": colour, "weight": weight, "dashArray": dash},
+        interactive=False,
+    )
+
+
+def label_layer(frame: gpd.GeoDataFrame, *, name: str = "labels") -> folium.FeatureGroup:
+    """Each area's name at a point inside it, as non-clickable text."""
+    group = folium.FeatureGroup(name=name, control=False)
+    rd = frame.to_crs(settings.CRS_RD)
+    points = gpd.GeoSeries(rd.geometry.representative_point(), crs=settings.CRS_RD).to_crs(settings.CRS_WEB)
+    for label, point in zip(frame["name"], points, strict=True):
+        folium.Marker(
+            [point.y, point.x],
+            icon=folium.DivIcon(html=f"<span>{escape(label)}</span>", class_name="wb-label", icon_size=(0, 0)),
+            interactive=False,
+        ).add_to(group)
+    return group
+
+
+def point_layer(
+    points: gpd.GeoDataFrame,
+    *,
+    tooltip_column: str,
+    popup_columns: Mapping[str, str] | None = None,
+    name: str = "points",
+    colour: str = "#d95f02",
+    radius: float = 7,
+) -> folium.FeatureGroup:
+    """Circle markers with an escaped tooltip and popup (``popup_columns``: column -> label)."""
+    group = folium.FeatureGroup(name=name)
+    web = points.to_crs(settings.CRS_WEB)
+    for _, row in web.iterrows():
+        geom = row.geometry
+        if geom is None or geom.is_empty:
+            continue
+        point = geom if geom.geom_type == "Point" else geom.representative_point()
+        popup = None
+        if popup_columns:
+            body = tooltip_html(
+                str(row[tooltip_column]),
+                [(label, _text(row[col])) for col, label in popup_columns.items()],
+            )
+            popup = folium.Popup(body, max_width=320)
+        folium.CircleMarker(
+            [point.y, point.x],
+            radius=radius,
+            color="#ffffff",
+            weight=1.5,
+            fill=True,
+            fill_color=colour,
+            fill_opacity=0.95,
+            tooltip=folium.Tooltip(escape(row[tooltip_column])),
+            popup=popup,
+        ).add_to(group)
+    return group
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value)
+
+
+def selection_layer(frame: gpd.GeoDataFrame, code: str | None, *, name: str = "selection") -> folium.FeatureGroup:
+    """A thick, non-clickable outline around area ``code`` (empty group when it is not in ``frame``)."""
+    group = folium.FeatureGroup(name=name, control=False)
+    chosen = frame[frame["code"] == code] if code else frame.iloc[0:0]
+    if not chosen.empty:
+        outline_layer(chosen, name=f"{name}-outline", colour=SELECTION_COLOUR, weight=4).add_to(group)
+    return group
+
+
+# --------------------------------------------------------------------------------------------------
+# The choropleth
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A value to colour relative to (diverging mode), e.g. the gemeente average."""
+
+    name: str
+    value: float
+
+
+def choropleth(
+    frame: gpd.GeoDataFrame,
+    values: pd.Series,
+    *,
+    indicator: Indicator,
+    year: int,
+    source: str = "",
+    lang: str = "nl",
+    method: cl.Method = "quantiles",
+    k: int = 5,
+    scheme: str = "YlGnBu",
+    reference: Reference | None = None,
+    tiles: bool = True,
+    outlines: gpd.GeoDataFrame | None = None,
+    labels: bool = False,
+    extra_tooltip: Mapping[str, pd.Series] | None = None,
+    extra_layers: Iterable[folium.Element] = (),
+    legend: bool = True,
+) -> folium.Map:
+    """A ready map of ``values`` (indexed by area code) over the areas in ``frame``.
+
+    Parameters
+    ----------
+    frame : areas from :func:`enschede_gis.boundaries.for_web` (``code``, ``name``, geometry).
+    values : one value per area code; NaN (or an absent code) is drawn as missing ("onbekend").
+    indicator, year, source : name the figure, its unit, year and source table in tooltip and legend.
+    method, k : classification (see :mod:`enschede_gis.classify`).
+    scheme : a name from :data:`SEQUENTIAL_SCHEMES`; with ``reference`` a :data:`DIVERGING_SCHEMES`
+        name (a sequential name is replaced by ``RdBu``).
+    reference : colour each area below/above this value (diverging; named in the legend). For an
+        indicator where higher is worse the scheme is flipped so "worse" is always the warm colour.
+    outlines : e.g. the wijken, drawn as thick lines over the areas.
+    labels : show each area's name on the map.
+    extra_tooltip : more tooltip lines, label -> already formatted text per area code.
+    extra_layers : any folium layers/elements to add on top (see :func:`point_layer`).
+    """
+    values = pd.to_numeric(values, errors="coerce").astype(float)
+    codes = [str(c) for c in frame["code"]]
+    values = values.reindex(codes)
+    fills, entries, lines = _classes(values, indicator, lang, method, k, scheme, reference)
+    label = indicator.label(lang)
+    rows = {c: [(label, indicator.format(values.get(c), lang)), (i18n.t("kaart.year", lang), str(year))] for c in codes}
+    for extra_label, extra_values in (extra_tooltip or {}).items():
+        for c in codes:
+            rows[c].append((extra_label, _text(extra_values.get(c))))
+    names = dict(zip(codes, frame["name"], strict=True))
+    tooltips = {c: tooltip_html(str(names[c]), rows[c]) for c in codes}
+
+    m = base_map(frame, tiles=tiles)
+    choropleth_layer(frame, fills, tooltips).add_to(m)
+    if outlines is not None and not outlines.empty:
+        outline_layer(outlines, name="outlines").add_to(m)
+    if labels:
+        label_layer(frame).add_to(m)
+    for layer in extra_layers:
+        layer.add_to(m)
+    if legend:
+        add_legend(m, make_legend(indicator, year, source, lang, entries, lines))
+    return m
+
+
+def make_legend(
+    indicator: Indicator,
+    year: int,
+    source: str,
+    lang: str,
+    entries: tuple[LegendEntry, ...],
+    lines: tuple[str, ...] = (),
+) -> Legend:
+    """The legend for a choropleth: label, unit and year in the title; the source below."""
+    unit = indicator.unit(lang)
+    label = indicator.label(lang)
+    title = f"{label} ({unit}), {year}" if unit and unit != label else f"{label}, {year}"
+    note = i18n.t("kaart.legend.source", lang, source=source) if source else ""
+    return Legend(title=title, entries=entries, note=note, lines=lines)
+
+
+def _classes(
+    values: pd.Series,
+    indicator: Indicator,
+    lang: str,
+    method: cl.Method,
+    k: int,
+    scheme: str,
+    reference: Reference | None,
+) -> tuple[dict[str, str], tuple[LegendEntry, ...], tuple[str, ...]]:
+    """Fill colour per code, the legend entries and extra legend lines."""
+    if reference is not None and np.isfinite(reference.value):
+        return _diverging_classes(values, indicator, lang, method, k, scheme, reference)
+    result = cl.classify(values, method, k)
+    colours = palette(scheme if scheme in SEQUENTIAL_SCHEMES else SEQUENTIAL_SCHEMES[0], result.k)
+    fills = {c: colours[int(v)] for c, v in result.classes.items() if not pd.isna(v)}
+    entries = [
+        LegendEntry(_range_label(indicator, lang, lo, hi), colours[i], result.counts[i])
+        for i, (lo, hi) in enumerate(result.intervals())
+    ]
+    entries.append(_missing_entry(lang, result.missing))
+    return fills, tuple(entries), ()
+
+
+def _diverging_classes(
+    values: pd.Series,
+    indicator: Indicator,
+    lang: str,
+    method: cl.Method,
+    k: int,
+    scheme: str,
+    reference: Reference,
+) -> tuple[dict[str, str], tuple[LegendEntry, ...], tuple[str, ...]]:
+    k_side = max(1, min(int(k) // 2, cl.MAX_CLASSES // 2))
+    result = cl.classify_diverging(values, reference.value, method, k_side)
+    colours = palette(scheme if scheme in DIVERGING_SCHEMES else DIVERGING_SCHEMES[0], 2 * k_side)
+    if indicator.direction == "higher_worse":
+        colours = colours[::-1]  # the warm end of RdBu etc. always means "more attention"
+    fills = {c: colours[int(v)] for c, v in result.classes.items() if not pd.isna(v)}
+    ref_text = indicator.format(reference.value, lang)
+    intervals = result.intervals()
+    entries = [LegendEntry(i18n.t("kaart.legend.below", lang, name=reference.name, value=ref_text))]
+    for i in reversed(range(k_side)):
+        lo, hi = intervals[i]
+        entries.append(LegendEntry(_range_label(indicator, lang, lo, hi), colours[i], result.counts[i]))
+    entries.append(LegendEntry(i18n.t("kaart.legend.above", lang, name=reference.name, value=ref_text)))
+    for i in range(k_side, 2 * k_side):
+        lo, hi = intervals[i]
+        entries.append(LegendEntry(_range_label(indicator, lang, lo, hi), colours[i], result.counts[i]))
+    entries.append(_missing_entry(lang, result.missing))
+    line = i18n.t("kaart.legend.reference", lang, name=reference.name, value=ref_text)
+    return fills, tuple(entries), (line,)
+
+
+def _range_label(indicator: Indicator, lang: str, lo: float, hi: float) -> str:
+    low = indicator.format(lo, lang, with_unit=False)
+    high = indicator.format(hi, lang, with_unit=False)
+    return low if low == high else f"{low} – {high}"
+
+
+def _missing_entry(lang: str, count: int) -> LegendEntry:
+    return LegendEntry(i18n.t("kaart.legend.missing", lang), MISSING_COLOUR, count, hatched=True)
+
+
+def rendered_html(m: folium.Map) -> str:
+    """The full standalone HTML of a map (what a browser would receive outside Streamlit)."""
+    return m.get_root().render()
+
+
+def geojson_payload(m: folium.Map) -> int:
+    """Bytes of all GeoJSON data embedded in ``m`` (for measuring what travels to the browser)."""
+    total = 0
+    for child in m._children.values():
+        if isinstance(child, folium.GeoJson):
+            total += len(json.dumps(child.data, separators=(",", ":")))
+    return total

@@ -1,0 +1,186 @@
+"""Folium maps without a browser: features, styles, escaping, legend, and no CDN anywhere."""
+
+from __future__ import annotations
+
+import re
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import Point, box
+
+from enschede_gis import boundaries, figures, maps, statistics
+from enschede_gis.indicators import Indicator
+
+EVIL = "<script>alert(1)</script>`${x}`"
+CDN_HOSTS = ("cdn.jsdelivr", "cdnjs", "code.jquery", "bootstrapcdn", "d3js.org", "unpkg")
+
+
+def _grid(n: int = 3) -> gpd.GeoDataFrame:
+    """A tiny n×n grid of 1 km squares in RD New near Enschede."""
+    cells = [
+        box(257000 + i * 1000, 471000 + j * 1000, 258000 + i * 1000, 472000 + j * 1000)
+        for i in range(n)
+        for j in range(n)
+    ]
+    codes = [f"BU9999{k:04d}" for k in range(n * n)]
+    frame = gpd.GeoDataFrame(
+        {"code": codes, "name": [f"Vak {k}" for k in range(n * n)]}, geometry=cells, crs="EPSG:28992"
+    )
+    return boundaries.for_web(frame, tolerance_m=0)
+
+
+def _indicator(**changes) -> Indicator:
+    base = dict(key="x", theme="t", label_nl="Iets", label_en="Something", unit_nl="%", unit_en="%",
+                kind="percentage", aggregation="none", direction="neutral", decimals=1)  # fmt: skip
+    return Indicator(**{**base, **changes})
+
+
+def _choropleth_layer(m: folium.Map) -> folium.GeoJson:
+    return next(c for c in m._children.values() if isinstance(c, folium.GeoJson) and c.layer_name == "choropleth")
+
+
+def _fills(m: folium.Map) -> dict[str, str]:
+    layer = _choropleth_layer(m)
+    return {f["properties"]["code"]: layer.style_function(f)["fillColor"] for f in layer.data["features"]}
+
+
+@pytest.fixture(scope="module")
+def enschede(snap, catalogue):
+    web = boundaries.for_web(boundaries.for_gemeente(snap, "buurt"))
+    table = figures.level_table(snap, catalogue, year=2021, level="buurt")
+    return web, table
+
+
+def test_real_buurt_map_has_70_features_with_only_the_needed_properties(enschede, catalogue, snap):
+    web, table = enschede
+    source = statistics.source_of(snap.statistics, indicator="inwoners", year=2021, level="buurt")
+    m = maps.choropleth(web, table["inwoners"], indicator=catalogue["inwoners"], year=2021, source=source)
+    layer = _choropleth_layer(m)
+    assert len(layer.data["features"]) == 70
+    assert {tuple(sorted(f["properties"])) for f in layer.data["features"]} == {("code", "tooltip")}
+    twek = next(f for f in layer.data["features"] if f["properties"]["code"] == "BU01530301")
+    assert "Twekkelerveld" in twek["properties"]["tooltip"]
+    assert "4.210 inwoners" in twek["properties"]["tooltip"]
+    assert "2021" in twek["properties"]["tooltip"]
+    html = maps.rendered_html(m)
+    assert "85039NED" in html  # the legend names the source table
+
+
+def test_missing_values_are_hatched_grey_with_their_own_legend_entry(enschede, catalogue):
+    web, table = enschede
+    values = table["pct_0_15"]
+    assert values.isna().sum() == 3
+    m = maps.choropleth(web, values, indicator=catalogue["pct_0_15"], year=2021, lang="nl")
+    fills = _fills(m)
+    missing = set(values[values.isna()].index)
+    assert {c for c, f in fills.items() if f == maps.MISSING_FILL} == missing
+    assert all(f != maps.MISSING_FILL for c, f in fills.items() if c not in missing)
+    html = maps.rendered_html(m)
+    assert maps.HATCH_ID in html
+    assert "onbekend" in html and "(3)" in html
+    twek = next(
+        f for f in _choropleth_layer(m).data["features"] if f["properties"]["code"] == values.index[values.isna()][0]
+    )
+    assert "onbekend" in twek["properties"]["tooltip"]
+
+
+def test_user_text_is_escaped_in_tooltips_labels_points_and_legend():
+    grid = _grid()
+    grid.loc[0, "name"] = EVIL
+    points = gpd.GeoDataFrame({"title": [EVIL], "note": [EVIL]}, geometry=[Point(6.89, 52.22)], crs="EPSG:4326")
+    ind = _indicator(label_nl=EVIL)
+    m = maps.choropleth(
+        grid,
+        pd.Series(np.arange(9.0), index=grid["code"]),
+        indicator=ind,
+        year=2021,
+        source=EVIL,
+        labels=True,
+        extra_layers=[maps.point_layer(points, tooltip_column="title", popup_columns={"note": "Notitie"})],
+    )
+    html = maps.rendered_html(m)
+    assert "<script>alert(1)" not in html
+    assert "${x}" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&#96;&#36;{x}&#96;" in html
+
+
+def test_no_cdn_urls_only_local_scripts(enschede, catalogue, snap):
+    web, table = enschede
+    wijken = boundaries.for_web(boundaries.for_gemeente(snap, "wijk"))
+    m = maps.choropleth(
+        web, table["inwoners"], indicator=catalogue["inwoners"], year=2021, tiles=False, outlines=wijken, labels=True
+    )
+    html = maps.rendered_html(m)
+    assert not any(host in html for host in CDN_HOSTS)
+    scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
+    styles = re.findall(r'<link[^>]+href="([^"]+)"', html)
+    assert scripts and styles
+    assert all(url.startswith(maps.STATIC_URL) for url in scripts + styles)
+    assert "http" not in "".join(scripts + styles)
+    assert "tile.openstreetmap" not in html  # tiles=False: no base map at all
+
+
+def test_static_files_named_by_the_map_exist():
+    from enschede_gis import settings
+
+    for _, url in maps.OFFLINE_JS + maps.OFFLINE_CSS:
+        path = settings.REPO_ROOT / "static" / url.removeprefix(maps.STATIC_URL + "/")
+        assert path.is_file() and path.stat().st_size > 10_000, url
+
+
+def test_diverging_mode_names_the_reference_and_splits_colours():
+    grid = _grid()
+    values = pd.Series([1, 2, 3, 4, 5, 6, 7, 8, np.nan], index=grid["code"], dtype=float)
+    ind = _indicator(direction="higher_worse")
+    m = maps.choropleth(
+        grid, values, indicator=ind, year=2023, reference=maps.Reference("Enschede", 4.5), scheme="RdBu", k=4
+    )
+    html = maps.rendered_html(m)
+    assert "Lager dan Enschede (4,5%)" in html
+    assert "Gelijk aan of hoger dan Enschede" in html
+    fills = _fills(m)
+    colours = maps.palette("RdBu", 4)[::-1]  # higher is worse: high values get the warm end
+    below = {fills[c] for c in values[values < 4.5].index}
+    above = {fills[c] for c in values[values >= 4.5].index}
+    assert below <= set(colours[:2]) and above <= set(colours[2:])
+    assert fills[values.index[-1]] == maps.MISSING_FILL
+
+
+def test_english_legend_and_tooltip():
+    grid = _grid()
+    ind = _indicator(decimals=0, unit_en="people", unit_nl="mensen")
+    m = maps.choropleth(grid, pd.Series(np.arange(9.0) * 1000, index=grid["code"]), indicator=ind, year=2021, lang="en")
+    html = maps.rendered_html(m)
+    assert "Something (people), 2021" in html
+    assert "unknown" in html
+    assert "8,000 people" in _choropleth_layer(m).data["features"][-1]["properties"]["tooltip"]
+
+
+def test_selection_and_outline_layers_are_not_clickable():
+    grid = _grid()
+    sel = maps.selection_layer(grid, grid["code"][4])
+    outline = next(iter(sel._children.values()))
+    assert len(outline.data["features"]) == 1
+    assert outline.options.get("interactive") is False
+    assert not maps.selection_layer(grid, "BU_unknown")._children
+    assert maps.outline_layer(grid).options.get("interactive") is False
+
+
+def test_map_is_serialisable_and_input_not_mutated():
+    grid = _grid()
+    before = grid.copy()
+    values = pd.Series(np.arange(9.0), index=grid["code"])
+    m = maps.choropleth(grid, values, indicator=_indicator(), year=2021)
+    assert m.to_dict()["children"]
+    pd.testing.assert_frame_equal(grid.drop(columns="geometry"), before.drop(columns="geometry"))
+
+
+def test_palettes_are_known_and_sized():
+    assert len(maps.palette("YlGnBu", 2)) == 2
+    assert len(maps.palette("RdBu", 2)) == 2
+    assert len(maps.palette("Blues", 9)) == 9
+    with pytest.raises(Exception, match="kleurenschema"):
+        maps.palette("Jet", 5)
