@@ -1,0 +1,517 @@
+"""Priorities: a composite index over chosen indicators, with transparent weights and rank stability.
+
+The steps are the ones a reader can check by hand:
+
+1. take the chosen indicators of every area (buurt or wijk) for one year;
+2. missing values follow the profile's policy: the area is left out of the ranking (``exclude``),
+   or the value is replaced by the mean of the ranked areas and marked (``city_mean``); never 0;
+3. each indicator is normalised over the ranked areas (z-score, min-max or rank) and oriented so
+   that a higher normalised value always means "more attention";
+4. the weights are divided by their sum; an area's score is the weighted sum of its normalised
+   values, and each term is that indicator's contribution;
+5. rank 1 is the area with the highest score (ties go to the lower area code).
+
+Rank stability perturbs the weights many times with a Dirichlet distribution centred on the chosen
+weights, ranks all perturbations at once, and reports the range of ranks each area takes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from enschede_gis.errors import DataError, InputError
+from enschede_gis.indicators import Catalogue
+from enschede_gis.store import atomic_write_json, read_json, state_dir
+
+Normalisation = Literal["zscore", "minmax", "rank"]
+MissingPolicy = Literal["exclude", "city_mean"]
+Direction = Literal["higher_worse", "higher_better"]
+
+NORMALISATIONS: tuple[str, ...] = ("zscore", "minmax", "rank")
+MISSING_POLICIES: tuple[str, ...] = ("exclude", "city_mean")
+
+#: The default indicator set leaves out indicators that CBS suppresses for many areas: with the
+#: "exclude" policy one such indicator would drop most buurten from the ranking.
+DEFAULT_MAX_MISSING_SHARE = 0.10
+
+#: Dirichlet concentration: alpha = concentration x chosen weights. A weight w then varies with a
+#: relative standard deviation of sqrt((1 - w) / (w (c + 1))): at 200 a weight of 0.1 moves by about
+#: a fifth either way, "the same priorities, give or take what people would argue about".
+DEFAULT_CONCENTRATION = 200.0
+DEFAULT_DRAWS = 1000
+
+#: A position counts as robust when its 5th-95th percentile rank range spans at most this many places.
+ROBUST_SPAN = 2
+
+#: The rank range reported is between these percentiles of the perturbed ranks.
+RANGE_PERCENTILES = (5.0, 95.0)
+
+PROFILES_FILE = "priority_profiles.json"
+SCHEMA_VERSION = 1
+
+#: Perturbations are ranked in blocks of this many so memory stays bounded for national-scale tables.
+_BLOCK_CELLS = 4_000_000
+
+
+# ---------------------------------------------------------------------------------------------------
+# Validation messages in Dutch
+# ---------------------------------------------------------------------------------------------------
+
+_PYDANTIC_NL = {
+    "missing": "ontbreekt",
+    "extra_forbidden": "is geen bekend veld (verwijder het)",
+    "literal_error": "moet een van deze waarden zijn: {expected}",
+    "union_tag_invalid": "onbekend type '{tag}' (kies uit: {expected_tags})",
+    "union_tag_not_found": "het veld 'type' ontbreekt",
+    "greater_than": "moet groter zijn dan {gt}",
+    "greater_than_equal": "moet minstens {ge} zijn",
+    "less_than": "moet kleiner zijn dan {lt}",
+    "less_than_equal": "mag hoogstens {le} zijn",
+    "float_parsing": "moet een getal zijn",
+    "float_type": "moet een getal zijn",
+    "int_parsing": "moet een geheel getal zijn",
+    "int_type": "moet een geheel getal zijn",
+    "int_from_float": "moet een geheel getal zijn",
+    "string_type": "moet tekst zijn",
+    "string_too_short": "is te kort (minstens {min_length} teken(s))",
+    "string_too_long": "is te lang (hoogstens {max_length} tekens)",
+    "too_short": "heeft te weinig elementen (minstens {min_length})",
+    "too_long": "heeft te veel elementen (hoogstens {max_length})",
+    "dict_type": "moet een object zijn",
+    "model_type": "moet een object zijn",
+    "list_type": "moet een lijst zijn",
+    "tuple_type": "moet een lijst zijn",
+    "bool_parsing": "moet waar of onwaar zijn",
+    "bool_type": "moet waar of onwaar zijn",
+}
+
+
+def explain(exc: ValidationError, names: Mapping[str, str] | None = None) -> str:
+    """One Dutch sentence per problem, ``field: problem``, with the field path renamed for the reader.
+
+    ``names`` renames path parts (e.g. ``{"weights": "gewichten"}``); list positions count from 1.
+    """
+    parts = []
+    for error in exc.errors():
+        loc = _location(error["loc"], names or {})
+        template = _PYDANTIC_NL.get(error["type"])
+        if template is None:
+            message = str(error["msg"]).removeprefix("Value error, ")
+        else:
+            context = {k: _plain(v) for k, v in (error.get("ctx") or {}).items()}
+            try:
+                message = template.format(**context)
+            except (KeyError, IndexError):
+                message = str(error["msg"])
+        parts.append(f"{loc}: {message}" if loc else message)
+    return "; ".join(parts)
+
+
+def _plain(value: object) -> str:
+    return str(value).replace("'", "").replace(" or ", " of ")
+
+
+def _location(loc: Sequence[object], names: Mapping[str, str]) -> str:
+    words: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            words.append(f"nr. {part + 1}")
+        elif str(part) in names:
+            words.append(names[str(part)])
+        elif str(part) not in {"new_dwellings", "demolition", "direct_assumption"}:
+            words.append(str(part))
+    return " › ".join(words)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Profiles
+# ---------------------------------------------------------------------------------------------------
+
+
+class Weight(BaseModel):
+    """One indicator in a profile: how much it counts and which way is "more attention"."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    indicator: str = Field(min_length=1)
+    weight: float = Field(ge=0, le=100)
+    direction: Direction
+
+
+class PriorityProfile(BaseModel):
+    """A named set of weights with the reasoning behind it, e.g. the residents' or the corporation's."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1, max_length=60)
+    rationale: str = Field(default="", max_length=2000)
+    weights: tuple[Weight, ...] = Field(min_length=1)
+    normalisation: Normalisation = "zscore"
+    missing: MissingPolicy = "exclude"
+
+    @field_validator("name")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("naam is leeg")
+        return value
+
+    @model_validator(mode="after")
+    def _check_weights(self) -> PriorityProfile:
+        keys = [w.indicator for w in self.weights]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            raise ValueError(f"indicator staat twee keer in het profiel: {', '.join(twice)}")
+        if not any(w.weight > 0 for w in self.weights):
+            raise ValueError("geef minstens één indicator een gewicht groter dan 0")
+        return self
+
+    @property
+    def active(self) -> tuple[Weight, ...]:
+        """The weights that count (weight > 0)."""
+        return tuple(w for w in self.weights if w.weight > 0)
+
+
+_PROFILE_NAMES = {
+    "name": "naam",
+    "rationale": "toelichting",
+    "weights": "gewichten",
+    "weight": "gewicht",
+    "direction": "richting",
+    "normalisation": "normalisatie",
+    "missing": "ontbrekende waarden",
+}
+
+
+def make_profile(
+    name: str,
+    weights: Mapping[str, float],
+    directions: Mapping[str, str],
+    *,
+    rationale: str = "",
+    normalisation: str = "zscore",
+    missing: str = "exclude",
+) -> PriorityProfile:
+    """Validate what a user set into a profile; a problem gives one Dutch message naming the field."""
+    try:
+        return PriorityProfile(
+            name=name,
+            rationale=rationale,
+            weights=tuple(  # type: ignore[arg-type]
+                {"indicator": key, "weight": weight, "direction": directions.get(key)}
+                for key, weight in weights.items()
+            ),
+            normalisation=normalisation,  # type: ignore[arg-type]
+            missing=missing,  # type: ignore[arg-type]
+        )
+    except ValidationError as exc:
+        raise InputError(f"Ongeldig profiel: {explain(exc, _PROFILE_NAMES)}") from None
+
+
+def default_indicators(
+    table: pd.DataFrame, catalogue: Catalogue, *, max_missing_share: float = DEFAULT_MAX_MISSING_SHARE
+) -> list[str]:
+    """Indicators with a direction that the table holds for (nearly) every area, in catalogue order."""
+    chosen = []
+    for ind in catalogue:
+        if not ind.is_condition or ind.key not in table.columns:
+            continue
+        values = table[ind.key]
+        if values.notna().sum() >= 2 and values.isna().mean() <= max_missing_share:
+            chosen.append(ind.key)
+    return chosen
+
+
+def default_profile(table: pd.DataFrame, catalogue: Catalogue, name: str = "Standaard") -> PriorityProfile:
+    """Equal weights over :func:`default_indicators`, each in its catalogue direction."""
+    keys = default_indicators(table, catalogue)
+    if not keys:
+        raise InputError("Dit jaar heeft geen indicatoren met een richting (meer of minder aandacht).")
+    return make_profile(
+        name,
+        dict.fromkeys(keys, 1.0),
+        {key: catalogue[key].direction for key in keys},
+        rationale="Alle indicatoren met een richting tellen even zwaar.",
+    )
+
+
+def _profiles_path(folder: Path | None) -> Path:
+    return (folder or state_dir()) / PROFILES_FILE
+
+
+def load_profiles(folder: Path | None = None) -> list[PriorityProfile]:
+    """The saved profiles, by name; a damaged file gives a :class:`DataError` naming the field."""
+    path = _profiles_path(folder)
+    raw = read_json(path, default={"version": SCHEMA_VERSION, "profiles": []})
+    if not isinstance(raw, dict) or not isinstance(raw.get("profiles"), list):
+        raise DataError(f"Het profielenbestand {path.name} is beschadigd: het veld 'profiles' ontbreekt.")
+    profiles = []
+    for i, entry in enumerate(raw["profiles"]):
+        try:
+            profiles.append(PriorityProfile.model_validate(entry))
+        except ValidationError as exc:
+            raise DataError(f"Profiel nr. {i + 1} in {path.name} is ongeldig: {explain(exc, _PROFILE_NAMES)}") from None
+    return profiles
+
+
+def save_profile(profile: PriorityProfile, folder: Path | None = None, *, replace: bool = True) -> None:
+    """Store a profile under its name (replacing one of the same name unless ``replace`` is False)."""
+    profiles = load_profiles(folder)
+    if not replace and any(p.name == profile.name for p in profiles):
+        raise InputError(f"Er bestaat al een profiel met de naam '{profile.name}'.")
+    kept = [p for p in profiles if p.name != profile.name] + [profile]
+    _write_profiles(kept, folder)
+
+
+def delete_profile(name: str, folder: Path | None = None) -> None:
+    profiles = load_profiles(folder)
+    kept = [p for p in profiles if p.name != name]
+    if len(kept) == len(profiles):
+        raise InputError(f"Er is geen profiel met de naam '{name}'.")
+    _write_profiles(kept, folder)
+
+
+def _write_profiles(profiles: list[PriorityProfile], folder: Path | None) -> None:
+    payload = {
+        "version": SCHEMA_VERSION,
+        "profiles": [p.model_dump(mode="json") for p in sorted(profiles, key=lambda p: p.name.lower())],
+    }
+    atomic_write_json(_profiles_path(folder), payload)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The index
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The composite index of one profile over one table of areas.
+
+    ``table``: index code, columns ``score`` and ``rank`` (ranked areas only, best first).
+    ``normalised``: oriented normalised values (higher = more attention), code x indicator.
+    ``contributions``: weight x normalised value; each row sums to the score.
+    ``filled``: True where a missing value was replaced by the mean (policy ``city_mean``).
+    ``excluded``: areas left out, with the indicators they miss (policy ``exclude``).
+    ``weights``: the weights divided by their sum, by indicator.
+    """
+
+    profile: PriorityProfile
+    table: pd.DataFrame
+    normalised: pd.DataFrame
+    contributions: pd.DataFrame
+    filled: pd.DataFrame
+    excluded: pd.Series
+    weights: pd.Series
+
+
+def normalise(values: pd.Series, method: str, direction: str) -> pd.Series:
+    """One indicator normalised over the given areas, oriented so that higher = more attention.
+
+    - ``zscore``: (x - mean) / standard deviation (population, ddof=0); negated for higher_better;
+    - ``minmax``: (x - min) / (max - min), in [0, 1]; 1 - that for higher_better;
+    - ``rank``: (rank - 1) / (n - 1) in [0, 1] with average ranks for ties, ranked so that the area
+      needing most attention gets 1.
+
+    An indicator that does not vary over the areas normalises to 0 everywhere: it cannot tell them apart.
+    """
+    x = values.astype(float)
+    sign = -1.0 if direction == "higher_better" else 1.0
+    if method == "zscore":
+        sd = x.std(ddof=0)
+        return (x - x.mean()) / sd * sign if sd > 0 else x * 0.0
+    if method == "minmax":
+        span = x.max() - x.min()
+        scaled = (x - x.min()) / span if span > 0 else x * 0.0
+        return 1.0 - scaled if sign < 0 and span > 0 else scaled
+    if method == "rank":
+        n = int(x.notna().sum())
+        return ((x * sign).rank(method="average") - 1.0) / (n - 1) if n > 1 else x * 0.0
+    raise InputError(f"Onbekende normalisatie '{method}': kies {', '.join(NORMALISATIONS)}.")
+
+
+def check_indicators(table: pd.DataFrame, profile: PriorityProfile, catalogue: Catalogue) -> None:
+    """Every weighted indicator must be in the catalogue and have figures in this table."""
+    problems = []
+    for w in profile.active:
+        if w.indicator not in catalogue:
+            problems.append(f"'{w.indicator}' staat niet in de catalogus")
+        elif w.indicator not in table.columns or table[w.indicator].notna().sum() < 2:
+            problems.append(f"'{catalogue[w.indicator].label()}' heeft geen cijfers voor deze gebieden en dit jaar")
+    if problems:
+        raise InputError(f"Profiel '{profile.name}': " + "; ".join(problems) + ".")
+
+
+def rank_areas(table: pd.DataFrame, profile: PriorityProfile, catalogue: Catalogue) -> Ranking:
+    """The composite index of ``profile`` over the areas in ``table`` (index: code)."""
+    check_indicators(table, profile, catalogue)
+    keys = [w.indicator for w in profile.active]
+    raw = table[keys].astype(float).sort_index()
+    missing = raw.isna()
+    if profile.missing == "exclude":
+        excluded = missing.apply(lambda row: ", ".join(k for k in keys if row[k]), axis=1)
+        excluded = excluded[missing.any(axis=1)]
+        raw = raw[~missing.any(axis=1)]
+        filled = pd.DataFrame(False, index=raw.index, columns=keys)
+    else:
+        excluded = pd.Series(dtype="string")
+        filled = missing
+        raw = raw.fillna(raw.mean())
+    if len(raw) < 2:
+        raise InputError(
+            f"Profiel '{profile.name}': minder dan twee gebieden hebben alle gekozen indicatoren; "
+            "kies andere indicatoren of vul ontbrekende waarden aan met het gemiddelde."
+        )
+    directions = {w.indicator: w.direction for w in profile.active}
+    normalised = pd.DataFrame(
+        {k: normalise(raw[k], profile.normalisation, directions[k]) for k in keys}, index=raw.index
+    )
+    weights = pd.Series({w.indicator: w.weight for w in profile.active}, dtype=float)
+    weights = weights / weights.sum()
+    contributions = normalised * weights
+    scores = contributions.sum(axis=1)
+    ranks = ranks_of(scores.to_numpy()[:, None])[:, 0]
+    result = pd.DataFrame({"score": scores, "rank": ranks}, index=raw.index).sort_values("rank")
+    return Ranking(
+        profile=profile,
+        table=result,
+        normalised=normalised.loc[result.index],
+        contributions=contributions.loc[result.index],
+        filled=filled.loc[result.index],
+        excluded=excluded,
+        weights=weights,
+    )
+
+
+def ranks_of(scores: np.ndarray) -> np.ndarray:
+    """Ranks (1 = highest score) of every column of an areas x draws array, all columns at once.
+
+    Ties go to the earlier row (the lower area code), the same rule for the chosen weights and
+    for every perturbation.
+    """
+    order = np.argsort(-scores, axis=0, kind="stable")
+    ranks = np.empty(scores.shape, dtype=np.int32)
+    positions = np.arange(1, scores.shape[0] + 1, dtype=np.int32)[:, None]
+    np.put_along_axis(ranks, order, np.broadcast_to(positions, scores.shape), axis=0)
+    return ranks
+
+
+# ---------------------------------------------------------------------------------------------------
+# Rank stability
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stability:
+    """How much each area's rank moves when the weights are perturbed.
+
+    ``table``: index code (ranking order), columns ``rank``, ``rank_low``, ``rank_high`` (the
+    percentile range), ``rank_median``, ``top_share`` (share of draws in the top ``top``) and
+    ``robust`` (range spans at most :data:`ROBUST_SPAN` places).
+    """
+
+    table: pd.DataFrame
+    draws: int
+    concentration: float
+    seed: int
+    top: int
+
+
+def perturbed_weights(weights: np.ndarray, *, draws: int, concentration: float, seed: int) -> np.ndarray:
+    """``draws`` x K weight vectors from a Dirichlet centred on ``weights`` (which must sum to 1)."""
+    if draws < 1:
+        raise InputError("Het aantal verstoringen moet minstens 1 zijn.")
+    if concentration <= 0:
+        raise InputError("De concentratie van de verstoring moet groter zijn dan 0.")
+    rng = np.random.default_rng(seed)
+    return rng.dirichlet(np.asarray(weights, dtype=float) * concentration, size=draws)
+
+
+def perturbed_ranks(normalised: np.ndarray, sampled: np.ndarray) -> np.ndarray:
+    """Ranks (areas x draws, int32) of every perturbation: scores by one matrix product per block."""
+    n_areas, n_draws = normalised.shape[0], sampled.shape[0]
+    ranks = np.empty((n_areas, n_draws), dtype=np.int32)
+    block = max(1, _BLOCK_CELLS // max(n_areas, 1))
+    for start in range(0, n_draws, block):
+        stop = min(start + block, n_draws)
+        ranks[:, start:stop] = ranks_of(normalised @ sampled[start:stop].T)
+    return ranks
+
+
+def rank_stability(
+    ranking: Ranking,
+    *,
+    draws: int = DEFAULT_DRAWS,
+    concentration: float = DEFAULT_CONCENTRATION,
+    seed: int = 0,
+    top: int = 10,
+) -> Stability:
+    """Perturb the ranking's weights ``draws`` times (seeded) and summarise each area's ranks."""
+    sampled = perturbed_weights(ranking.weights.to_numpy(), draws=draws, concentration=concentration, seed=seed)
+    ranks = perturbed_ranks(ranking.normalised[ranking.weights.index].to_numpy(), sampled)
+    low, high = np.percentile(ranks, RANGE_PERCENTILES, axis=1, method="nearest")
+    table = pd.DataFrame(
+        {
+            "rank": ranking.table["rank"].to_numpy(),
+            "rank_low": low.astype(int),
+            "rank_high": high.astype(int),
+            "rank_median": np.median(ranks, axis=1),
+            "top_share": (ranks <= top).mean(axis=1),
+        },
+        index=ranking.table.index,
+    )
+    table["robust"] = (table["rank_high"] - table["rank_low"]) <= ROBUST_SPAN
+    return Stability(table=table, draws=draws, concentration=concentration, seed=seed, top=top)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Profiles side by side
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Several profiles over the same areas.
+
+    ``table``: one row per area in the top ``top`` of at least one profile, a rank column per profile
+    (NaN where a profile left the area out), ``in_top`` (how many profiles put it in their top) and
+    ``agreement`` ("all" or "some"), sorted by agreement and then by best rank.
+    ``overlap``: profile x profile, the number of top areas they share.
+    """
+
+    table: pd.DataFrame
+    overlap: pd.DataFrame
+    top: int
+
+
+def compare_profiles(
+    table: pd.DataFrame, profiles: Iterable[PriorityProfile], catalogue: Catalogue, *, top: int = 10
+) -> Comparison:
+    """Rank the same areas under each profile and show where their top areas agree and differ."""
+    profiles = list(profiles)
+    names = [p.name for p in profiles]
+    if len(set(names)) != len(names):
+        raise InputError("Kies profielen met verschillende namen.")
+    if not profiles:
+        raise InputError("Kies minstens één profiel.")
+    ranks = pd.DataFrame({p.name: rank_areas(table, p, catalogue).table["rank"] for p in profiles})
+    ranks = ranks.reindex(sorted(ranks.index))
+    in_top = ranks.le(top)
+    union = ranks[in_top.any(axis=1)].copy()
+    union["in_top"] = in_top.loc[union.index].sum(axis=1).astype(int)
+    union["agreement"] = np.where(union["in_top"] == len(profiles), "all", "some")
+    union["best_rank"] = union[names].min(axis=1)
+    union = union.sort_values(["in_top", "best_rank"], ascending=[False, True]).drop(columns="best_rank")
+    tops = {name: set(ranks.index[in_top[name]]) for name in names}
+    overlap = pd.DataFrame(
+        [[len(tops[a] & tops[b]) for b in names] for a in names], index=names, columns=names, dtype=int
+    )
+    return Comparison(table=union, overlap=overlap, top=top)
