@@ -1,0 +1,560 @@
+"""The area profile ("wijkpaspoort"): key figures, position in the city, spread, similar buurten, trends.
+
+An *area* is a buurt, a wijk, the gemeente, or a custom area (a named group of buurten). Every
+function here takes an :class:`Area` and works on one year of the snapshot, so a page or a report
+gets the same numbers:
+
+- :func:`key_figures`: the area's value next to the gemeente, Twente and the Netherlands, with the
+  year and source of each figure;
+- :func:`position`: the rank the area's value would take among the gemeente's buurten and its
+  distance from the city value in standard deviations of the buurten;
+- :func:`spread`: how the buurten inside a wijk or custom area are distributed, so a buurt that
+  stands out is not hidden by the area's mean;
+- :func:`similar_buurten`: the buurten elsewhere most alike on chosen indicators;
+- :func:`trends`: every year the snapshot has, with notes where definitions changed;
+- :func:`compare`: two to four areas side by side.
+
+Custom areas and wijken get their figures from the catalogue's aggregation rules (see
+:mod:`enschede_gis.aggregate`), never from averaging percentages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from enschede_gis import figures, settings
+from enschede_gis import statistics as stats
+from enschede_gis.areas import CustomArea
+from enschede_gis.boundaries import for_gemeente
+from enschede_gis.errors import InputError
+from enschede_gis.indicators import Catalogue, Indicator
+from enschede_gis.snapshot import Snapshot
+
+AreaKind = Literal["gemeente", "wijk", "buurt", "custom"]
+
+#: Kinds of figure whose value can be set against the city's: shares, averages, rates, densities.
+#: Counts and areas grow with the size of an area, so their "distance from the city" means nothing.
+COMPARABLE_KINDS = ("percentage", "average", "density", "ratio")
+
+#: Distance from the city value (in SDs of the buurten) below which a figure counts as "around average".
+AVERAGE_BAND_SD = 0.5
+
+#: A buurt inside an area "stands out" when it lies at least this many city SDs from the area's value.
+STANDS_OUT_SD = 1.0
+
+#: Similar buurten: a buurt is compared only when both it and the area have at least this share of
+#: the chosen indicators (and at least two), so a buurt with few published figures cannot look alike
+#: by accident.
+MIN_SHARED_SHARE = 0.5
+
+#: Preferred indicators for "similar buurten": the make-up of a place rather than its size. Only
+#: those with values for most buurten in the chosen year are used (see :func:`default_similarity`).
+SIMILARITY_DEFAULTS = (
+    "pct_0_15",
+    "pct_65_plus",
+    "pct_eenpersoonshuishoudens",
+    "pct_huishoudens_met_kinderen",
+    "huishoudensgrootte",
+    "bevolkingsdichtheid",
+    "pct_herkomst_buiten_europa",
+    "pct_niet_westers",
+    "woz_waarde",
+)
+MIN_COVERAGE = 0.9
+
+#: Where a definition changed between years: the trend of these themes breaks (locale key of the note).
+TREND_NOTES = {
+    "herkomst": "profiel.note_herkomst",
+}
+
+
+@dataclass(frozen=True)
+class Area:
+    """Anything a profile can be made for: its key (code or ``custom:<name>``), label and buurten."""
+
+    key: str
+    label: str
+    kind: AreaKind
+    codes: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {"key": self.key, "label": self.label, "kind": self.kind, "codes": list(self.codes)}
+
+
+def selectable_areas(
+    snap: Snapshot,
+    custom_areas: Iterable[CustomArea] = (),
+    *,
+    gemeente: str = settings.DEFAULT_GEMEENTE,
+) -> list[Area]:
+    """Every area a user can pick: the gemeente, its wijken, its buurten, then the custom areas.
+
+    Custom areas of another gemeente, or naming buurten that are not in this one, are left out.
+    """
+    buurten = for_gemeente(snap, "buurt", gemeente)
+    wijken = for_gemeente(snap, "wijk", gemeente)
+    names = snap.names()
+    found = [Area(gemeente, names.get(gemeente, gemeente), "gemeente", tuple(buurten["code"]))]
+    for code, name in zip(wijken["code"], wijken["name"], strict=True):
+        members = tuple(buurten.loc[buurten["wijkcode"] == code, "code"])
+        if members:
+            found.append(Area(code, str(name), "wijk", members))
+    for code, name in zip(buurten["code"], buurten["name"], strict=True):
+        found.append(Area(code, f"{name} ({code})", "buurt", (code,)))
+    known = set(buurten["code"])
+    for custom in custom_areas:
+        if custom.gemeente == gemeente and set(custom.codes) <= known:
+            found.append(Area(custom.key, custom.name, "custom", tuple(custom.codes)))
+    return found
+
+
+def find_area(areas: Sequence[Area], key: str | None) -> Area:
+    """The area with this key; an unknown key is an :class:`InputError` naming it."""
+    for area in areas:
+        if area.key == key:
+            return area
+    raise InputError(f"Onbekend gebied '{key}'.")
+
+
+def default_year(snap: Snapshot, *, level: str = "buurt") -> int:
+    """The year with the most indicators published at this level (the latest one on a tie)."""
+    rows = snap.statistics
+    rows = rows[(rows["level"] == level) & rows["value"].notna()]
+    if rows.empty:
+        raise InputError(f"Geen gegevens op het niveau '{level}'.")
+    counts = rows.groupby("year")["indicator"].nunique()
+    best = counts[counts == counts.max()]
+    return int(best.index.max())
+
+
+def area_years(snap: Snapshot, area: Area) -> list[int]:
+    """Years with figures for this area: every year for the gemeente, buurt years otherwise."""
+    level = "gemeente" if area.kind == "gemeente" else "buurt"
+    return stats.years(snap.statistics, level=level)
+
+
+# -- values ------------------------------------------------------------------------------------------
+
+
+def area_values(
+    snap: Snapshot,
+    catalogue: Catalogue,
+    area: Area,
+    *,
+    year: int,
+    gemeente: str = settings.DEFAULT_GEMEENTE,
+) -> pd.Series:
+    """All figures of one area in one year (NaN where unknown), indexed by indicator key.
+
+    Buurten, wijken and the gemeente use published figures (wijk gaps filled from the buurten);
+    custom areas are aggregated from their buurten by the catalogue's rules. A custom area of a
+    single buurt has that buurt's published figures.
+    """
+    if area.kind == "buurt" or (area.kind == "custom" and len(area.codes) == 1):
+        table = figures.buurt_table(snap, year=year, gemeente=gemeente)
+        values = table.loc[area.codes[0]]
+    elif area.kind in ("wijk", "gemeente"):
+        table = figures.level_table(snap, catalogue, year=year, level=area.kind, gemeente=gemeente)
+        values = table.loc[area.key]
+    else:
+        values = figures.area_figures(snap, catalogue, year=year, codes=area.codes, gemeente=gemeente)
+    values = values.astype(float)
+    values.name = area.key
+    return values[[key for key in values.index if key in catalogue]]
+
+
+def source_text(snap: Snapshot, area: Area, indicator: str, *, year: int) -> str:
+    """Where a figure comes from: the source table, or "calculated from buurten" for aggregates."""
+    rows = snap.statistics
+    rows = rows[(rows["indicator"] == indicator) & (rows["year"] == year)]
+    single = area.kind == "buurt" or (area.kind == "custom" and len(area.codes) == 1)
+    own = _sources(rows[rows["code"] == (area.codes[0] if single else area.key)])
+    if own:
+        return own
+    from_buurten = _sources(rows[rows["code"].isin(list(area.codes))])
+    return f"berekend uit buurtcijfers: {from_buurten}" if from_buurten else ""
+
+
+def _sources(rows: pd.DataFrame) -> str:
+    """The distinct source tables of some rows, with "(afgeleid)" where a figure was derived."""
+    names = set()
+    for text in rows.loc[rows["value"].notna(), "source"].dropna().astype(str):
+        base, _, derived = text.partition(";")
+        names.add(base.strip() + (" (afgeleid)" if derived else ""))
+    return "; ".join(sorted(names))
+
+
+def key_figures(
+    snap: Snapshot,
+    catalogue: Catalogue,
+    area: Area,
+    *,
+    year: int,
+    lang: str = "nl",
+    gemeente: str = settings.DEFAULT_GEMEENTE,
+) -> pd.DataFrame:
+    """The profile table: one row per indicator with a value for the area or its references.
+
+    Columns: ``theme, theme_label, indicator, label, unit, value, text, local`` plus one numeric and
+    one ``<name> (tekst)`` column per reference (the gemeente, Twente, Nederland where known),
+    ``year`` and ``source``. Missing values stay NaN and read "onbekend".
+    """
+    values = area_values(snap, catalogue, area, year=year, gemeente=gemeente)
+    refs = figures.references(snap, catalogue, year=year, gemeente=gemeente)
+    rows = []
+    for theme, indicators in catalogue.by_theme().items():
+        for ind in indicators:
+            value = stats.as_float(values.get(ind.key, np.nan))
+            ref_values = {name: stats.as_float(refs.loc[name].get(ind.key, np.nan)) for name in refs.index}
+            if np.isnan(value) and all(np.isnan(v) for v in ref_values.values()):
+                continue
+            row = {
+                "theme": theme,
+                "theme_label": catalogue.themes[theme].label(lang) if theme in catalogue.themes else theme,
+                "indicator": ind.key,
+                "label": ind.label(lang),
+                "unit": ind.unit(lang),
+                "value": value,
+                "text": ind.format(value, lang),
+            }
+            for name, ref in ref_values.items():
+                row[name] = ref
+                row[f"{name} (tekst)"] = ind.format(ref, lang)
+            row["year"] = year
+            row["source"] = _source_for(snap, area, ind, year=year)
+            row["local"] = ind.local
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _source_for(snap: Snapshot, area: Area, ind: Indicator, *, year: int) -> str:
+    text = source_text(snap, area, ind.key, year=year)
+    if ind.local:
+        return f"Eigen gegevens — {ind.source_note}" if ind.source_note else "Eigen gegevens"
+    return text
+
+
+def reference_names(table: pd.DataFrame) -> list[str]:
+    """The reference columns of a :func:`key_figures` table, in order (e.g. Enschede, Twente)."""
+    return [c.removesuffix(" (tekst)") for c in table.columns if c.endswith(" (tekst)")]
+
+
+# -- position among the buurten ---------------------------------------------------------------------
+
+
+def rank_among(values: pd.Series, value: float) -> tuple[float, int]:
+    """Rank (1 = highest) that ``value`` takes among ``values`` (NaN ignored), and how many ranked.
+
+    Ties share the best rank. A missing value has rank NaN.
+    """
+    known = values.dropna()
+    if value is None or np.isnan(value) or known.empty:
+        return np.nan, len(known)
+    return float(1 + (known > value).sum()), len(known)
+
+
+def z_score(value: float, reference: float, spread_values: pd.Series) -> float:
+    """``(value - reference) / SD(spread_values)`` with the population SD; NaN when undefined."""
+    sd = spread_values.dropna().std(ddof=0)
+    if np.isnan(value) or np.isnan(reference) or not np.isfinite(sd) or sd == 0:
+        return np.nan
+    return float((value - reference) / sd)
+
+
+def signal(ind: Indicator, z: float) -> str:
+    """How to colour a position: ``neutral`` for composition, else ``more``/``less`` attention or ``average``."""
+    if not ind.is_condition:
+        return "neutral"
+    if np.isnan(z) or abs(z) < AVERAGE_BAND_SD:
+        return "average"
+    worse = z > 0 if ind.direction == "higher_worse" else z < 0
+    return "more" if worse else "less"
+
+
+def position(
+    snap: Snapshot,
+    catalogue: Catalogue,
+    area: Area,
+    *,
+    year: int,
+    lang: str = "nl",
+    gemeente: str = settings.DEFAULT_GEMEENTE,
+) -> pd.DataFrame:
+    """Rank among the gemeente's buurten and SDs from the city value, for every comparable figure.
+
+    Columns: ``indicator, label, theme_label, value, city, rank, ranked, z, signal, text, city_text``.
+    For a buurt the rank is its own; for a larger area it is the rank its value would take.
+    """
+    values = area_values(snap, catalogue, area, year=year, gemeente=gemeente)
+    buurten = figures.buurt_table(snap, year=year, gemeente=gemeente)
+    city = figures.level_table(snap, catalogue, year=year, level="gemeente", gemeente=gemeente).loc[gemeente]
+    rows = []
+    for ind in catalogue:
+        if ind.kind not in COMPARABLE_KINDS or ind.key not in buurten.columns:
+            continue
+        value = stats.as_float(values.get(ind.key, np.nan))
+        city_value = stats.as_float(city.get(ind.key, np.nan))
+        others = buurten[ind.key].drop(index=list(area.codes)) if area.kind == "buurt" else buurten[ind.key]
+        rank, _ = rank_among(others, value)
+        z = z_score(value, city_value, buurten[ind.key])
+        rows.append(
+            {
+                "indicator": ind.key,
+                "label": ind.label(lang),
+                "theme_label": catalogue.themes[ind.theme].label(lang),
+                "value": value,
+                "city": city_value,
+                "rank": rank,
+                "ranked": int(buurten[ind.key].notna().sum()),
+                "z": z,
+                "signal": signal(ind, z),
+                "text": ind.format(value, lang),
+                "city_text": ind.format(city_value, lang),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    return frame[frame["value"].notna()].reset_index(drop=True) if not frame.empty else frame
+
+
+# -- spread inside the area -------------------------------------------------------------------------
+
+SPREAD_COLUMNS = ["indicator", "label", "code", "name", "value", "text", "area_value", "distance_sd", "stands_out"]
+
+
+def spread(
+    snap: Snapshot,
+    catalogue: Catalogue,
+    area: Area,
+    *,
+    year: int,
+    indicators: Iterable[str] | None = None,
+    lang: str = "nl",
+    gemeente: str = settings.DEFAULT_GEMEENTE,
+) -> pd.DataFrame:
+    """The buurten inside the area on each comparable figure, long form, with the ones that stand out.
+
+    Columns: ``indicator, label, code, name, value, text, area_value, distance_sd, stands_out``.
+    ``distance_sd`` is the buurt's distance from the area's own value in SDs of the city's buurten.
+    """
+    if len(area.codes) < 2:
+        return pd.DataFrame(columns=SPREAD_COLUMNS)
+    buurten = figures.buurt_table(snap, year=year, gemeente=gemeente)
+    values = area_values(snap, catalogue, area, year=year, gemeente=gemeente)
+    names = snap.names()
+    wanted = list(indicators) if indicators is not None else [i.key for i in catalogue if i.kind in COMPARABLE_KINDS]
+    parts = []
+    for key in wanted:
+        if key not in buurten.columns or key not in catalogue:
+            continue
+        ind = catalogue[key]
+        inside = buurten.loc[list(area.codes), key].astype(float)
+        if inside.notna().sum() == 0:
+            continue
+        sd = buurten[key].dropna().std(ddof=0)
+        area_value = stats.as_float(values.get(key, np.nan))
+        distance = (inside - area_value) / sd if sd and np.isfinite(sd) else inside * np.nan
+        parts.append(
+            pd.DataFrame(
+                {
+                    "indicator": key,
+                    "label": ind.label(lang),
+                    "code": inside.index,
+                    "name": [names.get(c, c) for c in inside.index],
+                    "value": inside.to_numpy(),
+                    "text": [ind.format(v, lang) for v in inside],
+                    "area_value": area_value,
+                    "distance_sd": distance.to_numpy(),
+                    "stands_out": (distance.abs() >= STANDS_OUT_SD).to_numpy(),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=SPREAD_COLUMNS)
+
+
+# -- similar buurten --------------------------------------------------------------------------------
+
+
+def default_similarity(table: pd.DataFrame, catalogue: Catalogue) -> list[str]:
+    """The preferred indicators that most buurten have in this year's table."""
+    chosen = []
+    for key in SIMILARITY_DEFAULTS:
+        if key in table.columns and key in catalogue and table[key].notna().mean() >= MIN_COVERAGE:
+            chosen.append(key)
+    return chosen
+
+
+def similar_buurten(
+    table: pd.DataFrame,
+    target: pd.Series,
+    indicators: Sequence[str],
+    *,
+    exclude: Iterable[str] = (),
+    n: int = 5,
+) -> pd.DataFrame:
+    """The ``n`` buurten closest to ``target`` on ``indicators`` (standardised Euclidean distance).
+
+    Each indicator is standardised by the mean and population SD of the buurten in ``table``. The
+    distance is the root mean square of the standardised differences over the indicators that both
+    the buurt and the target have; a buurt sharing fewer than :data:`MIN_SHARED_SHARE` of them (or
+    fewer than two) is not compared. Indicators without spread are skipped.
+
+    Returns columns ``code, distance, shared, alike, differ`` sorted by distance (ties by code);
+    ``alike`` lists the indicators with the smallest differences, ``differ`` the largest.
+    """
+    keys = [k for k in dict.fromkeys(indicators) if k in table.columns]
+    if not keys:
+        raise InputError("Kies minstens één indicator om buurten te vergelijken.")
+    data = table[keys].astype(float)
+    mean, sd = data.mean(), data.std(ddof=0)
+    usable = [k for k in keys if np.isfinite(sd[k]) and sd[k] > 0]
+    z = (data[usable] - mean[usable]) / sd[usable]
+    target_z = (target.reindex(usable).astype(float) - mean[usable]) / sd[usable]
+    diff = z.sub(target_z, axis=1)
+    shared = diff.notna().sum(axis=1)
+    needed = max(2, int(np.ceil(MIN_SHARED_SHARE * len(usable))))
+    distance = np.sqrt((diff**2).sum(axis=1, min_count=1) / shared.where(shared > 0))
+    candidates = distance[(shared >= needed) & ~distance.index.isin(list(exclude))].dropna()
+    order = sorted(candidates.items(), key=lambda item: (item[1], item[0]))
+    rows = []
+    for code, _ in order[:n]:
+        gaps = diff.loc[code].abs().dropna().sort_values()
+        rows.append(
+            {
+                "code": code,
+                "distance": float(candidates[code]),
+                "shared": int(shared[code]),
+                "alike": list(gaps.index[:3]),
+                "differ": [k for k in gaps.index[::-1][:2] if gaps[k] >= AVERAGE_BAND_SD],
+            }
+        )
+    return pd.DataFrame(rows, columns=["code", "distance", "shared", "alike", "differ"])
+
+
+def similar_for_area(
+    snap: Snapshot,
+    catalogue: Catalogue,
+    area: Area,
+    *,
+    year: int,
+    indicators: Sequence[str] | None = None,
+    n: int = 5,
+    lang: str = "nl",
+    gemeente: str = settings.DEFAULT_GEMEENTE,
+) -> pd.DataFrame:
+    """Similar buurten elsewhere in the gemeente for an area, with names and readable reasons."""
+    table = figures.buurt_table(snap, year=year, gemeente=gemeente)
+    keys = list(indicators) if indicators else default_similarity(table, catalogue)
+    target = area_values(snap, catalogue, area, year=year, gemeente=gemeente)
+    found = similar_buurten(table, target, keys, exclude=area.codes, n=n)
+    names = snap.names()
+    found["name"] = [names.get(c, c) for c in found["code"]]
+    found["alike_text"] = [
+        _describe(catalogue, table, target, code, keys, lang)
+        for code, keys in zip(found["code"], found["alike"], strict=True)
+    ]
+    found["differ_text"] = [
+        _describe(catalogue, table, target, code, keys, lang)
+        for code, keys in zip(found["code"], found["differ"], strict=True)
+    ]
+    return found
+
+
+def _describe(
+    catalogue: Catalogue, table: pd.DataFrame, target: pd.Series, code: str, keys: list[str], lang: str
+) -> str:
+    """``label: buurt value (area value)`` for each key, joined."""
+    parts = []
+    for key in keys:
+        ind = catalogue[key]
+        parts.append(
+            f"{ind.label(lang)}: {ind.format(table.at[code, key], lang)} ({ind.format(target.get(key), lang)})"
+        )
+    return "; ".join(parts)
+
+
+# -- trends -----------------------------------------------------------------------------------------
+
+
+def trends(
+    snap: Snapshot,
+    catalogue: Catalogue,
+    area: Area,
+    *,
+    indicators: Iterable[str] | None = None,
+    lang: str = "nl",
+    gemeente: str = settings.DEFAULT_GEMEENTE,
+) -> pd.DataFrame:
+    """The area's figures in every year the snapshot has, long form, for indicators with 2+ years.
+
+    Columns: ``indicator, label, theme, year, value, text``. Buurt codes and outlines of Enschede are
+    unchanged over these years, so a wijk or custom area covers the same ground in each.
+    """
+    wanted = list(indicators) if indicators is not None else None
+    rows = []
+    for year in area_years(snap, area):
+        values = area_values(snap, catalogue, area, year=year, gemeente=gemeente)
+        for key, value in values.dropna().items():
+            if wanted is None or key in wanted:
+                ind = catalogue[key]
+                rows.append(
+                    {
+                        "indicator": key,
+                        "label": ind.label(lang),
+                        "theme": ind.theme,
+                        "year": year,
+                        "value": float(value),
+                        "text": ind.format(value, lang),
+                    }
+                )
+    frame = pd.DataFrame(rows, columns=["indicator", "label", "theme", "year", "value", "text"])
+    counts = frame.groupby("indicator")["year"].nunique()
+    return frame[frame["indicator"].isin(counts[counts > 1].index)].reset_index(drop=True)
+
+
+def trend_notes(trend: pd.DataFrame) -> list[str]:
+    """Locale keys of the notes that apply to the themes shown in a trend table."""
+    themes = set(trend["theme"]) if not trend.empty else set()
+    return [note for theme, note in TREND_NOTES.items() if theme in themes]
+
+
+# -- compare ----------------------------------------------------------------------------------------
+
+MAX_COMPARE = 4
+
+
+def compare(
+    snap: Snapshot,
+    catalogue: Catalogue,
+    areas: Sequence[Area],
+    *,
+    year: int,
+    lang: str = "nl",
+    gemeente: str = settings.DEFAULT_GEMEENTE,
+) -> pd.DataFrame:
+    """Two to four areas side by side: one row per indicator that any of them has, formatted text.
+
+    Columns: ``theme_label, indicator, label`` and one column per area label; rows keep catalogue order.
+    """
+    if not 2 <= len(areas) <= MAX_COMPARE:
+        raise InputError(f"Kies twee tot {MAX_COMPARE} gebieden om te vergelijken.")
+    labels = [a.label for a in areas]
+    if len(set(labels)) != len(labels):
+        raise InputError("Kies verschillende gebieden om te vergelijken.")
+    values = pd.DataFrame({a.label: area_values(snap, catalogue, a, year=year, gemeente=gemeente) for a in areas})
+    rows = []
+    for ind in catalogue:
+        if ind.key not in values.index or values.loc[ind.key].isna().all():
+            continue
+        row = {
+            "theme_label": catalogue.themes[ind.theme].label(lang) if ind.theme in catalogue.themes else ind.theme,
+            "indicator": ind.key,
+            "label": ind.label(lang),
+        }
+        row.update({label: ind.format(values.at[ind.key, label], lang) for label in labels})
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["theme_label", "indicator", "label", *labels])

@@ -1,0 +1,508 @@
+"""The area team's own data: CSV or Excel files keyed by buurtcode or wijkcode.
+
+The flow is read -> inspect -> validate -> save:
+
+1. :func:`read_table` turns the uploaded bytes into a table of text cells (CSV with ``;``, ``,`` or tab
+   as separator, or the first sheet of an ``.xlsx`` file);
+2. :func:`inspect` finds the code column (buurtcodes or wijkcodes) and the value columns;
+3. :func:`validate` checks every cell against what the user said each column is and returns a
+   :class:`Dataset`, or raises :class:`UploadError` listing every problem by row and column;
+4. :func:`save_dataset` writes it to the state directory in one atomic write.
+
+Nothing is half-imported: a file with one bad cell is refused whole. Local figures are kept apart
+from CBS data: their indicators are marked ``local=True``, live in the theme "Eigen gegevens", and
+their rows carry the source ``Lokaal: <bron>``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from enschede_gis import i18n
+from enschede_gis import statistics as stats
+from enschede_gis._validate import describe
+from enschede_gis.errors import DataError, InputError
+from enschede_gis.indicators import Indicator
+from enschede_gis.snapshot import Snapshot
+from enschede_gis.store import atomic_write_json, read_json, state_dir
+
+FILE_NAME = "uploads.json"
+SCHEMA_VERSION = 1
+KEY_PREFIX = "lokaal_"
+LocalKind = Literal["count", "percentage", "average"]
+Direction = Literal["neutral", "higher_worse", "higher_better"]
+
+#: How each kind of local figure combines over buurten: counts add up; a percentage or average from
+#: a survey has no published weight, so it is never averaged (a wijk or custom area shows it missing).
+AGGREGATION = {"count": "sum", "percentage": "none", "average": "none"}
+UNITS = {"percentage": "%"}
+
+#: Header names recognised as the code column (compared in lower case without spaces or dashes).
+CODE_HEADERS = ("buurtcode", "wijkcode", "code", "gwbcode", "regiocode", "gebiedscode", "codering")
+_CODE = re.compile(r"^(BU\d{8}|WK\d{6})$")
+#: Uploads larger than this are refused before parsing: an area team's table is a few hundred rows.
+MAX_BYTES = 5_000_000
+#: Problems listed in the error message itself (all of them are in ``UploadError.problems``).
+MAX_LISTED = 10
+
+
+# -- errors -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in an uploaded file: the spreadsheet row (1 = header), the column, and what is wrong."""
+
+    row: int | None
+    column: str | None
+    code: str
+    values: dict = field(default_factory=dict)
+
+    def message(self, lang: str = "nl") -> str:
+        text = i18n.t(f"eigen.problem.{self.code}", lang, **self.values)
+        where = []
+        if self.row is not None:
+            where.append(i18n.t("eigen.where_row", lang, row=self.row))
+        if self.column is not None:
+            where.append(i18n.t("eigen.where_column", lang, column=self.column))
+        return f"{', '.join(where)}: {text}" if where else text
+
+
+class UploadError(InputError):
+    """An uploaded file was refused; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: Sequence[Problem], lang: str = "nl") -> None:
+        self.problems = list(problems)
+        listed = "; ".join(p.message(lang) for p in self.problems[:MAX_LISTED])
+        more = len(self.problems) - MAX_LISTED
+        suffix = i18n.t("eigen.more_problems", lang, count=more) if more > 0 else ""
+        head = i18n.t("eigen.refused", lang, count=len(self.problems))
+        super().__init__(f"{head} {listed}{suffix}")
+
+    def messages(self, lang: str = "nl") -> list[str]:
+        return [p.message(lang) for p in self.problems]
+
+
+def _fail(code: str, *, row: int | None = None, column: str | None = None, **values: object) -> UploadError:
+    return UploadError([Problem(row, column, code, dict(values))])
+
+
+# -- reading ------------------------------------------------------------------------------------------
+
+
+def read_table(name: str, data: bytes) -> pd.DataFrame:
+    """The uploaded file as a table of text cells (no type guessing), header from the first row.
+
+    Excel files (``.xlsx``) are read from their first sheet; anything else is read as CSV with the
+    separator sniffed from the first line. Empty cells become ``None``.
+    """
+    if not data or not data.strip():
+        raise _fail("empty")
+    if len(data) > MAX_BYTES:
+        raise _fail("too_big", limit=MAX_BYTES // 1_000_000)
+    is_excel = name.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04"
+    frame = _read_excel(data) if is_excel else _read_csv(data)
+    frame = frame.dropna(how="all")
+    if frame.empty:
+        raise _fail("no_rows")
+    return frame
+
+
+def _read_excel(data: bytes) -> pd.DataFrame:
+    try:
+        frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=str, header=0, engine="openpyxl")
+    except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
+        raise _fail("not_a_table", detail=type(exc).__name__) from None
+    return _clean_headers(frame)
+
+
+def _read_csv(data: bytes) -> pd.DataFrame:
+    text = _decode(data)
+    if "\x00" in text:
+        raise _fail("not_a_table", detail="binary")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    separator = max((";", ",", "\t"), key=first.count)
+    if first.count(separator) == 0:
+        raise _fail("not_a_table", detail="one column")
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=separator))
+    except csv.Error as exc:
+        raise _fail("not_a_table", detail=str(exc)) from None
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    header, body = rows[0], rows[1:]
+    width = len(header)
+    for number, row in enumerate(body, start=2):
+        if len(row) > width and any(cell.strip() for cell in row[width:]):
+            raise _fail("ragged", row=number, found=len(row), expected=width)
+    cells = [[(cell.strip() or None) for cell in (row + [""] * width)[:width]] for row in body]
+    return _clean_headers(pd.DataFrame(cells, columns=header, dtype=object))
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise _fail("not_a_table", detail="encoding")
+
+
+def _clean_headers(frame: pd.DataFrame) -> pd.DataFrame:
+    names = [str(c).strip() for c in frame.columns]
+    blank = [i + 1 for i, n in enumerate(names) if not n or n.startswith("Unnamed:")]
+    if blank and len(blank) == len(names):
+        raise _fail("not_a_table", detail="no header")
+    if len(set(names)) != len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise _fail("duplicate_header", column=twice[0])
+    out = frame.copy()
+    out.columns = names
+    out = out.astype(object).where(out.notna(), None)
+    return out.reset_index(drop=True)
+
+
+# -- inspecting --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What :func:`inspect` found: the code column, the level of its codes, and the value columns."""
+
+    code_column: str
+    level: Literal["buurt", "wijk"]
+    value_columns: tuple[str, ...]
+
+
+def inspect(frame: pd.DataFrame) -> Layout:
+    """Find the code column (by header, else by content) and the columns that can hold figures."""
+    column = _code_column(frame)
+    codes = [str(c).strip().upper() for c in frame[column] if c is not None]
+    level = "wijk" if codes and sum(c.startswith("WK") for c in codes) > len(codes) / 2 else "buurt"
+    values = tuple(c for c in frame.columns if c != column and frame[c].notna().any())
+    if not values:
+        raise _fail("no_values")
+    return Layout(code_column=column, level=level, value_columns=values)
+
+
+def _code_column(frame: pd.DataFrame) -> str:
+    for column in frame.columns:
+        if re.sub(r"[\s_\-]", "", column.lower()) in CODE_HEADERS:
+            return column
+    for column in frame.columns:
+        cells = [str(c).strip().upper() for c in frame[column] if c is not None]
+        if cells and sum(bool(_CODE.match(c)) for c in cells) >= 0.8 * len(cells):
+            return column
+    raise _fail("no_code_column")
+
+
+# -- what the user says each column is --------------------------------------------------------------
+
+
+class ColumnSpec(BaseModel):
+    """The user's description of one value column: the new indicator's name, unit and kind."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    column: str
+    name: str = Field(min_length=1, max_length=80)
+    unit: str = Field(default="", max_length=30)
+    kind: LocalKind = "count"
+    direction: Direction = "neutral"
+
+    @field_validator("name", "unit")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+
+class LocalIndicator(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str
+    name: str
+    unit: str
+    kind: LocalKind
+    direction: Direction = "neutral"
+
+
+class Dataset(BaseModel):
+    """One uploaded file, validated: who made it, for which year, and its values per code."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    source: str = Field(min_length=1, max_length=120)
+    year: int
+    level: Literal["buurt", "wijk"]
+    file_name: str
+    uploaded: str
+    indicators: tuple[LocalIndicator, ...]
+    values: dict[str, dict[str, float | None]]  # indicator key -> code -> value (None = missing)
+
+
+# -- validating --------------------------------------------------------------------------------------
+
+
+def parse_number(text: object) -> float | None:
+    """A cell as a number; Dutch decimal comma and thousands dot accepted; empty is None.
+
+    ``"12,5"`` -> 12.5, ``"1.234,5"`` -> 1234.5, ``"12.5"`` -> 12.5, ``"3 %"`` -> 3.0. Anything
+    else raises ``ValueError``.
+    """
+    if text is None:
+        return None
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        return None if np.isnan(text) else float(text)
+    cell = str(text).strip().removesuffix("%").strip().replace("\u00a0", "").replace(" ", "")
+    if not cell:
+        return None
+    if "," in cell:
+        cell = cell.replace(".", "").replace(",", ".")
+    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", cell):
+        raise ValueError(text)
+    return float(cell)
+
+
+def validate(
+    frame: pd.DataFrame,
+    layout: Layout,
+    specs: Sequence[ColumnSpec],
+    *,
+    known_codes: Iterable[str],
+    source: str,
+    year: int,
+    file_name: str,
+    existing: Sequence[Dataset] = (),
+) -> Dataset:
+    """Check every row and cell; return the dataset or raise :class:`UploadError` with all problems."""
+    source = source.strip()
+    problems = _check_meta(specs, layout, source=source, existing=existing)
+    if problems:
+        raise UploadError(problems)
+    codes, code_problems = _check_codes(frame, layout, set(known_codes))
+    problems += code_problems
+    values: dict[str, dict[str, float | None]] = {}
+    indicators = []
+    for spec in specs:
+        key = KEY_PREFIX + _slug(spec.name)
+        column_values, column_problems = _check_column(frame, spec, codes)
+        problems += column_problems
+        values[key] = column_values
+        indicators.append(
+            LocalIndicator(key=key, name=spec.name, unit=_unit(spec), kind=spec.kind, direction=spec.direction)
+        )
+    if problems:
+        raise UploadError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
+    return Dataset(
+        id=_slug(f"{source}-{file_name}-{date.today().isoformat()}-{len(existing)}"),
+        source=source,
+        year=int(year),
+        level=layout.level,
+        file_name=file_name,
+        uploaded=date.today().isoformat(),
+        indicators=tuple(indicators),
+        values=values,
+    )
+
+
+def _unit(spec: ColumnSpec) -> str:
+    return spec.unit or UNITS.get(spec.kind, "")
+
+
+def _check_meta(
+    specs: Sequence[ColumnSpec], layout: Layout, *, source: str, existing: Sequence[Dataset]
+) -> list[Problem]:
+    problems = []
+    if not source:
+        problems.append(Problem(None, None, "no_source"))
+    if not specs:
+        problems.append(Problem(None, None, "no_columns_chosen"))
+    taken = {ind.key for ds in existing for ind in ds.indicators}
+    seen: set[str] = set()
+    for spec in specs:
+        if spec.column not in layout.value_columns:
+            problems.append(Problem(None, spec.column, "unknown_column"))
+        key = KEY_PREFIX + _slug(spec.name)
+        if key in taken or key in seen:
+            problems.append(Problem(None, spec.column, "name_taken", {"name": spec.name}))
+        seen.add(key)
+    return problems
+
+
+def _check_codes(frame: pd.DataFrame, layout: Layout, known: set[str]) -> tuple[list[str | None], list[Problem]]:
+    """Each row's code (None where the row is refused) and the problems with the code column."""
+    problems, codes, first_row = [], [], {}
+    prefix = "BU" if layout.level == "buurt" else "WK"
+    for index, cell in enumerate(frame[layout.code_column]):
+        row = index + 2  # spreadsheet row: 1 is the header
+        code = str(cell).strip().upper() if cell is not None else ""
+        problem = None
+        if not code:
+            problem = Problem(row, layout.code_column, "missing_code")
+        elif code not in known:
+            problem = Problem(row, layout.code_column, "unknown_code", {"code": str(cell).strip()})
+        elif not code.startswith(prefix):
+            problem = Problem(row, layout.code_column, "mixed_level", {"code": code})
+        elif code in first_row:
+            problem = Problem(row, layout.code_column, "duplicate_code", {"code": code, "first": first_row[code]})
+        if problem:
+            problems.append(problem)
+            codes.append(None)
+        else:
+            first_row[code] = row
+            codes.append(code)
+    return codes, problems
+
+
+def _check_column(frame: pd.DataFrame, spec: ColumnSpec, codes: list[str | None]) -> tuple[dict, list[Problem]]:
+    problems, values = [], {}
+    for index, (cell, code) in enumerate(zip(frame[spec.column], codes, strict=True)):
+        row = index + 2
+        try:
+            number = parse_number(cell)
+        except ValueError:
+            problems.append(Problem(row, spec.column, "not_a_number", {"value": str(cell)[:40]}))
+            continue
+        if number is not None and spec.kind == "percentage" and not 0 <= number <= 100:
+            problems.append(Problem(row, spec.column, "percentage_range", {"value": _show(number)}))
+        elif number is not None and spec.kind == "count" and number < 0:
+            problems.append(Problem(row, spec.column, "negative_count", {"value": _show(number)}))
+        elif code is not None:
+            values[code] = number
+    return values, problems
+
+
+def _show(number: float) -> str:
+    return f"{number:g}".replace(".", ",")
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
+    return slug[:60] or "indicator"
+
+
+# -- storing -----------------------------------------------------------------------------------------
+
+
+def _path(folder: Path | None) -> Path:
+    return (folder or state_dir()) / FILE_NAME
+
+
+def load_datasets(folder: Path | None = None) -> list[Dataset]:
+    raw = read_json(_path(folder), default={"version": SCHEMA_VERSION, "datasets": []})
+    try:
+        return [Dataset(**entry) for entry in raw.get("datasets", [])]
+    except (ValidationError, TypeError, AttributeError) as exc:
+        detail = describe(exc) if isinstance(exc, ValidationError) else str(exc)
+        raise DataError(f"Het bestand met eigen gegevens is beschadigd: {detail}") from None
+
+
+def save_dataset(dataset: Dataset, folder: Path | None = None) -> None:
+    """Add a validated dataset (one atomic write: all of it or nothing)."""
+    datasets = load_datasets(folder)
+    taken = {ind.key for ds in datasets for ind in ds.indicators}
+    clash = [ind.name for ind in dataset.indicators if ind.key in taken]
+    if clash:
+        raise UploadError([Problem(None, None, "name_taken", {"name": clash[0]})])
+    if any(ds.id == dataset.id for ds in datasets):
+        dataset = dataset.model_copy(update={"id": f"{dataset.id}_{len(datasets) + 1}"})
+    _write([*datasets, dataset], folder)
+
+
+def delete_dataset(dataset_id: str, folder: Path | None = None) -> None:
+    datasets = load_datasets(folder)
+    kept = [ds for ds in datasets if ds.id != dataset_id]
+    if len(kept) == len(datasets):
+        raise InputError(f"Er is geen upload met de naam '{dataset_id}'.")
+    _write(kept, folder)
+
+
+def _write(datasets: list[Dataset], folder: Path | None) -> None:
+    payload = {"version": SCHEMA_VERSION, "datasets": [ds.model_dump(mode="json") for ds in datasets]}
+    atomic_write_json(_path(folder), payload)
+
+
+def version(folder: Path | None = None) -> str:
+    """A token that changes whenever the stored uploads change (for cache keys)."""
+    path = _path(folder)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return "none"
+    return f"{info.st_mtime_ns}-{info.st_size}"
+
+
+# -- integrating with the catalogue and the statistics ----------------------------------------------
+
+
+def local_indicators(datasets: Iterable[Dataset]) -> list[Indicator]:
+    """Catalogue entries for the uploaded figures: theme "lokaal", ``local=True``, marked as own data."""
+    found = []
+    for ds in datasets:
+        for ind in ds.indicators:
+            found.append(
+                Indicator(
+                    key=ind.key,
+                    theme="lokaal",
+                    label_nl=f"{ind.name} (eigen gegevens)",
+                    label_en=f"{ind.name} (own data)",
+                    unit_nl=ind.unit,
+                    unit_en=ind.unit,
+                    kind=ind.kind,
+                    aggregation=AGGREGATION[ind.kind],
+                    direction=ind.direction,
+                    decimals=0 if ind.kind == "count" else 1,
+                    explanation_nl=f"Eigen gegevens — {ds.source} ({ds.file_name}, {ds.year}); geen CBS-cijfer.",
+                    explanation_en=f"Own data — {ds.source} ({ds.file_name}, {ds.year}); not a CBS figure.",
+                    caveat_nl="" if ind.kind == "count" else "Niet opgeteld of gemiddeld over buurten.",
+                    caveat_en="" if ind.kind == "count" else "Not summed or averaged over buurten.",
+                    local=True,
+                    source_note=ds.source,
+                )
+            )
+    return found
+
+
+def local_statistics(datasets: Iterable[Dataset]) -> pd.DataFrame:
+    """The uploaded values as long statistics rows with the source ``Lokaal: <bron>``."""
+    rows = []
+    for ds in datasets:
+        for key, by_code in ds.values.items():
+            for code, value in by_code.items():
+                rows.append(
+                    {
+                        "code": code,
+                        "level": ds.level,
+                        "year": ds.year,
+                        "indicator": key,
+                        "value": np.nan if value is None else float(value),
+                        "source": f"Lokaal: {ds.source}",
+                    }
+                )
+    if not rows:
+        return stats.empty()
+    frame = pd.DataFrame(rows, columns=stats.COLUMNS)
+    return frame.astype({"code": "string", "level": "string", "indicator": "string", "source": "string"})
+
+
+def with_local(snap: Snapshot, datasets: Sequence[Dataset]) -> Snapshot:
+    """A snapshot whose statistics include the uploaded figures (the original is left untouched)."""
+    extra = local_statistics(datasets)
+    if extra.empty:
+        return snap
+    merged = pd.concat([snap.statistics, extra.astype(snap.statistics.dtypes.to_dict())], ignore_index=True)
+    return Snapshot(boundaries=snap.boundaries, statistics=merged, regions=snap.regions, manifest=snap.manifest)

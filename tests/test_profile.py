@@ -1,0 +1,182 @@
+"""Profile math on small synthetic tables, plus golden checks on the real Enschede snapshot."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from enschede_gis import profile
+from enschede_gis.areas import CustomArea
+from enschede_gis.errors import InputError
+from enschede_gis.indicators import Indicator
+
+BROEKHEURNE = CustomArea(name="Broekheurne", codes=("BU01530905", "BU01530904"))
+
+
+@pytest.fixture(scope="module")
+def areas(snap):
+    return profile.selectable_areas(snap, [BROEKHEURNE])
+
+
+def _indicator(direction: str) -> Indicator:
+    return Indicator(
+        key="x",
+        theme="t",
+        label_nl="x",
+        label_en="x",
+        unit_nl="%",
+        unit_en="%",
+        kind="percentage",
+        aggregation="none",
+        direction=direction,
+    )
+
+
+# -- synthetic --------------------------------------------------------------------------------------
+
+
+def test_rank_counts_higher_values_and_shares_ties():
+    values = pd.Series([10.0, 30.0, 20.0, np.nan, 30.0])
+    assert profile.rank_among(values, 30.0) == (1.0, 4)
+    assert profile.rank_among(values, 20.0) == (3.0, 4)
+    assert profile.rank_among(values, 5.0) == (5.0, 4)
+    rank, ranked = profile.rank_among(values, np.nan)
+    assert np.isnan(rank) and ranked == 4
+
+
+def test_z_score_uses_population_sd_of_the_buurten():
+    spread_values = pd.Series([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0, np.nan])  # SD (ddof=0) = 2
+    assert profile.z_score(9.0, 5.0, spread_values) == pytest.approx(2.0)
+    assert np.isnan(profile.z_score(np.nan, 5.0, spread_values))
+    assert np.isnan(profile.z_score(3.0, 5.0, pd.Series([1.0, 1.0])))  # no spread: undefined
+
+
+def test_only_conditions_get_attention_colours():
+    assert profile.signal(_indicator("neutral"), 3.0) == "neutral"
+    assert profile.signal(_indicator("higher_worse"), 1.2) == "more"
+    assert profile.signal(_indicator("higher_worse"), -1.2) == "less"
+    assert profile.signal(_indicator("higher_better"), -1.2) == "more"
+    assert profile.signal(_indicator("higher_better"), 0.2) == "average"
+    assert profile.signal(_indicator("higher_worse"), np.nan) == "average"
+
+
+def test_similar_buurten_by_standardised_distance_with_missing_handled():
+    table = pd.DataFrame(
+        {
+            "a": [0.0, 1.0, 2.0, 3.0, 10.0, np.nan],
+            "b": [0.0, 10.0, 20.0, 30.0, 0.0, 5.0],
+            "c": [1.0, 1.0, 1.0, 1.0, 1.0, 1.0],  # no spread: skipped
+        },
+        index=["B0", "B1", "B2", "B3", "B4", "B5"],
+    )
+    target = pd.Series({"a": 1.0, "b": 10.0, "c": 1.0})
+    found = profile.similar_buurten(table, target, ["a", "b", "c"], exclude=["B1"], n=3)
+    # B5 shares only one of the two usable indicators: not compared.
+    assert list(found["code"]) == ["B0", "B2", "B3"]
+    # Standardised: a has mean 3.2, SD 3.487; b mean 12.5, SD 10.408 (ddof=0, B5's a is missing).
+    sd_a, sd_b = table["a"].std(ddof=0), table["b"].std(ddof=0)
+    expected = np.sqrt(((1 / sd_a) ** 2 + (10 / sd_b) ** 2) / 2)
+    assert found.loc[0, "distance"] == pytest.approx(expected)
+    assert found.loc[0, "shared"] == 2
+    assert set(found.loc[0, "alike"]) == {"a", "b"}
+
+
+def test_similar_buurten_needs_an_indicator():
+    with pytest.raises(InputError, match="indicator"):
+        profile.similar_buurten(pd.DataFrame({"a": [1.0]}), pd.Series({"a": 1.0}), ["zz"])
+
+
+# -- real snapshot ----------------------------------------------------------------------------------
+
+
+def test_selectable_areas_list_gemeente_wijken_buurten_and_custom(snap, areas):
+    kinds = [a.kind for a in areas]
+    assert kinds.count("gemeente") == 1 and kinds.count("wijk") == 10 and kinds.count("buurt") == 70
+    custom = profile.find_area(areas, "custom:Broekheurne")
+    assert custom.codes == ("BU01530905", "BU01530904") and custom.label == "Broekheurne"
+    wijk = profile.find_area(areas, "WK015309")
+    assert "BU01530905" in wijk.codes and len(wijk.codes) == 9
+    assert profile.find_area(areas, "GM0153").label == "Enschede"
+    with pytest.raises(InputError, match="custom:Nope"):
+        profile.find_area(areas, "custom:Nope")
+    elsewhere = CustomArea(name="Elders", codes=("BU03630000",), gemeente="GM0363")
+    assert "custom:Elders" not in {a.key for a in profile.selectable_areas(snap, [elsewhere])}
+
+
+def test_default_year_is_latest_with_most_indicators(snap):
+    assert profile.default_year(snap) == 2023
+
+
+def test_custom_area_figures_match_hand_computed_values(snap, catalogue, areas):
+    """Broekheurne 2023 = BU01530905 + BU01530904, computed by hand from the published buurt figures."""
+    values = profile.area_values(snap, catalogue, profile.find_area(areas, "custom:Broekheurne"), year=2023)
+    assert values["inwoners"] == 1525 + 295
+    # gehuwd 715 + 125 over 1820 inhabitants; averaging 46.89% and 42.37% would give 44.63%.
+    assert values["pct_gehuwd"] == pytest.approx(840 / 1820 * 100)
+    assert values["huishoudensgrootte"] == pytest.approx(2.4)
+    # 1820 inhabitants on 2616 + 528 ha of land (= 31.44 km²).
+    assert values["bevolkingsdichtheid"] == pytest.approx(1820 / 31.44)
+    # Low income share weighted by inhabitants.
+    assert values["pct_personen_laag_inkomen"] == pytest.approx((40.0 * 1525 + 50.8 * 295) / 1820)
+    assert np.isnan(values.get("woz_waarde", np.nan))  # an average CBS gives no weight for: never averaged
+
+
+def test_key_figures_carry_references_year_and_source(snap, catalogue, areas):
+    table = profile.key_figures(snap, catalogue, profile.find_area(areas, "custom:Broekheurne"), year=2023)
+    row = table.set_index("indicator").loc["inwoners"]
+    assert row["text"] == "1.820 inwoners"
+    assert row["Enschede"] == 161235 and row["year"] == 2023
+    assert profile.reference_names(table) == ["Enschede", "Twente", "Nederland"]
+    assert "berekend uit buurtcijfers" in row["source"] and "85618NED" in row["source"]
+    buurt = profile.key_figures(snap, catalogue, profile.find_area(areas, "BU01530905"), year=2023)
+    assert "berekend" not in buurt.set_index("indicator").loc["inwoners", "source"]
+
+
+def test_position_of_a_buurt_against_the_city(snap, catalogue, areas):
+    pos = profile.position(snap, catalogue, profile.find_area(areas, "BU01530905"), year=2023).set_index("indicator")
+    row = pos.loc["pct_herkomst_buiten_europa"]
+    buurten = snap.statistics.query("year == 2023 and level == 'buurt' and indicator == 'pct_herkomst_buiten_europa'")
+    buurten = buurten[buurten["code"].str.startswith("BU0153")].set_index("code")["value"]
+    assert row["rank"] == 1 + (buurten.drop("BU01530905") > buurten["BU01530905"]).sum()
+    assert row["z"] == pytest.approx((buurten["BU01530905"] - row["city"]) / buurten.std(ddof=0))
+    assert row["signal"] == "neutral"  # composition, never coloured
+    assert "inwoners" not in pos.index  # counts have no position
+    assert pos.loc["pct_personen_laag_inkomen", "signal"] in {"more", "less", "average"}
+
+
+def test_spread_shows_every_buurt_of_the_wijk_and_the_ones_that_stand_out(snap, catalogue, areas):
+    wijk = profile.find_area(areas, "WK015309")
+    spread = profile.spread(snap, catalogue, wijk, year=2023, indicators=["woz_waarde"])
+    assert set(spread["code"]) == set(wijk.codes)
+    lonneker_west = spread.set_index("code").loc["BU01530902"]
+    assert lonneker_west["value"] == 696 and bool(lonneker_west["stands_out"])
+    assert profile.spread(snap, catalogue, profile.find_area(areas, "BU01530905"), year=2023).empty
+
+
+def test_similar_buurten_lie_outside_the_area(snap, catalogue, areas):
+    area = profile.find_area(areas, "custom:Broekheurne")
+    found = profile.similar_for_area(snap, catalogue, area, year=2023)
+    assert len(found) == 5
+    assert not set(found["code"]) & set(area.codes)
+    assert found["distance"].is_monotonic_increasing
+    assert all(text for text in found["alike_text"])
+
+
+def test_trends_have_several_years_and_the_herkomst_note(snap, catalogue, areas):
+    gemeente = profile.trends(snap, catalogue, profile.find_area(areas, "GM0153"), indicators=["inwoners"])
+    assert list(gemeente["year"]) == [2020, 2021, 2022, 2023, 2024]
+    wijk = profile.trends(snap, catalogue, profile.find_area(areas, "WK015309"))
+    inwoners = wijk[wijk["indicator"] == "inwoners"].set_index("year")["value"]
+    assert list(inwoners.index) == [2020, 2021, 2023, 2024]
+    assert inwoners[2023] == 10145
+    assert profile.trend_notes(wijk) == ["profiel.note_herkomst"]
+
+
+def test_compare_two_to_four_areas(snap, catalogue, areas):
+    chosen = [profile.find_area(areas, k) for k in ("custom:Broekheurne", "WK015309", "GM0153")]
+    table = profile.compare(snap, catalogue, chosen, year=2023).set_index("indicator")
+    assert table.loc["inwoners", "Broekheurne"] == "1.820 inwoners"
+    assert table.loc["inwoners", "Enschede"] == "161.235 inwoners"
+    with pytest.raises(InputError, match="twee tot 4"):
+        profile.compare(snap, catalogue, chosen[:1], year=2023)
