@@ -397,10 +397,23 @@ def ranks_of(scores: np.ndarray) -> np.ndarray:
     Ties go to the earlier row (the lower area code), the same rule for the chosen weights and
     for every perturbation.
     """
-    order = np.argsort(-scores, axis=0, kind="stable")
+    return _ranks_by_row(np.ascontiguousarray(scores.T)).T
+
+
+def _ranks_by_row(scores: np.ndarray) -> np.ndarray:
+    """Ranks within each row of a draws x areas array (rows contiguous, so each sort is cache-friendly).
+
+    A quicksort per row is several times faster than a stable sort; only rows where two areas have
+    exactly equal scores are sorted again stably, so ties still go to the earlier area.
+    """
+    negated = -scores
+    order = np.argsort(negated, axis=1)
+    ordered = np.take_along_axis(negated, order, axis=1)
+    tied = np.flatnonzero((ordered[:, 1:] == ordered[:, :-1]).any(axis=1))
+    if tied.size:
+        order[tied] = np.argsort(negated[tied], axis=1, kind="stable")
     ranks = np.empty(scores.shape, dtype=np.int32)
-    positions = np.arange(1, scores.shape[0] + 1, dtype=np.int32)[:, None]
-    np.put_along_axis(ranks, order, np.broadcast_to(positions, scores.shape), axis=0)
+    ranks[np.arange(scores.shape[0])[:, None], order] = np.arange(1, scores.shape[1] + 1, dtype=np.int32)
     return ranks
 
 
@@ -438,12 +451,12 @@ def perturbed_weights(weights: np.ndarray, *, draws: int, concentration: float, 
 def perturbed_ranks(normalised: np.ndarray, sampled: np.ndarray) -> np.ndarray:
     """Ranks (areas x draws, int32) of every perturbation: scores by one matrix product per block."""
     n_areas, n_draws = normalised.shape[0], sampled.shape[0]
-    ranks = np.empty((n_areas, n_draws), dtype=np.int32)
+    ranks = np.empty((n_draws, n_areas), dtype=np.int32)
     block = max(1, _BLOCK_CELLS // max(n_areas, 1))
     for start in range(0, n_draws, block):
         stop = min(start + block, n_draws)
-        ranks[:, start:stop] = ranks_of(normalised @ sampled[start:stop].T)
-    return ranks
+        ranks[start:stop] = _ranks_by_row(sampled[start:stop] @ normalised.T)
+    return ranks.T
 
 
 def rank_stability(
