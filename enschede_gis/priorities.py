@@ -26,8 +26,9 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from enschede_gis import i18n
 from enschede_gis.errors import DataError, InputError
-from enschede_gis.indicators import Catalogue
+from enschede_gis.indicators import Catalogue, Indicator
 from enschede_gis.store import atomic_write_json, read_json, state_dir
 
 Normalisation = Literal["zscore", "minmax", "rank"]
@@ -212,6 +213,14 @@ def make_profile(
             normalisation=normalisation,  # type: ignore[arg-type]
             missing=missing,  # type: ignore[arg-type]
         )
+    except ValidationError as exc:
+        raise InputError(f"Ongeldig profiel: {explain(exc, _PROFILE_NAMES)}") from None
+
+
+def renamed(profile: PriorityProfile, name: str, rationale: str) -> PriorityProfile:
+    """The same weighting under a new name and rationale (e.g. to save it as a party's profile)."""
+    try:
+        return PriorityProfile.model_validate(profile.model_dump() | {"name": name, "rationale": rationale})
     except ValidationError as exc:
         raise InputError(f"Ongeldig profiel: {explain(exc, _PROFILE_NAMES)}") from None
 
@@ -528,3 +537,54 @@ def compare_profiles(
         [[len(tops[a] & tops[b]) for b in names] for a in names], index=names, columns=names, dtype=int
     )
     return Comparison(table=union, overlap=overlap, top=top)
+
+
+# ---------------------------------------------------------------------------------------------------
+# For display
+# ---------------------------------------------------------------------------------------------------
+
+
+def score_indicator() -> Indicator:
+    """The composite score described like a catalogue indicator, so maps and tables can show it."""
+    texts = {
+        f"{field}_{lang}": i18n.t(f"prioriteiten.score_{field}", lang)
+        for field in ("label", "unit", "explanation")
+        for lang in i18n.LANGUAGES
+    }
+    return Indicator(
+        key="prioriteit_score",
+        theme="prioriteit",
+        kind="average",
+        aggregation="none",
+        direction="higher_worse",
+        decimals=2,
+        **texts,
+    )
+
+
+def summary(ranking: Ranking, stability: Stability | None = None) -> pd.DataFrame:
+    """One row per ranked area, best first: rank, score, rank range, robust, and filled indicators."""
+    table = ranking.table.copy()
+    if stability is not None:
+        table = table.join(stability.table.drop(columns="rank"))
+    filled = ranking.filled
+    table["filled"] = [tuple(filled.columns[filled.loc[code]]) for code in table.index]
+    return table
+
+
+def breakdown(ranking: Ranking, code: str, table: pd.DataFrame) -> pd.DataFrame:
+    """How each indicator built one area's score: value, normalised value, weight and contribution."""
+    if code not in ranking.table.index:
+        raise InputError(f"Gebied '{code}' is niet gerangschikt.")
+    keys = list(ranking.weights.index)
+    frame = pd.DataFrame(
+        {
+            "value": table.loc[code, keys].astype(float),
+            "filled": ranking.filled.loc[code, keys],
+            "normalised": ranking.normalised.loc[code, keys],
+            "weight": ranking.weights,
+            "contribution": ranking.contributions.loc[code, keys],
+        }
+    )
+    frame.index.name = "indicator"
+    return frame.sort_values("contribution", ascending=False)

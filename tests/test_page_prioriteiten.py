@@ -1,0 +1,111 @@
+"""AppTests for the priorities page: ranking, weights, missing policy, saved profiles side by side."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from enschede_gis import figures
+from enschede_gis import priorities as pr
+
+PAGE = "../pages/prioriteiten.py"
+
+
+@pytest.fixture
+def app() -> AppTest:
+    st.cache_data.clear()
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _ranking_frame(at: AppTest):
+    return at.dataframe[0].value
+
+
+def test_page_ranks_the_buurten_with_the_default_indicators(app, snap, catalogue):
+    table = figures.buurt_table(snap, year=2023)
+    expected = pr.rank_areas(table, pr.default_profile(table, catalogue), catalogue)
+    frame = _ranking_frame(app)
+    assert list(frame.index) == list(expected.table.index)
+    assert frame["Rang"].tolist() == list(range(1, len(expected.table) + 1))
+    assert "Rangbereik (5–95%)" in frame.columns
+    captions = " ".join(c.value for c in app.caption)
+    assert "1000 keer verstoord" in captions and "seed 0" in captions
+    # the left-out buurten are listed, never ranked with a 0
+    assert any("Niet gerangschikt" in i.value for i in app.info)
+    assert app.session_state["prio_current_profile"].normalisation == "zscore"
+
+
+def test_weights_change_the_ranking(app, snap):
+    for slider in app.slider:
+        if slider.key and slider.key.startswith("prio_w_") and slider.key != "prio_w_bijstand_per_1000":
+            slider.set_value(0.0)
+    app.run()
+    assert not app.exception
+    frame = _ranking_frame(app)
+    table = figures.buurt_table(snap, year=2023)
+    ranked = table.loc[frame.index, "bijstand_per_1000"]
+    assert frame.index[0] == ranked.idxmax()
+    profile = app.session_state["prio_current_profile"]
+    assert [w.indicator for w in profile.active] == ["bijstand_per_1000"]
+
+
+def test_mean_fill_policy_ranks_every_buurt_and_marks_filled_values(app):
+    app.radio(key="prio_missing").set_value("city_mean").run()
+    frame = _ranking_frame(app)
+    assert len(frame) == 70
+    assert (frame["Aangevuld met gemiddelde"] != "").sum() > 0
+    assert any("aangevuld met het gemiddelde" in i.value for i in app.info)
+
+
+def test_an_indicator_without_direction_asks_for_one(app):
+    chosen = app.multiselect(key="prio_indicators")
+    chosen.set_value([*chosen.value, "pct_eenpersoonshuishoudens"]).run()
+    assert any("Zonder gekozen richting" in w.value for w in app.warning)
+    app.selectbox(key="prio_d_pct_eenpersoonshuishoudens").set_value("higher_worse").run()
+    assert not any("Zonder gekozen richting" in w.value for w in app.warning)
+    assert "pct_eenpersoonshuishoudens" in [w.indicator for w in app.session_state["prio_current_profile"].active]
+
+
+def test_saved_profiles_are_shown_side_by_side(app, isolated_state):
+    app.text_input(key="prio_name").input("bewoners")
+    app.text_area(key="prio_rationale").input("Inkomen en voorzieningen dichtbij")
+    app.button[0].click().run()
+    assert any("opgeslagen" in s.value for s in app.success)
+    assert [p.name for p in pr.load_profiles()] == ["bewoners"]
+
+    for slider in app.slider:
+        if slider.key and slider.key.startswith("prio_w_") and slider.key != "prio_w_wmo_per_1000":
+            slider.set_value(0.0)
+    app.run()
+    app.text_input(key="prio_name").input("gemeente")
+    app.text_area(key="prio_rationale").input("Zorggebruik")
+    app.button[0].click().run()
+    assert not app.exception
+    assert [p.name for p in pr.load_profiles()] == ["bewoners", "gemeente"]
+    comparison = app.dataframe[-2].value
+    assert {"bewoners", "gemeente", "Eens?"} <= set(comparison.columns)
+    assert set(comparison["Eens?"]) <= {"alle profielen", "verschillen"}
+    assert "verschillen" in set(comparison["Eens?"])
+    # loading a profile puts its weights back into the sliders
+    app.selectbox(key="prio_load").set_value("bewoners").run()
+    assert app.slider(key="prio_w_bijstand_per_1000").value == 1.0
+    assert app.slider(key="prio_w_wmo_per_1000").value == 1.0
+
+
+def test_a_nameless_profile_is_refused_with_a_message(app):
+    app.text_input(key="prio_name").input("  ")
+    app.button[0].click().run()
+    assert any("naam" in e.value for e in app.error)
+    assert pr.load_profiles() == []
+
+
+def test_english_ui(app):
+    app.query_params["lang"] = "en"
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Priorities"
+    assert "Rank range (5–95%)" in _ranking_frame(app).columns
