@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import streamlit as st
 
-from enschede_gis import i18n, settings, snapshot
-from enschede_gis.errors import WijkbeeldError
-from enschede_gis.indicators import Catalogue, load_catalogue
+from enschede_gis import i18n, settings, snapshot, store, uploads
+from enschede_gis.errors import DataError, WijkbeeldError
+from enschede_gis.indicators import Catalogue, Indicator, load_catalogue
 
 
 @st.cache_resource(show_spinner=False)
@@ -21,14 +22,41 @@ def _snapshot(data_dir: str) -> snapshot.Snapshot:
     return snapshot.load(data_dir)
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _with_uploads(data_dir: str, state_dir: str, version: str) -> tuple[snapshot.Snapshot, tuple[Indicator, ...]]:
+    """The snapshot with the uploaded figures added, and their catalogue entries (per upload version)."""
+    datasets = uploads.load_datasets(Path(state_dir))
+    return uploads.with_local(_snapshot(data_dir), datasets), tuple(uploads.local_indicators(datasets))
+
+
+def _local() -> tuple[snapshot.Snapshot, tuple[Indicator, ...]]:
+    folder = store.state_dir()
+    try:
+        return _with_uploads(str(settings.DATA_DIR), str(folder), uploads.version(folder))
+    except DataError as exc:  # a damaged uploads file must not take the CBS figures down with it
+        st.warning(str(exc))
+        return _snapshot(str(settings.DATA_DIR)), ()
+
+
 def data() -> snapshot.Snapshot:
-    """The loaded snapshot (read-only, shared by all sessions)."""
-    return _snapshot(str(settings.DATA_DIR))
+    """The loaded snapshot (read-only, shared by all sessions), with the uploaded own data included.
+
+    Uploaded figures are long rows with the source "Lokaal: <bron>"; see :mod:`enschede_gis.uploads`.
+    """
+    return _local()[0]
+
+
+def data_version() -> str:
+    """Changes whenever the uploaded own data change: add it to cache keys of derived tables."""
+    return uploads.version(store.state_dir())
 
 
 def catalogue() -> Catalogue:
     """The indicator catalogue, with the area team's own uploaded indicators when there are any."""
     base = load_catalogue()
+    local = _local()[1]
+    if local:
+        base = base.with_local(list(local))
     extend = st.session_state.get("_catalogue_extension")
     return extend(base) if callable(extend) else base
 
@@ -104,3 +132,23 @@ def attribution() -> None:
             boundary_year=snap.manifest.get("boundary_year", "?"),
         )
     )
+
+
+def selectable_areas() -> list:
+    """Every area a page can offer: the gemeente, wijken, buurten and the stored custom areas.
+
+    Returns :class:`enschede_gis.profile.Area` objects (``key``, ``label``, ``kind``, ``codes``).
+    """
+    from enschede_gis import areas, profile
+
+    try:
+        custom = areas.load_areas()
+    except DataError as exc:
+        st.warning(str(exc))
+        custom = []
+    return profile.selectable_areas(data(), custom, gemeente=gemeente())
+
+
+def area_label(area) -> str:
+    """``Wijk: Wijk 09 Landelijk gebied en kernen`` — the kind of area, then its name."""
+    return f"{t('level.' + area.kind)}: {area.label}"

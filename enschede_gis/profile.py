@@ -170,8 +170,16 @@ def area_values(
 
 def source_text(snap: Snapshot, area: Area, indicator: str, *, year: int) -> str:
     """Where a figure comes from: the source table, or "calculated from buurten" for aggregates."""
+    return _source_in(_year_rows(snap, area, year), area, indicator)
+
+
+def _year_rows(snap: Snapshot, area: Area, year: int) -> pd.DataFrame:
     rows = snap.statistics
-    rows = rows[(rows["indicator"] == indicator) & (rows["year"] == year)]
+    return rows[(rows["year"] == year) & rows["code"].isin([area.key, *area.codes])]
+
+
+def _source_in(rows: pd.DataFrame, area: Area, indicator: str) -> str:
+    rows = rows[rows["indicator"] == indicator]
     single = area.kind == "buurt" or (area.kind == "custom" and len(area.codes) == 1)
     own = _sources(rows[rows["code"] == (area.codes[0] if single else area.key)])
     if own:
@@ -206,6 +214,7 @@ def key_figures(
     """
     values = area_values(snap, catalogue, area, year=year, gemeente=gemeente)
     refs = figures.references(snap, catalogue, year=year, gemeente=gemeente)
+    year_rows = _year_rows(snap, area, year)
     rows = []
     for theme, indicators in catalogue.by_theme().items():
         for ind in indicators:
@@ -226,17 +235,16 @@ def key_figures(
                 row[name] = ref
                 row[f"{name} (tekst)"] = ind.format(ref, lang)
             row["year"] = year
-            row["source"] = _source_for(snap, area, ind, year=year)
+            row["source"] = _source_for(year_rows, area, ind)
             row["local"] = ind.local
             rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _source_for(snap: Snapshot, area: Area, ind: Indicator, *, year: int) -> str:
-    text = source_text(snap, area, ind.key, year=year)
+def _source_for(year_rows: pd.DataFrame, area: Area, ind: Indicator) -> str:
     if ind.local:
         return f"Eigen gegevens — {ind.source_note}" if ind.source_note else "Eigen gegevens"
-    return text
+    return _source_in(year_rows, area, ind.key)
 
 
 def reference_names(table: pd.DataFrame) -> list[str]:

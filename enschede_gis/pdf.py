@@ -1,0 +1,277 @@
+"""A small PDF document builder on fpdf2: title, date, headings, text, tables, bars, images, sources.
+
+Every report (the area profile, the session report) is built from these blocks so they look alike:
+A4 portrait, DejaVu Sans for full Unicode (ë, €, ², —), the print date under the title, and the
+CBS/PDOK attribution with the page number in every footer.
+
+All text is treated as plain text: nothing is parsed as markup, and characters the font cannot draw
+are replaced by "?" rather than silently dropped.
+
+Example::
+
+    doc = Document("Wijkpaspoort Broekheurne", subtitle="Eigen gebied · 2023")
+    doc.heading("Kerncijfers")
+    doc.table(["Indicator", "Waarde"], [["Inwoners", "1.820"]], widths=[120, 60])
+    doc.bars([Bar("Aandeel 65+", 0.8, "23,1%")])
+    pdf_bytes = doc.to_bytes()
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from enschede_gis import i18n, settings
+from enschede_gis.errors import DataError
+
+#: Debian's fonts-dejavu-core; overridable for machines that keep fonts elsewhere.
+FONT_DIR = Path(os.environ.get("WIJKBEELD_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
+FONT_REGULAR = "DejaVuSans.ttf"
+FONT_BOLD = "DejaVuSans-Bold.ttf"
+FAMILY = "DejaVu"
+
+#: Colours (RGB) for bars: neutral composition, more / less attention, around the average.
+COLOURS = {
+    "neutral": (150, 150, 150),
+    "average": (190, 190, 190),
+    "more": (215, 95, 45),
+    "less": (45, 120, 180),
+}
+TEXT = (33, 33, 33)
+MUTED = (110, 110, 110)
+RULE = (200, 200, 200)
+
+MARGIN_MM = 15
+PAGE_WIDTH_MM = 210
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One row of a bar chart: a label, a signed value (e.g. SDs from the city), the text to show."""
+
+    label: str
+    value: float
+    text: str
+    colour: str = "neutral"
+
+
+class _PDF(FPDF):
+    """FPDF with our footer: attribution, print date and page number on every page."""
+
+    footer_text = ""
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(FAMILY, size=7)
+        self.set_text_color(*MUTED)
+        self.cell(0, 5, self.footer_text, align="L")
+        self.set_x(self.l_margin)
+        self.cell(0, 5, f"{self.page_no()}/{{nb}}", align="R")
+
+
+class Document:
+    """A report being built, block by block; :meth:`to_bytes` gives the finished PDF."""
+
+    def __init__(
+        self,
+        title: str,
+        *,
+        subtitle: str = "",
+        printed: date | None = None,
+        lang: str = "nl",
+        attribution: str = settings.ATTRIBUTION,
+    ) -> None:
+        self.lang = lang
+        self.printed = printed or date.today()
+        self._pdf = _PDF(orientation="P", unit="mm", format="A4")
+        self._load_fonts()
+        self._pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
+        self._pdf.set_auto_page_break(auto=True, margin=18)
+        self._pdf.set_title(self.plain(title))
+        self._pdf.set_creator("Wijkbeeld Enschede")
+        self._pdf.footer_text = self.plain(f"{attribution} · {self.printed_text()}")
+        self._pdf.add_page()
+        self._title(title, subtitle)
+
+    # -- setup -------------------------------------------------------------------------------------
+
+    def _load_fonts(self) -> None:
+        regular, bold = FONT_DIR / FONT_REGULAR, FONT_DIR / FONT_BOLD
+        if not regular.exists() or not bold.exists():
+            raise DataError(f"Lettertype voor de PDF ontbreekt: {regular} (installeer fonts-dejavu-core).")
+        self._pdf.add_font(FAMILY, "", str(regular))
+        self._pdf.add_font(FAMILY, "B", str(bold))
+        self._pdf.set_font(FAMILY, size=10)
+        self._glyphs = set(self._pdf.current_font.cmap)
+
+    def plain(self, text: object) -> str:
+        """Text as the PDF will show it: control characters dropped, undrawable characters as "?"."""
+        out = []
+        for char in str(text):
+            if char in "\n\t":
+                out.append(" " if char == "\t" else char)
+            elif ord(char) < 32:
+                continue
+            else:
+                out.append(char if ord(char) in self._glyphs else "?")
+        return "".join(out)
+
+    def printed_text(self) -> str:
+        day = self.printed.strftime("%d-%m-%Y") if self.lang == "nl" else self.printed.isoformat()
+        return i18n.t("pdf.printed", self.lang, date=day)
+
+    @property
+    def width(self) -> float:
+        """Usable width of the page in mm."""
+        return PAGE_WIDTH_MM - 2 * MARGIN_MM
+
+    # -- blocks ------------------------------------------------------------------------------------
+
+    def _title(self, title: str, subtitle: str) -> None:
+        pdf = self._pdf
+        pdf.set_text_color(*TEXT)
+        pdf.set_font(FAMILY, "B", 18)
+        pdf.multi_cell(0, 9, self.plain(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font(FAMILY, size=10)
+        pdf.set_text_color(*MUTED)
+        if subtitle:
+            pdf.multi_cell(0, 5, self.plain(subtitle), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 5, self.plain(self.printed_text()), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_text_color(*TEXT)
+        pdf.ln(3)
+
+    def heading(self, text: str, *, level: int = 1) -> None:
+        pdf = self._pdf
+        size = {1: 13, 2: 11}.get(level, 10)
+        if pdf.get_y() > pdf.h - 45:  # keep a heading with what follows it
+            pdf.add_page()
+        pdf.ln(2 if level > 1 else 4)
+        pdf.set_font(FAMILY, "B", size)
+        pdf.set_text_color(*TEXT)
+        pdf.multi_cell(0, size * 0.5, self.plain(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if level == 1:
+            pdf.set_draw_color(*RULE)
+            pdf.line(pdf.l_margin, pdf.get_y() + 0.5, pdf.l_margin + self.width, pdf.get_y() + 0.5)
+            pdf.ln(2)
+        pdf.set_font(FAMILY, size=10)
+
+    def paragraph(self, text: str, *, size: float = 10, muted: bool = False) -> None:
+        pdf = self._pdf
+        pdf.set_font(FAMILY, size=size)
+        pdf.set_text_color(*(MUTED if muted else TEXT))
+        pdf.multi_cell(0, size * 0.5, self.plain(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_text_color(*TEXT)
+        pdf.ln(1)
+
+    def table(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[object]],
+        *,
+        widths: Sequence[float] | None = None,
+        align: Sequence[str] | None = None,
+        size: float = 8.5,
+    ) -> None:
+        """A table with a bold header row (repeated on a new page); cells wrap inside their column.
+
+        ``widths`` are relative (they are scaled to the page width); ``align`` per column: L, R or C.
+        """
+        if not rows:
+            return
+        pdf = self._pdf
+        pdf.set_font(FAMILY, size=size)
+        pdf.set_fill_color(255, 255, 255)
+        widths = list(widths or [1] * len(header))
+        aligns = list(align or ["L"] * len(header))
+        with pdf.table(
+            col_widths=widths,
+            width=self.width,
+            text_align=tuple(aligns),
+            line_height=size * 0.5,
+            first_row_as_headings=True,
+            headings_style=_heading_style(),
+            borders_layout="HORIZONTAL_LINES",
+            padding=1,
+        ) as table:
+            head = table.row()
+            for cell in header:
+                head.cell(self.plain(cell))
+            for values in rows:
+                row = table.row()
+                for value in values:
+                    row.cell(self.plain(value))
+        pdf.set_font(FAMILY, size=10)
+        pdf.ln(2)
+
+    def bars(self, bars: Sequence[Bar], *, limit: float = 3.0, caption: str = "") -> None:
+        """Horizontal bars around a centre line, clipped at ``limit`` either way (e.g. ±3 SD).
+
+        Each row: label on the left, the bar in the middle, the value text on the right. A value of
+        NaN draws no bar.
+        """
+        pdf = self._pdf
+        label_w, bar_w = self.width * 0.38, self.width * 0.24
+        text_w = self.width - label_w - bar_w
+        row_h = 5.0
+        pdf.set_font(FAMILY, size=8)
+        for bar in bars:
+            if pdf.get_y() + row_h > pdf.h - 20:
+                pdf.add_page()
+            x, y = pdf.l_margin, pdf.get_y()
+            pdf.set_xy(x, y)
+            pdf.cell(label_w, row_h, self._fit(bar.label, label_w - 1))
+            centre = x + label_w + bar_w / 2
+            pdf.set_draw_color(*RULE)
+            pdf.line(centre, y + 0.5, centre, y + row_h - 0.5)
+            if not math.isnan(bar.value):
+                length = max(-1.0, min(1.0, bar.value / limit)) * (bar_w / 2 - 1)
+                pdf.set_fill_color(*COLOURS.get(bar.colour, COLOURS["neutral"]))
+                left = centre + min(0.0, length)
+                pdf.rect(left, y + 1.2, max(abs(length), 0.4), row_h - 2.4, style="F")
+            pdf.set_xy(x + label_w + bar_w + 1, y)
+            pdf.cell(text_w - 1, row_h, self._fit(bar.text, text_w - 2))
+            pdf.set_xy(x, y + row_h)
+        pdf.set_fill_color(255, 255, 255)  # fpdf2 keeps the fill colour: don't let it colour a later table
+        if caption:
+            self.paragraph(caption, size=7.5, muted=True)
+        pdf.set_font(FAMILY, size=10)
+
+    def _fit(self, text: str, width: float) -> str:
+        """Shorten text with "…" so it fits in ``width`` mm at the current font."""
+        text = self.plain(text).replace("\n", " ")
+        if self._pdf.get_string_width(text) <= width:
+            return text
+        while text and self._pdf.get_string_width(text + "…") > width:
+            text = text[:-1]
+        return text + "…"
+
+    def image(self, png: bytes, *, width_mm: float | None = None) -> None:
+        """A PNG image, centred, at most ``width_mm`` wide (default: the page width)."""
+        pdf = self._pdf
+        width = min(width_mm or self.width, self.width)
+        x = pdf.l_margin + (self.width - width) / 2
+        pdf.image(io.BytesIO(png), x=x, w=width)
+        pdf.ln(2)
+
+    def sources(self, lines: Sequence[str], *, title: str | None = None) -> None:
+        """The sources and data years, as a small list at the end."""
+        self.heading(title or i18n.t("pdf.sources", self.lang), level=2)
+        for line in dict.fromkeys(lines):
+            self.paragraph(f"• {line}", size=8, muted=True)
+
+    def to_bytes(self) -> bytes:
+        return bytes(self._pdf.output())
+
+
+def _heading_style():
+    from fpdf.fonts import FontFace
+
+    return FontFace(family=FAMILY, emphasis="BOLD", fill_color=(240, 240, 240))
