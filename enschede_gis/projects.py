@@ -1,0 +1,441 @@
+"""The coordination register: planned works and projects per area, and where they collide.
+
+A project touches an area given as buurt/wijk codes, a custom area, or a drawn polygon. Every area
+is turned into a set of buurten (its *footprint*); two projects **conflict** when their footprints
+share a buurt and their periods overlap.
+
+Periods are whole days, start and end included: a project that ends on 31 March and one that starts
+on 31 March share that day and conflict. Back-to-back projects (one ends on the 31st, the next starts
+on the 1st) do not conflict but are reported as ``adjacent``, because one street opened twice in a
+row is often worth a phone call too.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta
+from itertools import combinations
+from typing import Literal
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from sqlalchemy import Engine, delete, select
+
+from enschede_gis import db, settings
+from enschede_gis._validate import describe
+from enschede_gis.errors import DataError, InputError
+
+DOMAINS: tuple[str, ...] = ("sociaal", "fysiek", "verkeer", "groen", "veiligheid", "energie")
+Domain = Literal["sociaal", "fysiek", "verkeer", "groen", "veiligheid", "energie"]
+#: A drawn polygon touches a buurt only when it covers more than this much of it (m²): a polygon
+#: drawn along a street that is the border between two buurten must not claim both by a hair.
+MIN_OVERLAP_M2 = 1.0
+#: Longest import accepted (rows); a register, not a data dump.
+MAX_IMPORT_ROWS = 5000
+CUSTOM_PREFIX = "custom:"
+_CODE = re.compile(r"^(BU\d{8}|WK\d{6}|GM\d{4})$")
+
+#: Column names accepted on import (lower case), Dutch and English.
+IMPORT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "title": ("titel", "title", "naam", "project"),
+    "domain": ("domein", "domain"),
+    "responsible": ("verantwoordelijke", "responsible", "trekker", "eigenaar"),
+    "contact": ("contact", "contactpersoon"),
+    "area": ("gebied", "area", "buurten", "buurtcodes"),
+    "start": ("start", "begin", "startdatum"),
+    "end": ("eind", "einde", "end", "einddatum"),
+}
+_FIELD_NAMES = {
+    "title": "titel",
+    "domain": "domein",
+    "responsible": "verantwoordelijke",
+    "contact": "contact",
+    "area": "gebied",
+    "area.codes": "gebied (buurtcodes)",
+    "area.custom": "gebied (eigen gebied)",
+    "area.polygon": "gebied (getekend vlak)",
+    "start": "start",
+    "end": "eind",
+}
+
+
+class ProjectArea(BaseModel):
+    """Where a project happens: exactly one of buurt/wijk codes, a custom area, or a drawn polygon."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    codes: tuple[str, ...] = ()
+    custom: str | None = Field(default=None, max_length=80)
+    polygon: dict | None = None  # a GeoJSON Polygon or MultiPolygon in WGS84
+
+    @field_validator("codes")
+    @classmethod
+    def _codes(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
+        cleaned = tuple(dict.fromkeys(c.strip().upper() for c in codes if c.strip()))
+        bad = [c for c in cleaned if not _CODE.match(c)]
+        if bad:
+            raise ValueError(f"geen buurt-, wijk- of gemeentecode: {', '.join(bad)}")
+        return cleaned
+
+    @field_validator("polygon")
+    @classmethod
+    def _polygon(cls, value: dict | None) -> dict | None:
+        if value is None:
+            return None
+        try:
+            geom = shapely.geometry.shape(value)
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+            raise ValueError("het getekende vlak is geen geldige GeoJSON-geometrie") from None
+        if geom.geom_type not in ("Polygon", "MultiPolygon") or geom.is_empty or not geom.is_valid:
+            raise ValueError("teken een gesloten vlak dat zichzelf niet snijdt")
+        return shapely.geometry.mapping(geom)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ProjectArea:
+        given = sum([bool(self.codes), bool(self.custom), self.polygon is not None])
+        if given != 1:
+            raise ValueError("geef precies één gebied: buurtcodes, een eigen gebied of een getekend vlak")
+        return self
+
+    def describe(self, names: Mapping[str, str] | None = None) -> str:
+        """Plain text for tables and PDFs."""
+        if self.codes:
+            return ", ".join((names or {}).get(c, c) for c in self.codes)
+        if self.custom:
+            return self.custom
+        return "getekend vlak"
+
+
+class Project(BaseModel):
+    """One item in the register."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12], min_length=1, max_length=64)
+    title: str = Field(min_length=1, max_length=200)
+    domain: Domain
+    responsible: str = Field(min_length=1, max_length=200)
+    contact: str = Field(default="", max_length=200)
+    area: ProjectArea
+    start: date
+    end: date
+
+    @field_validator("title", "responsible", "contact")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _period(self) -> Project:
+        if not self.title:
+            raise ValueError("titel is leeg")
+        if not self.responsible:
+            raise ValueError("verantwoordelijke is leeg: wie is aanspreekbaar?")
+        if self.end < self.start:
+            raise ValueError(f"eind ({self.end:%d-%m-%Y}) ligt vóór start ({self.start:%d-%m-%Y})")
+        return self
+
+
+def make_project(**fields: object) -> Project:
+    """Validate one project from a form or an import row; one Dutch message names every wrong field."""
+    try:
+        return Project.model_validate(fields)
+    except ValidationError as exc:
+        raise InputError(f"Ongeldig project: {describe(exc, _FIELD_NAMES)}") from None
+
+
+# --------------------------------------------------------------------------------------------------
+# Footprints: every area as a set of buurten
+
+
+def footprint(
+    area: ProjectArea, buurten: gpd.GeoDataFrame, custom: Mapping[str, Sequence[str]] | None = None
+) -> frozenset[str]:
+    """The buurten an area touches. ``buurten`` has ``code``, ``wijkcode``, ``gemeentecode`` and
+    geometry (any CRS); ``custom`` maps custom area names to their buurt codes."""
+    if area.codes:
+        return _codes_footprint(area.codes, buurten)
+    if area.custom:
+        name = area.custom.removeprefix(CUSTOM_PREFIX)
+        members = (custom or {}).get(name)
+        if members is None:
+            raise InputError(f"Onbekend eigen gebied '{name}': maak het eerst aan onder Eigen gebieden.")
+        return frozenset(members)
+    return _polygon_footprint(area.polygon or {}, buurten)
+
+
+def _codes_footprint(codes: Iterable[str], buurten: gpd.GeoDataFrame) -> frozenset[str]:
+    out: set[str] = set()
+    for code in codes:
+        column = {"BU": "code", "WK": "wijkcode", "GM": "gemeentecode"}[code[:2]]
+        found = buurten.loc[buurten[column] == code, "code"]
+        if found.empty:
+            raise InputError(f"Onbekende gebiedscode '{code}'.")
+        out.update(map(str, found))
+    return frozenset(out)
+
+
+def _polygon_footprint(polygon: Mapping, buurten: gpd.GeoDataFrame) -> frozenset[str]:
+    shape = gpd.GeoSeries([shapely.geometry.shape(polygon)], crs=settings.CRS_WEB).to_crs(settings.CRS_RD).iloc[0]
+    rd = buurten.to_crs(settings.CRS_RD)
+    candidates = rd[rd.geometry.intersects(shape)]
+    overlap = candidates.geometry.intersection(shape).area
+    hits = candidates.loc[overlap > MIN_OVERLAP_M2, "code"]
+    if hits.empty:
+        raise InputError("Het getekende vlak ligt buiten de buurten van de gemeente.")
+    return frozenset(map(str, hits))
+
+
+def footprints(
+    projects: Iterable[Project], buurten: gpd.GeoDataFrame, custom: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, frozenset[str]]:
+    """Footprint per project id (a project whose area no longer resolves gets an empty set)."""
+    out = {}
+    for project in projects:
+        try:
+            out[project.id] = footprint(project.area, buurten, custom)
+        except InputError:
+            out[project.id] = frozenset()
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Conflicts and the timeline
+
+CONFLICT_COLUMNS = ["kind", "a_id", "a_title", "b_id", "b_title", "buurten", "from", "to", "days"]
+
+
+def _pair(a: Project, b: Project, shared: frozenset[str]) -> dict | None:
+    first, second = sorted((a, b), key=lambda p: (p.start, p.end, p.id))
+    if first.start <= second.end and second.start <= first.end:
+        start, end = max(first.start, second.start), min(first.end, second.end)
+        kind = "overlap"
+    elif first.end + timedelta(days=1) == second.start:
+        start, end, kind = first.end, second.start, "adjacent"
+    else:
+        return None
+    return {
+        "kind": kind,
+        "a_id": first.id,
+        "a_title": first.title,
+        "b_id": second.id,
+        "b_title": second.title,
+        "buurten": tuple(sorted(shared)),
+        "from": start,
+        "to": end,
+        "days": (end - start).days + 1 if kind == "overlap" else 0,
+    }
+
+
+def conflicts(projects: Sequence[Project], prints: Mapping[str, frozenset[str]]) -> pd.DataFrame:
+    """Every pair of projects sharing a buurt in overlapping (``overlap``) or back-to-back
+    (``adjacent``) periods, with the shared buurten and the shared period."""
+    rows = []
+    for a, b in combinations(projects, 2):
+        shared = prints.get(a.id, frozenset()) & prints.get(b.id, frozenset())
+        if shared:
+            row = _pair(a, b, shared)
+            if row is not None:
+                rows.append(row)
+    frame = pd.DataFrame(rows, columns=CONFLICT_COLUMNS)
+    return frame.sort_values(["kind", "from", "a_title"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+def conflicted_buurten(found: pd.DataFrame) -> pd.Series:
+    """Number of overlapping project pairs per buurt (for the map)."""
+    overlaps = found[found["kind"] == "overlap"]
+    counts = pd.Series([c for codes in overlaps["buurten"] for c in codes], dtype="string").value_counts()
+    counts.name = "conflicten"
+    return counts
+
+
+def touching(projects: Iterable[Project], prints: Mapping[str, frozenset[str]], area: Iterable[str]) -> list[Project]:
+    """The projects whose footprint shares a buurt with ``area`` (buurt codes), by start date."""
+    wanted = frozenset(area)
+    hits = [p for p in projects if prints.get(p.id, frozenset()) & wanted]
+    return sorted(hits, key=lambda p: (p.start, p.end, p.title))
+
+
+def timeline(projects: Iterable[Project], found: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per project (title, domain, responsible, contact, start, end, conflict flag)."""
+    clashing = set()
+    if found is not None and not found.empty:
+        overlaps = found[found["kind"] == "overlap"]
+        clashing = set(overlaps["a_id"]) | set(overlaps["b_id"])
+    rows = [
+        {
+            "id": p.id,
+            "title": p.title,
+            "domain": p.domain,
+            "responsible": p.responsible,
+            "contact": p.contact,
+            "start": pd.Timestamp(p.start),
+            "end": pd.Timestamp(p.end),
+            "conflict": p.id in clashing,
+        }
+        for p in projects
+    ]
+    columns = ["id", "title", "domain", "responsible", "contact", "start", "end", "conflict"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# --------------------------------------------------------------------------------------------------
+# Import from CSV / Excel
+
+
+def read_table(data: bytes, filename: str) -> pd.DataFrame:
+    """A CSV (comma or semicolon) or Excel file as a table of text cells."""
+    name = filename.lower()
+    try:
+        if name.endswith((".xlsx", ".xlsm")):
+            frame = pd.read_excel(io.BytesIO(data), dtype=object, engine="openpyxl")
+        elif name.endswith(".csv") or name.endswith(".txt"):
+            text = data.decode("utf-8-sig")
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+            frame = pd.read_csv(io.StringIO(text), sep=dialect.delimiter, dtype=str, keep_default_na=False)
+        else:
+            raise InputError(f"Bestand '{filename}': kies een CSV- of Excel-bestand (.csv of .xlsx).")
+    except UnicodeDecodeError:
+        raise InputError(f"Bestand '{filename}' is geen UTF-8-tekst: sla het op als CSV UTF-8.") from None
+    except (ValueError, csv.Error, OSError, KeyError) as exc:
+        raise InputError(f"Bestand '{filename}' kan niet worden gelezen: {exc}") from None
+    if len(frame) > MAX_IMPORT_ROWS:
+        raise InputError(f"Bestand '{filename}' heeft {len(frame)} rijen; het maximum is {MAX_IMPORT_ROWS}.")
+    return frame
+
+
+def _columns(frame: pd.DataFrame) -> dict[str, str]:
+    lower = {str(c).strip().lower(): c for c in frame.columns}
+    found, missing = {}, []
+    for field, aliases in IMPORT_COLUMNS.items():
+        hit = next((lower[a] for a in aliases if a in lower), None)
+        if hit is not None:
+            found[field] = hit
+        elif field != "contact":
+            missing.append(f"{aliases[0]} (of {', '.join(aliases[1:])})")
+    if missing:
+        raise InputError(f"Het bestand mist de kolom(men): {'; '.join(missing)}.")
+    return found
+
+
+def parse_date(value: object) -> date:
+    """ISO (2026-03-01) or Dutch (1-3-2026, 01/03/2026) dates, and Excel date cells."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value if value is not None else "").strip()
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"'{text}' is geen datum (gebruik bijvoorbeeld 2026-03-01 of 1-3-2026)")
+
+
+def parse_area(text: str, custom_names: Iterable[str] = ()) -> ProjectArea:
+    """Buurt/wijk codes (separated by ; , or spaces) or the name of a custom area."""
+    text = str(text or "").strip()
+    names = {n.lower(): n for n in custom_names}
+    plain = text.removeprefix(CUSTOM_PREFIX)
+    if plain.lower() in names:
+        return ProjectArea(custom=names[plain.lower()])
+    return ProjectArea(codes=tuple(re.split(r"[;,\s]+", text)))
+
+
+def _cell(row: pd.Series, column: str | None) -> object:
+    if column is None:
+        return ""
+    value = row[column]
+    return "" if value is None or (isinstance(value, float) and value != value) else value
+
+
+def parse_rows(
+    frame: pd.DataFrame,
+    *,
+    buurten: gpd.GeoDataFrame,
+    custom: Mapping[str, Sequence[str]] | None = None,
+) -> list[Project]:
+    """Validate every row; one :class:`InputError` lists every bad row (numbered as in a spreadsheet,
+    header = row 1), so nothing is imported half."""
+    columns = _columns(frame)
+    projects, problems = [], []
+    for number, (_, row) in enumerate(frame.iterrows(), start=2):
+        try:
+            area = parse_area(str(_cell(row, columns["area"])), (custom or {}).keys())
+            project = Project(
+                title=str(_cell(row, columns["title"])),
+                domain=str(_cell(row, columns["domain"])).strip().lower(),
+                responsible=str(_cell(row, columns["responsible"])),
+                contact=str(_cell(row, columns.get("contact"))),
+                area=area,
+                start=parse_date(_cell(row, columns["start"])),
+                end=parse_date(_cell(row, columns["end"])),
+            )
+            footprint(project.area, buurten, custom)
+        except ValidationError as exc:
+            problems.append(f"rij {number}: {describe(exc, _FIELD_NAMES)}")
+        except (ValueError, InputError) as exc:
+            problems.append(f"rij {number}: {exc}")
+        else:
+            projects.append(project)
+    if problems:
+        shown = problems[:20] + ([f"... en nog {len(problems) - 20} rijen"] if len(problems) > 20 else [])
+        raise InputError("Niets geïmporteerd; verbeter deze rijen:\n" + "\n".join(shown))
+    if not projects:
+        raise InputError("Het bestand bevat geen projecten.")
+    return projects
+
+
+# --------------------------------------------------------------------------------------------------
+# Storage
+
+
+def save(eng: Engine, projects: Project | Iterable[Project]) -> None:
+    """Insert or replace projects, all in one transaction (an import lands whole or not at all)."""
+    items = [projects] if isinstance(projects, Project) else list(projects)
+    table = db.PROJECTS
+    now = db.now()
+    with db.writing(eng) as conn:
+        ids = [p.id for p in items]
+        if ids:
+            conn.execute(delete(table).where(table.c.id.in_(ids)))
+        for p in items:
+            conn.execute(
+                table.insert().values(
+                    id=p.id,
+                    title=p.title,
+                    start=p.start.isoformat(),
+                    end=p.end.isoformat(),
+                    payload=p.model_dump_json(),
+                    updated_at=now,
+                )
+            )
+
+
+def load_all(eng: Engine) -> list[Project]:
+    table = db.PROJECTS
+    with db.reading(eng) as conn:
+        rows = conn.execute(select(table.c.id, table.c.payload).order_by(table.c.start, table.c.title)).all()
+    out = []
+    for pid, payload in rows:
+        try:
+            out.append(Project.model_validate(json.loads(payload)))
+        except (ValueError, ValidationError) as exc:
+            raise DataError(f"Project {pid} in het register is beschadigd: {exc}") from None
+    return out
+
+
+def remove(eng: Engine, project_id: str) -> None:
+    table = db.PROJECTS
+    with db.writing(eng) as conn:
+        result = conn.execute(delete(table).where(table.c.id == project_id))
+    if not result.rowcount:
+        raise InputError(f"Er is geen project met nummer '{project_id}'.")
