@@ -1,0 +1,306 @@
+"""Residents' input: notes, ideas and votes per area (or a pin on the map), and moderation.
+
+Every input is committed to the database before the page says it was received. A resident's text
+is only ever shown as plain text (``st.text``; escaped in map tooltips and popups).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import geopandas as gpd
+import streamlit as st
+from streamlit_folium import st_folium
+
+import app_state as ui
+from enschede_gis import boundaries, db, inputs, maps, settings
+from enschede_gis import priorities as pr
+from enschede_gis.errors import DataError
+
+MAP_KEY = "inbreng_map"
+SESSION_KEY = "_inbreng_session"
+PIN_KEY = "_inbreng_pin"
+MODERATOR_KEY = "_inbreng_moderator"
+TOOLTIP_CHARS = 80
+
+
+@st.cache_resource(show_spinner=False)
+def _places(gemeente: str, custom_keys: tuple[str, ...]) -> inputs.Places:
+    return inputs.places(ui.data(), custom_keys=custom_keys, gemeente=gemeente)
+
+
+@st.cache_resource(show_spinner=False)
+def _web(gemeente: str) -> gpd.GeoDataFrame:
+    return boundaries.for_web(boundaries.for_gemeente(ui.data(), "buurt", gemeente))
+
+
+def _session_id() -> str:
+    """A random id per browser session, only for the rate limit; it identifies no one."""
+    if SESSION_KEY not in st.session_state:
+        st.session_state[SESSION_KEY] = uuid.uuid4().hex
+    return st.session_state[SESSION_KEY]
+
+
+def _secrets() -> dict:
+    """Streamlit secrets when a secrets.toml exists (no error box when there is none)."""
+    return st.secrets.to_dict() if st.secrets.load_if_toml_exists() else {}
+
+
+def _vote_options(lang: str) -> list[str]:
+    """What residents can vote for: the saved priority profiles, then the catalogue's themes."""
+    try:
+        saved = [p.name for p in pr.load_profiles()]
+    except DataError:
+        saved = []
+    themes = [theme.label(lang) for theme in ui.catalogue().themes.values()]
+    return list(dict.fromkeys(saved + themes))
+
+
+def _input_map(web: gpd.GeoDataFrame, area, shown):
+    """The area's buurten, existing pins (escaped) and the resident's own new pin."""
+    chosen = web[web["code"].isin(area.codes)]
+    m = maps.base_map(chosen if not chosen.empty else web)
+    maps.outline_layer(web, name="buurten", colour="#777777", weight=0.8).add_to(m)
+    if not chosen.empty:
+        maps.outline_layer(chosen, name="gebied", colour="#000000", weight=3).add_to(m)
+    pins = shown.dropna(subset=["lat", "lon"])
+    if not pins.empty:
+        points = gpd.GeoDataFrame(
+            pins.assign(
+                label=[_short(t or p or "") for t, p in zip(pins["text"], pins["priority"].fillna(""), strict=True)],
+                soort=[ui.t(f"inbreng.kind.{k}") for k in pins["kind"]],
+            ),
+            geometry=gpd.points_from_xy(pins["lon"], pins["lat"]),
+            crs=settings.CRS_WEB,
+        )
+        maps.point_layer(
+            points,
+            tooltip_column="label",
+            popup_columns={
+                "soort": ui.t("inbreng.kind_label"),
+                "text": ui.t("inbreng.text"),
+                "priority": ui.t("inbreng.priority"),
+            },
+            name="inbreng",
+        ).add_to(m)
+    pin = st.session_state.get(PIN_KEY)
+    if pin:
+        maps.point_layer(
+            gpd.GeoDataFrame(
+                {"label": [ui.t("inbreng.your_pin")]},
+                geometry=gpd.points_from_xy([pin[1]], [pin[0]]),
+                crs=settings.CRS_WEB,
+            ),
+            tooltip_column="label",
+            name="nieuw",
+            colour="#1b9e77",
+            radius=10,
+        ).add_to(m)
+    return m
+
+
+def _short(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= TOOLTIP_CHARS else text[: TOOLTIP_CHARS - 1] + "…"
+
+
+def _take_click(where: inputs.Places) -> None:
+    """Turn a new map click into the resident's pin (validated inside the gemeente)."""
+    clicked = (st.session_state.get(MAP_KEY) or {}).get("last_clicked")
+    if not clicked or clicked == st.session_state.get("_inbreng_last_click"):
+        return
+    st.session_state["_inbreng_last_click"] = clicked
+    with ui.user_errors():
+        where.pin(clicked["lat"], clicked["lng"])
+    st.session_state[PIN_KEY] = (round(float(clicked["lat"]), 6), round(float(clicked["lng"]), 6))
+
+
+def _form(area, where: inputs.Places, meeting_id: str | None, lang: str) -> None:
+    kinds = list(inputs.KINDS)
+    kind = st.radio(
+        ui.t("inbreng.kind_label"),
+        kinds,
+        format_func=lambda k: ui.t(f"inbreng.kind.{k}"),
+        horizontal=True,
+        key="inbreng_kind",
+    )
+    pin = st.session_state.get(PIN_KEY)
+    with st.form("inbreng_form", clear_on_submit=True):
+        priority = None
+        if kind == "vote":
+            priority = st.selectbox(ui.t("inbreng.priority"), _vote_options(lang), key="inbreng_priority")
+        text = st.text_area(
+            ui.t("inbreng.text_optional") if kind == "vote" else ui.t("inbreng.text"),
+            max_chars=inputs.MAX_TEXT,
+            key="inbreng_text",
+        )
+        use_pin = False
+        if pin:
+            use_pin = st.checkbox(
+                ui.t("inbreng.use_pin", lat=f"{pin[0]:.5f}", lon=f"{pin[1]:.5f}"), value=True, key="inbreng_use_pin"
+            )
+        with st.expander(ui.t("inbreng.about_you")):
+            st.caption(ui.t("inbreng.about_you_help"))
+            age = st.selectbox(
+                ui.t("inbreng.age_group"),
+                [None, *inputs.AGE_GROUPS],
+                format_func=lambda a: ui.t("inbreng.rather_not") if a is None else ui.t("inbreng.age", band=a),
+                key="inbreng_age",
+            )
+            home_options = [None, *sorted(where.buurten), inputs.ELSEWHERE]
+            names = ui.data().names()
+            home = st.selectbox(
+                ui.t("inbreng.home_buurt"),
+                home_options,
+                format_func=lambda c: (
+                    ui.t("inbreng.rather_not")
+                    if c is None
+                    else ui.t("inbreng.elsewhere")
+                    if c == inputs.ELSEWHERE
+                    else names.get(c, c)
+                ),
+                key="inbreng_home",
+            )
+            tenure = st.radio(
+                ui.t("inbreng.tenure_label"),
+                [None, *inputs.TENURES],
+                format_func=lambda x: ui.t("inbreng.rather_not") if x is None else ui.t(f"inbreng.tenure.{x}"),
+                horizontal=True,
+                key="inbreng_tenure",
+            )
+        sent = st.form_submit_button(ui.t("inbreng.submit"), type="primary")
+    if not sent:
+        return
+    area_code, lat, lon = area.key, None, None
+    with ui.user_errors():
+        if use_pin and pin:
+            lat, lon = pin
+            area_code = where.pin(lat, lon)  # a pin belongs to the buurt it lies in
+        draft = inputs.make_input(
+            kind=kind,
+            area_code=area_code,
+            text=text,
+            priority=priority,
+            lat=lat,
+            lon=lon,
+            age_group=age,
+            home_buurt=home,
+            tenure=tenure,
+            meeting_id=meeting_id,
+        )
+        stored = inputs.submit(db.engine(), draft, session_id=_session_id(), where=where)
+    st.session_state.pop(PIN_KEY, None)
+    st.success(ui.t("inbreng.saved", number=stored.id))
+
+
+def _list(shown, names: dict) -> None:
+    if shown.empty:
+        st.info(ui.t("inbreng.none_yet"))
+        return
+    for row in shown.iloc[::-1].itertuples():
+        with st.container(border=True):
+            meta = [
+                ui.t(f"inbreng.kind.{row.kind}"),
+                names.get(row.area_code, row.area_code),
+                row.created_at[:16].replace("T", " "),
+            ]
+            st.caption(" · ".join(meta) + (" · " + ui.t("inbreng.hidden_mark") if row.hidden else ""))
+            if row.kind == "vote":
+                st.text(f"{ui.t('inbreng.vote_for')}: {row.priority}")
+            if row.text:
+                st.text(row.text)
+
+
+def _mod_label(row) -> str:
+    mark = f"[{ui.t('inbreng.hidden_mark')}] " if row.hidden else ""
+    return f"#{row.id} · {mark}{_short(row.text or row.priority or '')}"
+
+
+def _moderation(eng, area_codes) -> None:
+    expected = inputs.facilitator_password(_secrets())
+    if expected is None:
+        st.info(ui.t("inbreng.mod.no_password", env=inputs.PASSWORD_ENV))
+        return
+    if not st.session_state.get(MODERATOR_KEY):
+        given = st.text_input(ui.t("inbreng.mod.password"), type="password", key="inbreng_password")
+        if st.button(ui.t("inbreng.mod.login"), key="inbreng_login"):
+            if inputs.check_password(given, expected):
+                st.session_state[MODERATOR_KEY] = True
+                st.rerun()
+            st.error(ui.t("inbreng.mod.wrong"))
+        return
+    everything = inputs.list_inputs(eng, area_codes=area_codes, include_hidden=True)
+    labels = {int(r.id): _mod_label(r) for r in everything.itertuples()}
+    chosen = st.multiselect(ui.t("inbreng.mod.choose"), list(labels), format_func=labels.get, key="inbreng_mod_ids")
+    cols = st.columns(3)
+    if cols[0].button(ui.t("inbreng.mod.hide"), key="inbreng_hide", disabled=not chosen):
+        st.success(ui.t("inbreng.mod.hidden", count=inputs.set_hidden(eng, chosen, hidden=True)))
+    if cols[1].button(ui.t("inbreng.mod.restore"), key="inbreng_restore", disabled=not chosen):
+        st.success(ui.t("inbreng.mod.restored", count=inputs.set_hidden(eng, chosen, hidden=False)))
+    cols[2].download_button(
+        ui.t("inbreng.mod.export"),
+        inputs.export_csv(eng),
+        file_name="inbreng.csv",
+        mime="text/csv",
+        key="inbreng_export",
+    )
+    st.divider()
+    st.caption(ui.t("inbreng.mod.delete_help"))
+    if st.button(ui.t("inbreng.mod.delete"), key="inbreng_delete"):
+        with ui.user_errors():
+            path, count = inputs.delete_hidden(eng)
+        st.success(ui.t("inbreng.mod.deleted", count=count, path=path.name))
+
+
+lang = ui.lang()
+with ui.user_errors():
+    snap = ui.data()
+    options = ui.selectable_areas()
+    eng = db.engine()
+by_key = {a.key: a for a in options}
+names = {a.key: a.label for a in options}
+where = _places(ui.gemeente(), tuple(a.key for a in options if a.kind == "custom"))
+meeting_id = ui.param("bijeenkomst")
+
+st.title(ui.t("inbreng.title"))
+st.caption(ui.t("inbreng.intro", max=inputs.MAX_TEXT))
+
+keys = list(by_key)
+start = ui.param("gebied")
+area_key = st.selectbox(
+    ui.t("inbreng.area"),
+    keys,
+    index=ui.choice_index(keys, start),
+    format_func=lambda k: ui.area_label(by_key[k]),
+    key="inbreng_area",
+)
+area = by_key[area_key]
+ui.set_params(gebied=area_key)
+related = sorted({area.key, *area.codes})
+
+_take_click(where)
+left, right = st.columns([1.3, 1])
+with left:
+    st.subheader(ui.t("inbreng.new"))
+    _form(area, where, meeting_id, lang)
+with right:
+    st.caption(ui.t("inbreng.map_help"))
+    shown = inputs.list_inputs(eng, area_codes=related)
+    st_folium(
+        _input_map(_web(ui.gemeente()), area, shown),
+        key=MAP_KEY,
+        height=420,
+        use_container_width=True,
+        returned_objects=["last_clicked"],
+    )
+
+st.subheader(ui.t("inbreng.listed", area=area.label, count=len(shown)))
+votes = inputs.vote_counts(eng, area_codes=related)
+if not votes.empty:
+    st.caption(ui.t("inbreng.votes"))
+    st.bar_chart(votes, horizontal=True)
+_list(shown, names)
+
+with st.expander(ui.t("inbreng.mod.title")):
+    _moderation(eng, related)
+st.caption(ui.t("inbreng.stored_in", where=db.describe(eng)))

@@ -1,0 +1,104 @@
+"""AppTests for the residents' input page: submit, list as plain text, validation, moderation."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from enschede_gis import db, inputs
+
+PAGE = "../pages/inbreng.py"
+CITY = "BU01530000"
+EVIL = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
+
+
+@pytest.fixture
+def app(monkeypatch, isolated_state) -> AppTest:
+    monkeypatch.delenv(db.DATABASE_URL_ENV, raising=False)
+    monkeypatch.delenv(inputs.PASSWORD_ENV, raising=False)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    db.dispose_all()
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.query_params["gebied"] = CITY
+    at.run()
+    assert not at.exception, at.exception
+    yield at
+    db.dispose_all()
+
+
+def _send(at: AppTest, text: str) -> None:
+    at.text_area(key="inbreng_text").set_value(text)
+    at.button[0].click()  # the form's submit button comes first on the page
+    at.run()
+    assert not at.exception, at.exception
+
+
+def test_page_starts_empty(app):
+    assert any("Nog geen inbreng" in i.value for i in app.info)
+    assert app.selectbox(key="inbreng_area").value == CITY
+
+
+def test_a_note_is_saved_then_confirmed_and_listed_as_plain_text(app):
+    _send(app, EVIL)
+    assert any("opgeslagen (nummer 1)" in s.value for s in app.success)
+    stored = inputs.list_inputs(db.engine())
+    assert stored["text"].tolist() == [EVIL]
+    assert stored["area_code"].tolist() == [CITY]
+    assert EVIL in [t.value for t in app.text]  # st.text: shown as text, never as markup
+    assert all(EVIL not in m.value for m in app.markdown)
+
+
+def test_too_short_text_gives_one_message_and_saves_nothing(app):
+    _send(app, "ok")
+    assert app.error and "minstens" in app.error[0].value
+    assert inputs.list_inputs(db.engine()).empty
+
+
+def test_profile_fields_are_stored(app):
+    app.selectbox(key="inbreng_age").set_value("15-25")
+    app.selectbox(key="inbreng_home").set_value(CITY)
+    app.radio(key="inbreng_tenure").set_value("huur")
+    _send(app, "Meer plekken voor jongeren")
+    frame = inputs.inputs_frame(db.engine())
+    assert frame.iloc[0][["age_group", "home_buurt", "tenure"]].tolist() == ["15-25", CITY, "huur"]
+
+
+def test_a_vote(app):
+    app.radio(key="inbreng_kind").set_value("vote")
+    app.run()
+    option = app.selectbox(key="inbreng_priority").options[0]
+    _send(app, "")
+    assert inputs.vote_counts(db.engine()).to_dict() == {option: 1}
+
+
+def test_moderation_needs_the_password(app, monkeypatch):
+    _send(app, "Dit is een bericht")
+    monkeypatch.setenv(inputs.PASSWORD_ENV, "geheim")
+    app.run()
+    app.text_input(key="inbreng_password").set_value("fout")
+    app.button(key="inbreng_login").click()
+    app.run()
+    assert any("klopt niet" in e.value for e in app.error)
+    app.text_input(key="inbreng_password").set_value("geheim")
+    app.button(key="inbreng_login").click()
+    app.run()
+    app.multiselect(key="inbreng_mod_ids").set_value([1])
+    app.run()
+    app.button(key="inbreng_hide").click()
+    app.run()
+    assert not app.exception
+    assert inputs.list_inputs(db.engine()).empty
+    assert inputs.list_inputs(db.engine(), include_hidden=True)["hidden"].tolist() == [True]
+
+
+def test_english(monkeypatch, isolated_state):
+    monkeypatch.delenv(db.DATABASE_URL_ENV, raising=False)
+    st.cache_resource.clear()
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Residents' input"
+    db.dispose_all()
