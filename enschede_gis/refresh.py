@@ -25,6 +25,7 @@ from enschede_gis import _cbs, _pdok, settings, snapshot
 from enschede_gis import statistics as st
 from enschede_gis.errors import DataError, SourceError, WijkbeeldError
 from enschede_gis.indicators import Catalogue, load_catalogue
+from enschede_gis.provenance import belongs_to
 
 
 @dataclass(frozen=True)
@@ -104,14 +105,6 @@ def _check_codes(
             f"(alleen CBS: {', '.join(only_cbs[:5]) or 'geen'}; alleen PDOK: {', '.join(only_pdok[:5]) or 'geen'}). "
             "Kies een grenzenjaar met dezelfde buurtindeling."
         )
-
-
-def belongs_to(codes: pd.Series, gemeente: str) -> pd.Series:
-    """True for the gemeente's own code and its wijk and buurt codes."""
-    number = gemeente[2:]
-    codes = codes.astype("string").str.strip()
-    mask = codes.eq(gemeente) | codes.str.startswith(f"WK{number}") | codes.str.startswith(f"BU{number}")
-    return mask.fillna(False).astype(bool)
 
 
 def merge(
