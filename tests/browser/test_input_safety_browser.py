@@ -1,0 +1,116 @@
+"""Residents' input in a real browser: markup shows as text and runs nothing (list, map tooltip,
+map popup), and input sent through the page survives the app being killed and restarted."""
+
+from __future__ import annotations
+
+import re
+import signal
+
+import pytest
+
+from enschede_gis import db, inputs
+from tests.browser.conftest import start_app, stop_app, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+CITY = "BU01530000"
+CITY_PIN = (52.22028827916971, 6.893882170507437)
+EVIL = '<script>window.pwned=1;alert(1)</script><img src=x onerror="window.pwned=2;alert(2)">'
+
+
+@pytest.fixture
+def app(isolated_state, monkeypatch):
+    """A live app on this test's own state folder (its SQLite database), killed afterwards."""
+    monkeypatch.delenv(db.DATABASE_URL_ENV, raising=False)
+    started = []
+
+    def launch():
+        url, process = start_app(isolated_state, {db.DATABASE_URL_ENV: ""})
+        started.append(process)
+        return url, process
+
+    yield launch
+    for process in started:
+        if process.poll() is None:
+            stop_app(process)
+        if process.stderr:
+            process.stderr.close()
+    db.dispose_all()
+
+
+def _watch_dialogs(page) -> list[str]:
+    seen: list[str] = []
+
+    def on_dialog(dialog):
+        seen.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    return seen
+
+
+def _map_frame(page):
+    page.wait_for_selector("iframe[title*='streamlit_folium']", timeout=60_000)
+    for _ in range(120):
+        for frame in page.frames:
+            if frame != page.main_frame and frame.query_selector(".leaflet-container"):
+                return frame
+        page.wait_for_timeout(500)
+    raise AssertionError("the map did not load")
+
+
+def _pwned(frames) -> list:
+    return [f.evaluate("() => window.pwned === undefined ? null : window.pwned") for f in frames]
+
+
+def test_markup_in_a_note_is_shown_as_text_and_runs_nothing(app, page):
+    inputs.submit(
+        db.engine(),
+        inputs.make_input(kind="note", area_code=CITY, text=EVIL, lat=CITY_PIN[0], lon=CITY_PIN[1]),
+        session_id="browser-test",
+    )
+    db.dispose_all()
+    url, _ = app()
+    dialogs = _watch_dialogs(page)
+    page.goto(f"{url}/inbreng?gebied={CITY}")
+    wait_for_app(page)
+
+    # the list: the text appears literally
+    listed = page.locator('[data-testid="stText"]', has_text="<script>window.pwned=1")
+    listed.first.wait_for()
+    assert EVIL in listed.first.inner_text()
+
+    # the map: the marker's tooltip and popup show the text literally
+    frame = _map_frame(page)
+    marker = frame.locator("path.leaflet-interactive").last
+    marker.wait_for()
+    marker.hover()
+    tooltip = frame.locator(".leaflet-tooltip").last
+    tooltip.wait_for()
+    assert "<script>window.pwned=1" in tooltip.inner_text()
+    marker.click()
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert EVIL in popup.inner_text()
+    assert frame.locator(".leaflet-popup-content img, .leaflet-tooltip img").count() == 0
+
+    page.wait_for_timeout(1000)
+    assert dialogs == []
+    assert _pwned(page.frames) == [None] * len(page.frames)
+
+
+def test_input_sent_through_the_page_survives_a_killed_app(app, page):
+    url, process = app()
+    page.goto(f"{url}/inbreng?gebied={CITY}")
+    wait_for_app(page)
+    note = "Het fietspad langs de Oldenzaalsestraat is te smal"
+    page.get_by_label("Uw tekst").fill(note)
+    page.get_by_role("button", name="Versturen").click()
+    page.get_by_text(re.compile(r"Uw inbreng is opgeslagen \(nummer \d+\)")).wait_for()
+
+    process.send_signal(signal.SIGKILL)  # no clean shutdown
+    process.wait(timeout=30)
+    url, _ = app()
+    page.goto(f"{url}/inbreng?gebied={CITY}")
+    wait_for_app(page)
+    page.locator('[data-testid="stText"]', has_text=note).first.wait_for()
