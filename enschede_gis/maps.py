@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -76,7 +77,11 @@ OUTLINE_COLOUR = "#4d4d4d"
 BACKGROUND = "#f4f4f1"
 SELECTION_COLOUR = "#000000"
 
+#: What the map shows when nothing is chosen yet.
+DEFAULT_INDICATOR = "inwoners"
 DEFAULT_ZOOM = 12
+LABEL_SIZE = (96, 28)  # px; a label wraps within this box, centred on a point inside its area
+_WIJK_PREFIX = re.compile(r"^(Wijk|Buurt)\s+\d+\s+", re.IGNORECASE)
 TILE_OPACITY = 0.55  # a muted base map lets the area colours carry the meaning
 
 
@@ -198,16 +203,17 @@ class _Assets(MacroElement):
         {% macro header(this, kwargs) %}
         <style>
         .leaflet-container { background: {{ this.background }}; font-family: system-ui, sans-serif; }
+        .leaflet-container .leaflet-control-attribution { font-size: 10px; line-height: 1.3; }
         .wb-legend-box { background: rgba(255,255,255,0.93); padding: 6px 9px; border-radius: 4px;
-            box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 12px; line-height: 1.35; max-width: 260px; }
+            box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 12px; line-height: 1.35; max-width: 230px; }
         .wb-legend-title { font-weight: 600; margin-bottom: 3px; }
         .wb-legend-head { font-style: italic; margin-top: 3px; }
         .wb-legend-row svg { vertical-align: middle; }
         .wb-legend-count, .wb-legend-note { color: #555; font-size: 11px; }
         .wb-legend-note { margin-top: 3px; }
-        .wb-label { font-size: 11px; color: #222; white-space: nowrap; text-align: center;
-            text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; pointer-events: none; }
-        .wb-label span { position: relative; left: -50%; top: -0.7em; }
+        .wb-label { font-size: 10px; line-height: 1.1; color: #111; text-align: center; display: flex;
+            align-items: center; justify-content: center; pointer-events: none;
+            text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff; }
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
@@ -245,14 +251,15 @@ def base_map(frame: gpd.GeoDataFrame | None = None, *, tiles: bool = True) -> fo
     if frame is not None and not frame.empty:
         minx, miny, maxx, maxy = frame.to_crs(settings.CRS_WEB).total_bounds
         location = [(miny + maxy) / 2, (minx + maxx) / 2]
-    m = folium.Map(location=location, zoom_start=DEFAULT_ZOOM, tiles=None, control_scale=True)
+    m = folium.Map(location=location, zoom_start=DEFAULT_ZOOM, tiles=None, control_scale=True, zoom_snap=0.25)
     m.default_js = list(OFFLINE_JS)
     m.default_css = list(OFFLINE_CSS)
     _Assets().add_to(m)
     if tiles:
         folium.TileLayer("OpenStreetMap", opacity=TILE_OPACITY, name="OpenStreetMap", control=False).add_to(m)
     if location is not None:
-        m.fit_bounds([[miny, minx], [maxy, maxx]])
+        # Room at the bottom right for the legend, so it covers as little of the areas as possible.
+        m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(5, 5), padding_bottom_right=(5, 110))
     return m
 
 
@@ -336,10 +343,20 @@ def label_layer(frame: gpd.GeoDataFrame, *, name: str = "labels") -> folium.Feat
     for label, point in zip(frame["name"], points, strict=True):
         folium.Marker(
             [point.y, point.x],
-            icon=folium.DivIcon(html=f"<span>{escape(label)}</span>", class_name="wb-label", icon_size=(0, 0)),
+            icon=folium.DivIcon(
+                html=f"<span>{escape(_short_name(label))}</span>",
+                class_name="wb-label",
+                icon_size=LABEL_SIZE,
+                icon_anchor=(LABEL_SIZE[0] // 2, LABEL_SIZE[1] // 2),
+            ),
             interactive=False,
         ).add_to(group)
     return group
+
+
+def _short_name(name: object) -> str:
+    """A label without the "Wijk 03 " numbering CBS puts before wijk names (the tooltip keeps it)."""
+    return _WIJK_PREFIX.sub("", str(name)) or str(name)
 
 
 def point_layer(
@@ -559,3 +576,90 @@ def geojson_payload(m: folium.Map) -> int:
         if isinstance(child, folium.GeoJson):
             total += len(json.dumps(child.data, separators=(",", ":")))
     return total
+
+
+# --------------------------------------------------------------------------------------------------
+# What can be mapped, and the side panel next to the map
+
+
+def indicator_years(tables: Mapping[int, pd.DataFrame]) -> dict[str, list[int]]:
+    """For each indicator, the years (ascending) in which at least one area has a value.
+
+    ``tables`` maps year -> a level table (areas x indicators, e.g. ``figures.level_table``).
+    Indicators without any value never appear, so a page offers only what can be drawn.
+    """
+    found: dict[str, list[int]] = {}
+    for year in sorted(tables):
+        table = tables[year]
+        for key in table.columns[table.notna().any()]:
+            found.setdefault(str(key), []).append(int(year))
+    return found
+
+
+def sources_by_indicator(stats: pd.DataFrame, *, year: int, level: str, lang: str = "nl") -> dict[str, str]:
+    """The source table of every figure at ``level`` in ``year``.
+
+    A figure the snapshot has only per buurt (aggregated for a wijk by the catalogue's rules) is
+    credited to the buurt source with a note that it was computed from the buurten.
+    """
+    rows = stats[(stats["year"] == year) & stats["value"].notna()]
+    out: dict[str, str] = {}
+    for row_level in ("buurt", level):  # the own level's source wins
+        part = rows[rows["level"] == row_level]
+        for key, sources in part.groupby("indicator")["source"]:
+            text = "; ".join(sorted({str(s) for s in sources.dropna()}))
+            if row_level != level:
+                text = i18n.t("kaart.source.from_buurten", lang, source=text)
+            out[str(key)] = text
+    return out
+
+
+@dataclass(frozen=True)
+class PanelRow:
+    """One figure of the selected area next to the reference, formatted for display."""
+
+    key: str
+    theme: str
+    label: str
+    area: str
+    reference: str
+    year: int
+    source: str
+
+
+def panel_rows(
+    area: pd.Series,
+    reference: pd.Series,
+    catalogue: Iterable[Indicator],
+    *,
+    year: int,
+    sources: Mapping[str, str],
+    lang: str = "nl",
+    keys: Iterable[str] | None = None,
+) -> list[PanelRow]:
+    """Figures of one area (``area``: indicator -> value) beside the reference, in catalogue order.
+
+    Only indicators with a value for the area or the reference are listed; a missing value reads
+    "onbekend"/"unknown", never 0.
+    """
+    wanted = set(keys) if keys is not None else None
+    rows = []
+    for ind in catalogue:
+        if wanted is not None and ind.key not in wanted:
+            continue
+        value = float(area.get(ind.key, np.nan))
+        ref = float(reference.get(ind.key, np.nan))
+        if np.isnan(value) and np.isnan(ref) and wanted is None:
+            continue
+        rows.append(
+            PanelRow(
+                key=ind.key,
+                theme=ind.theme,
+                label=ind.label(lang),
+                area=ind.format(value, lang),
+                reference=ind.format(ref, lang),
+                year=int(year),
+                source=sources.get(ind.key, ""),
+            )
+        )
+    return rows

@@ -85,6 +85,8 @@ def stop_app(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+    if process.stderr is not None:
+        process.stderr.close()  # else an unclosed pipe fails the session (warnings are errors)
 
 
 @pytest.fixture(scope="session")

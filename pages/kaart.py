@@ -1,0 +1,226 @@
+"""Map explorer: colour the wijken or buurten by any CBS figure; click an area for its key figures.
+
+The view (level, figure, year, selected area, colouring) lives in the URL, so a link reopens it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+import app_state as ui
+from enschede_gis import boundaries, figures, maps, statistics
+from enschede_gis.classify import METHOD_LABELS, METHODS
+
+LEVELS = ["wijk", "buurt"]
+MAP_KEY = "kaart_map"
+MAP_HEIGHT = 640
+
+
+@st.cache_resource(show_spinner=False)
+def _web(level: str, gemeente: str):
+    """Simplified WGS84 outlines per level (read-only, shared by all sessions)."""
+    return boundaries.for_web(boundaries.for_gemeente(ui.data(), level, gemeente))
+
+
+@st.cache_data(show_spinner=False)
+def _tables(level: str, gemeente: str, catalogue_keys: tuple[str, ...]) -> dict[int, pd.DataFrame]:
+    """Figures of every area of a level, per year that has any."""
+    snap, cat = ui.data(), ui.catalogue()
+    found = {}
+    for year in statistics.years(snap.statistics):
+        table = figures.level_table(snap, cat, year=year, level=level, gemeente=gemeente)
+        if table.notna().any().any():
+            found[year] = table
+    return found
+
+
+@st.cache_data(show_spinner=False)
+def _references(year: int, gemeente: str, catalogue_keys: tuple[str, ...]) -> pd.DataFrame:
+    return figures.references(ui.data(), ui.catalogue(), year=year, gemeente=gemeente)
+
+
+def _md(text: object) -> str:
+    """Text from data (names, labels, sources) made inert for Streamlit markdown."""
+    return re.sub(r"([\\`*_{}\[\]<>#~$|:])", r"\\\1", str(text))
+
+
+def _pick(key: str, options: list, param_value: object) -> None:
+    """Start a widget from the URL and keep its value valid when its options change."""
+    if key not in st.session_state and param_value in options:
+        st.session_state[key] = param_value
+    if options and st.session_state.get(key) not in options:
+        st.session_state[key] = options[0]
+
+
+def _clicked_code(codes: set[str]) -> str | None:
+    """The area the user clicked since the last run (st_folium's value is kept between runs)."""
+    value = st.session_state.get(MAP_KEY) or {}
+    code = ((value.get("last_active_drawing") or {}).get("properties") or {}).get("code")
+    if code in codes and code != st.session_state.get("_kaart_last_click"):
+        st.session_state["_kaart_last_click"] = code
+        return code
+    return None
+
+
+lang = ui.lang()
+gemeente = ui.gemeente()
+with ui.user_errors():
+    snap = ui.data()
+    catalogue = ui.catalogue()
+    gemeente_name = snap.names().get(gemeente, gemeente)
+
+st.title(ui.t("kaart.title"))
+st.caption(ui.t("kaart.intro", gemeente=_md(gemeente_name)))
+
+# ---- choices (each starts from the URL) -----------------------------------------------------------
+controls = st.columns([1.1, 3, 1])
+_pick("kaart_level", LEVELS, ui.param("niveau", "buurt"))
+level = controls[0].radio(
+    ui.t("common.level"), LEVELS, format_func=lambda lv: ui.t(f"level.{lv}"), key="kaart_level", horizontal=True
+)
+keys = tuple(catalogue.indicators)
+with ui.user_errors():
+    tables = _tables(level, gemeente, keys)
+    web = _web(level, gemeente)
+years_of = maps.indicator_years(tables)
+options = [ind.key for inds in catalogue.by_theme(list(years_of)).values() for ind in inds]
+if not options:
+    st.warning(ui.t("kaart.no_data", level=ui.t(f"level.{level}")))
+    st.stop()
+_pick("kaart_indicator", options, ui.param("indicator", maps.DEFAULT_INDICATOR))
+key = controls[1].selectbox(
+    ui.t("kaart.indicator"),
+    options,
+    format_func=lambda k: f"{catalogue.themes[catalogue[k].theme].label(lang)} › {catalogue[k].label(lang)}",
+    key="kaart_indicator",
+)
+indicator = catalogue[key]
+year_options = list(reversed(years_of[key]))
+param_year = ui.param("jaar")
+_pick("kaart_year", year_options, int(param_year) if param_year and param_year.isdigit() else None)
+year = controls[2].selectbox(ui.t("common.year"), year_options, key="kaart_year")
+
+with st.expander(ui.t("kaart.options")):
+    opts = st.columns(4)
+    _pick("kaart_method", list(METHODS), ui.param("klassen", "quantiles"))
+    method = opts[0].selectbox(
+        ui.t("kaart.method"), list(METHODS), format_func=lambda m: METHOD_LABELS[lang][m], key="kaart_method"
+    )
+    k = opts[0].slider(ui.t("kaart.classes"), 3, 7, 5, key="kaart_k")
+    relative = opts[1].toggle(
+        ui.t("kaart.relative", gemeente=gemeente_name),
+        value=ui.param("modus") == "relatief",
+        help=ui.t("kaart.relative_help"),
+        key="kaart_relative",
+    )
+    schemes = list(maps.DIVERGING_SCHEMES if relative else maps.SEQUENTIAL_SCHEMES)
+    _pick("kaart_scheme", schemes, ui.param("kleuren"))
+    scheme = opts[1].selectbox(ui.t("kaart.scheme"), schemes, key="kaart_scheme")
+    outlines = opts[2].checkbox(ui.t("kaart.outlines"), value=level == "buurt", key="kaart_outlines")
+    labels = opts[2].checkbox(ui.t("kaart.labels"), value=level == "wijk", key=f"kaart_labels_{level}")
+    tiles = opts[3].checkbox(ui.t("kaart.basemap"), value=True, key="kaart_tiles")
+
+# ---- selection: a click on the map, else the URL ----------------------------------------------------
+codes = set(web["code"])
+selected = _clicked_code(codes) or ui.param("gebied")
+if selected and selected not in codes and level == "wijk" and selected.startswith("BU"):
+    found = snap.boundaries["buurt"].loc[lambda b: b["code"] == selected, "wijkcode"]
+    selected = str(found.iloc[0]) if not found.empty else None
+if selected not in codes:
+    selected = None
+
+ui.set_params(
+    niveau=level,
+    indicator=key,
+    jaar=year,
+    gebied=selected,
+    klassen=None if method == "quantiles" else method,
+    modus="relatief" if relative else None,
+    kleuren=None if scheme in (maps.SEQUENTIAL_SCHEMES[0], maps.DIVERGING_SCHEMES[0]) else scheme,
+)
+
+# ---- the map and the side panel -------------------------------------------------------------------
+table = tables[year]
+with ui.user_errors():
+    refs = _references(year, gemeente, keys)
+ref_row = refs.loc[gemeente_name] if gemeente_name in refs.index else pd.Series(dtype=float)
+reference = None
+if relative:
+    ref_value = float(ref_row.get(key, float("nan")))
+    if ref_value == ref_value:
+        reference = maps.Reference(gemeente_name, ref_value)
+    else:
+        st.info(ui.t("kaart.no_reference", gemeente=_md(gemeente_name), year=year))
+sources = maps.sources_by_indicator(snap.statistics, year=year, level=level, lang=lang)
+
+left, right = st.columns([1.9, 1.1])
+with left:
+    m = maps.choropleth(
+        web,
+        table[key],
+        indicator=indicator,
+        year=year,
+        source=sources.get(key, ""),
+        lang=lang,
+        method=method,
+        k=k,
+        scheme=scheme,
+        reference=reference,
+        tiles=tiles,
+        outlines=_web("wijk", gemeente) if outlines and level == "buurt" else None,
+        labels=labels,
+    )
+    st_folium(
+        m,
+        key=MAP_KEY,
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        returned_objects=["last_active_drawing"],
+        feature_group_to_add=maps.selection_layer(web, selected),
+    )
+    source_col, explain_col = st.columns([4, 1])
+    source_line = ui.t("kaart.source_year", source=_md(sources.get(key, "?")), year=year)
+    source_col.caption(source_line)
+    with explain_col.popover(ui.t("kaart.explain"), width="stretch"):
+        st.markdown(f"**{_md(indicator.label(lang))}** ({_md(indicator.unit(lang))})")
+        st.text(indicator.explanation(lang) or ui.t("kaart.explain_none"))
+        if indicator.caveat(lang):
+            st.warning(f"{ui.t('kaart.caveat')}: {_md(indicator.caveat(lang))}")
+        st.caption(source_line)
+
+with right:
+    if selected is None:
+        st.info(ui.t("kaart.panel.pick"))
+    else:
+        area_name = str(web.loc[web["code"] == selected, "name"].iloc[0])
+        st.subheader(_md(area_name))
+        st.caption(f"{ui.t(f'level.{level}')} · {selected}")
+        st.metric(
+            f"{_md(indicator.label(lang))} ({_md(indicator.unit(lang))}), {year}",
+            indicator.format(table.loc[selected, key], lang, with_unit=False),
+        )
+        st.caption(f"{_md(gemeente_name)}: {indicator.format(ref_row.get(key), lang)}")
+        rows = maps.panel_rows(table.loc[selected], ref_row, catalogue, year=year, sources=sources, lang=lang)
+        frame = pd.DataFrame(
+            {
+                ui.t("kaart.panel.figure"): [r.label for r in rows],
+                area_name: [r.area for r in rows],
+                gemeente_name: [r.reference for r in rows],
+                ui.t("common.year"): [str(r.year) for r in rows],
+                ui.t("kaart.panel.source"): [r.source for r in rows],
+            }
+        )
+        st.dataframe(frame, hide_index=True, width="stretch", height=MAP_HEIGHT - 200)
+        ref_sources = maps.sources_by_indicator(snap.statistics, year=year, level="gemeente", lang=lang)
+        st.caption(
+            ui.t(
+                "kaart.panel.year_source",
+                year=year,
+                gemeente=_md(gemeente_name),
+                source=_md(ref_sources.get(key, "?")),
+            )
+        )
