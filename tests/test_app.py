@@ -1,0 +1,47 @@
+"""AppTest for the frame (app.py): it loads the data, shows the attribution and switches language."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from enschede_gis import settings
+
+APP = settings.REPO_ROOT / "app.py"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _sidebar_text(at: AppTest) -> str:
+    return " ".join(c.value for c in at.sidebar.caption)
+
+
+def test_frame_runs_and_credits_cbs():
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    assert not at.exception
+    assert settings.ATTRIBUTION in _sidebar_text(at)
+
+
+def test_language_comes_from_the_url():
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert "Source: CBS, Kadaster/PDOK" in _sidebar_text(at)
+    assert at.sidebar.radio(key="_lang").value == "en"
+
+
+def test_a_broken_snapshot_gives_one_clear_message(tmp_path, monkeypatch):
+    monkeypatch.setattr(settings, "DATA_DIR", tmp_path / "leeg")
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "manifest.json" in at.error[0].value
