@@ -1,0 +1,497 @@
+"""Scenarios: try measures on an area and see their effects on the figures, the map and the priorities.
+
+All arithmetic lives in :mod:`enschede_gis.scenarios`. The scenario being edited is kept in session
+state as typed measures; it is saved as JSON in the state folder and can be downloaded and loaded.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+import app_state as ui
+from enschede_gis import areas, boundaries, figures, i18n, maps, statistics
+from enschede_gis import priorities as pr
+from enschede_gis import scenarios as sc
+from enschede_gis.errors import WijkbeeldError
+
+PROFILE_KEY = "prio_current_profile"  # set by pages/prioriteiten.py
+MEASURES_KEY = "scen_measures"
+NEW = "__new__"
+MAP_HEIGHT = 520
+LEVELS = ["buurt", "wijk"]
+
+
+@st.cache_data(show_spinner=False)
+def _baselines(gemeente: str, catalogue_keys: tuple[str, ...]) -> dict[int, sc.Baseline]:
+    """A baseline per year that has inhabitants and households per buurt."""
+    snap, cat = ui.data(), ui.catalogue()
+    tables = {
+        year: figures.buurt_table(snap, year=year, gemeente=gemeente) for year in statistics.years(snap.statistics)
+    }
+    land = figures.land_area(snap)
+    return {year: sc.baseline(tables[year], cat, year=year, land_area=land) for year in sc.baseline_years(tables)}
+
+
+@st.cache_resource(show_spinner=False)
+def _web(level: str, gemeente: str):
+    return boundaries.for_web(boundaries.for_gemeente(ui.data(), level, gemeente))
+
+
+def _labels(prefix: str, rename: dict[str, str] | None = None, *, keep: bool = False):
+    """A format_func that looks texts up in the language of this run, also when called later."""
+    language = ui.lang()
+
+    def label(value: str) -> str:
+        key = (rename or {}).get(value)
+        if key is None:
+            if keep:
+                return value
+            key = value
+        return i18n.t(f"{prefix}.{key}", language)
+
+    return label
+
+
+def _shown(action) -> object:
+    """Run an action; a package error is shown as one message and the page carries on."""
+    try:
+        return action()
+    except WijkbeeldError as exc:
+        st.error(str(exc))
+        return None
+
+
+def _ok(action) -> bool:
+    """Run an action; True when it worked, else its package error is shown as one message."""
+    try:
+        action()
+    except WijkbeeldError as exc:
+        st.error(str(exc))
+        return False
+    return True
+
+
+def _load_into_editor(scenario: sc.Scenario | None, loaded: str | None) -> None:
+    st.session_state[MEASURES_KEY] = list(scenario.measures) if scenario else []
+    st.session_state["scen_name"] = scenario.name if scenario else ui.t("scenarios.default_name")
+    st.session_state["scen_desc"] = scenario.description if scenario else ""
+    if scenario is not None:
+        st.session_state["scen_year"] = scenario.year
+    st.session_state["scen_loaded"] = loaded
+
+
+def _on_pick() -> None:
+    name = st.session_state.get("scen_pick")
+    found = next((s for s in st.session_state.get("_scen_saved", []) if s.name == name), None)
+    _load_into_editor(found, found.name if found else None)
+
+
+def _custom_members() -> dict[str, list[str]]:
+    return {a.name: list(a.codes) for a in areas.load_areas() if a.gemeente == gemeente}
+
+
+def _measure_form(options: dict[str, str], baseline: sc.Baseline) -> None:
+    """Choose a kind of measure, fill in its fields, add it to the scenario."""
+    kinds = ["new_dwellings", "demolition", "direct_assumption"]
+    kind = st.radio(
+        ui.t("scenarios.type"),
+        kinds,
+        format_func=_labels("scenarios.type"),
+        horizontal=True,
+        key="scen_kind",
+    )
+    with st.form("scen_add", clear_on_submit=False):
+        area = st.selectbox(
+            ui.t("scenarios.area"),
+            list(options),
+            format_func=options.get,
+            help=ui.t("scenarios.area_help"),
+            key="scen_area",
+        )
+        fields: dict[str, object] = {}
+        if kind == "direct_assumption":
+            usable = [
+                ind.key for ind in catalogue if ind.key in baseline.table and baseline.table[ind.key].notna().any()
+            ]
+            fields["indicator"] = st.selectbox(
+                ui.t("scenarios.indicator"), usable, format_func=lambda k: catalogue[k].label(lang), key="scen_ind"
+            )
+            change = st.radio(
+                ui.t("scenarios.change_kind"),
+                ["delta", "new_value"],
+                format_func=_labels("scenarios.change"),
+                key="scen_change",
+            )
+            fields[change] = st.number_input(ui.t("scenarios.amount"), value=0.0, step=1.0, key="scen_amount")
+        else:
+            fields["dwellings"] = st.number_input(ui.t("scenarios.dwellings"), 1, 100_000, 100, 10, key="scen_dw")
+            fields["household_size"] = st.number_input(
+                ui.t("scenarios.household_size"), 0.1, 10.0, 2.0, 0.1, key="scen_hh"
+            )
+            if st.checkbox(ui.t("scenarios.use_age_mix"), key="scen_use_mix"):
+                cols = st.columns(len(sc.AGE_GROUPS))
+                fields["age_mix"] = {
+                    group: col.number_input(
+                        ui.t("scenarios.age_share", group=_age_label(group)),
+                        0.0,
+                        100.0,
+                        20.0,
+                        5.0,
+                        key=f"scen_mix_{group}",
+                    )
+                    for group, col in zip(sc.AGE_GROUPS, cols, strict=True)
+                }
+        basis = st.radio(
+            ui.t("scenarios.basis_label"),
+            ["assumption", "evidence"],
+            format_func=_labels("scenarios.basis"),
+            horizontal=True,
+            key="scen_basis",
+        )
+        note = st.text_input(ui.t("scenarios.note"), key="scen_note")
+        if st.form_submit_button(ui.t("scenarios.add_button")):
+            measure = _shown(lambda: sc.make_measure(kind, area=area, basis=basis, note=note, **fields))
+            if measure is not None:
+                st.session_state[MEASURES_KEY] = [*st.session_state[MEASURES_KEY], measure]
+                st.rerun()
+
+
+def _age_label(group: str) -> str:
+    return group.removeprefix("leeftijd_").replace("_plus", "+").replace("_", "–")
+
+
+def _measure_list(options: dict[str, str]) -> None:
+    measures = st.session_state[MEASURES_KEY]
+    if not measures:
+        st.info(ui.t("scenarios.no_measures"))
+    for number, measure in enumerate(measures, start=1):
+        label = options.get(measure.area, measure.area)
+        with st.container(border=True):
+            st.markdown(
+                "**"
+                + ui.t(
+                    "scenarios.measure_title",
+                    number=number,
+                    type=ui.t(f"scenarios.type.{measure.type}"),
+                    area=label.replace("*", "\\*"),
+                )
+                + "**"
+            )
+            st.text(sc.formula(measure, catalogue, lang, label))
+            if measure.note:
+                st.text(f"{ui.t('scenarios.note')}: {measure.note}")
+            if st.button(ui.t("scenarios.remove"), key=f"scen_rm_{number}"):
+                st.session_state[MEASURES_KEY] = [m for i, m in enumerate(measures, start=1) if i != number]
+                st.rerun()
+
+
+def _baseline_notes(baseline: sc.Baseline) -> None:
+    st.caption(ui.t("scenarios.year_note", year=baseline.year))
+    if baseline.derived:
+        st.caption(ui.t("scenarios.derived_note", year=baseline.year) + " " + "; ".join(baseline.derived.values()))
+    if not any(g in baseline.table and baseline.table[g].notna().any() for g in sc.AGE_GROUPS):
+        st.caption(ui.t("scenarios.no_ages", year=baseline.year))
+
+
+def _file_actions(draft: sc.Scenario, saved: list[sc.Scenario]) -> None:
+    loaded = st.session_state.get("scen_loaded")
+    cols = st.columns(4)
+    save = cols[0].button(ui.t("scenarios.save"), type="primary", key="scen_save")
+    if save and _ok(lambda: sc.save_scenario(draft, replace=loaded)):
+        st.session_state["scen_loaded"] = draft.name
+        st.session_state["_scen_flash"] = ui.t("scenarios.saved", name=draft.name)
+        st.session_state["_scen_pick_next"] = draft.name
+        st.rerun()
+    if loaded and cols[1].button(ui.t("scenarios.duplicate"), key="scen_dup"):
+        copy = draft.model_copy(update={"name": sc.copy_name(draft.name, [s.name for s in saved])})
+        if _ok(lambda: sc.save_scenario(copy)):
+            st.session_state["_scen_pending"] = (copy, copy.name)
+            st.session_state["_scen_pick_next"] = copy.name
+            st.rerun()
+    delete = bool(loaded) and cols[2].button(ui.t("scenarios.delete"), key="scen_del")
+    if delete and _ok(lambda: sc.delete_scenario(loaded)):
+        st.session_state["_scen_pending"] = (None, None)
+        st.session_state["_scen_pick_next"] = NEW
+        st.rerun()
+    cols[3].download_button(
+        ui.t("scenarios.download"),
+        sc.to_json(draft),
+        file_name=sc.file_name(draft.name),
+        mime="application/json",
+        key="scen_download",
+    )
+
+
+def _upload() -> None:
+    upload = st.file_uploader(ui.t("scenarios.upload"), type=["json"], key="scen_upload")
+    if upload is None or st.session_state.get("_scen_upload_id") == upload.file_id:
+        return
+    st.session_state["_scen_upload_id"] = upload.file_id
+    scenario = _shown(lambda: sc.from_json(upload.getvalue(), source=upload.name))
+    if scenario is not None:
+        st.session_state["_scen_pending"] = (scenario, None)
+        st.session_state["_scen_flash"] = ui.t("scenarios.uploaded", name=scenario.name, file=upload.name)
+        st.session_state["_scen_pick_next"] = NEW
+        st.rerun()
+
+
+def _before_after(outcome: sc.Outcome, options: dict[str, str], members: dict[str, list[str]]) -> None:
+    buurten = snap.boundaries["buurt"]
+    candidates = list(outcome.touched)
+    candidates += sorted({str(w) for w in buurten.loc[buurten["code"].isin(outcome.touched), "wijkcode"]})
+    candidates += [gemeente] + [m.area for m in outcome.scenario.measures if m.area.startswith(sc.CUSTOM_PREFIX)]
+    candidates = [c for c in dict.fromkeys(candidates) if c in options]
+    area = st.selectbox(ui.t("scenarios.col.area"), candidates, format_func=options.get, key="scen_ba_area")
+    codes = sc.area_members(area, buurten, members)
+    keys = sc.changed_indicators(outcome, catalogue) or [sc.INHABITANTS]
+    long = sc.before_after(outcome, catalogue, {area: codes}, keys).set_index("indicator")
+    shown = pd.DataFrame(
+        {
+            ui.t("scenarios.col.indicator"): [catalogue[k].label(lang) for k in long.index],
+            ui.t("scenarios.col.before"): [catalogue[k].format(v, lang) for k, v in long["before"].items()],
+            ui.t("scenarios.col.after"): [catalogue[k].format(v, lang) for k, v in long["after"].items()],
+            ui.t("scenarios.col.difference"): [_signed(k, v) for k, v in long["difference"].items()],
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def _signed(key: str, value: float) -> str:
+    text = catalogue[key].format(value, lang)
+    return f"+{text}" if value == value and value > 0 else text
+
+
+def _difference_map(outcome: sc.Outcome) -> None:
+    keys = sc.changed_indicators(outcome, catalogue) or [sc.INHABITANTS]
+    key = st.selectbox(
+        ui.t("scenarios.map_indicator"), keys, format_func=lambda k: catalogue[k].label(lang), key="scen_map_ind"
+    )
+    ind = catalogue[key]
+    diff_ind = ind.model_copy(update={f"label_{lang}": f"{ui.t('scenarios.diff_label')}: {ind.label(lang)}"})
+    web = _web("buurt", gemeente)
+    touched = web[web["code"].isin(outcome.touched)]
+    diff = sc.buurt_differences(outcome)[key]
+    m = maps.choropleth(
+        touched,
+        diff,
+        indicator=diff_ind,
+        year=outcome.baseline.year,
+        source="CBS",
+        lang=lang,
+        reference=maps.Reference(ui.t("scenarios.no_change"), 0.0),
+        scheme="PuOr",
+        extra_layers=[maps.outline_layer(web, name="baseline", colour="#555555", weight=0.8)],
+        extra_tooltip={
+            ui.t("scenarios.col.before"): outcome.baseline.table[key].map(lambda v: ind.format(v, lang)),
+            ui.t("scenarios.col.after"): outcome.table[key].map(lambda v: ind.format(v, lang)),
+        },
+    )
+    st_folium(m, key="scen_map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[])
+    st.caption(ui.t("scenarios.map_note", year=outcome.baseline.year))
+
+
+def _profiles(baseline: sc.Baseline) -> dict[str, pr.PriorityProfile]:
+    found: dict[str, pr.PriorityProfile] = {}
+    current = st.session_state.get(PROFILE_KEY)
+    if isinstance(current, pr.PriorityProfile):
+        found[ui.t("scenarios.profile_current")] = current
+    for profile in _shown(pr.load_profiles) or []:
+        found[profile.name] = profile
+    default = _shown(lambda: pr.default_profile(baseline.table, catalogue))
+    if default is not None:
+        found[ui.t("scenarios.profile_default")] = default
+    return found
+
+
+def _rerank(outcome: sc.Outcome, names: dict[str, str]) -> None:
+    profiles = _profiles(outcome.baseline)
+    cols = st.columns([3, 1])
+    choice = cols[0].selectbox(ui.t("scenarios.profile"), list(profiles), key="scen_profile")
+    level = cols[1].radio(
+        ui.t("common.level"), LEVELS, format_func=_labels("level"), horizontal=True, key="scen_rank_level"
+    )
+    if choice is None:
+        return
+    groups = None
+    focus = list(outcome.touched)
+    if level == "wijk":
+        buurten = snap.boundaries["buurt"]
+        own = buurten[buurten["code"].isin(outcome.baseline.table.index)]
+        groups = {str(w): list(codes) for w, codes in own.groupby("wijkcode")["code"]}
+        focus = sorted({str(w) for w in own.loc[own["code"].isin(outcome.touched), "wijkcode"]})
+    table = _shown(lambda: sc.rerank(outcome, profiles[choice], catalogue, groups))
+    if table is None:
+        return
+    metrics = st.columns(min(4, max(1, len(focus))))
+    for col, code in zip(metrics, focus[:4], strict=False):
+        before, after = table["rank_before"].get(code), table["rank_after"].get(code)
+        if pd.isna(after):
+            col.metric(ui.t("scenarios.rank_metric", area=names.get(code, code)), ui.t("scenarios.not_ranked"))
+            continue
+        delta = None if pd.isna(before) else int(before - after)
+        col.metric(
+            ui.t("scenarios.rank_metric", area=names.get(code, code)),
+            f"{int(after)}",
+            delta=delta,
+            help=f"{ui.t('scenarios.col.rank_before')}: {'' if pd.isna(before) else int(before)}",
+        )
+    shown = pd.DataFrame(
+        {
+            ui.t("scenarios.col.area"): [names.get(c, c) for c in table.index],
+            ui.t("scenarios.col.rank_before"): table["rank_before"].astype("Int64"),
+            ui.t("scenarios.col.rank_after"): table["rank_after"].astype("Int64"),
+            ui.t("scenarios.col.rank_change"): table["rank_change"].astype("Int64"),
+        },
+        index=pd.Index(table.index, name=ui.t("common.code")),
+    )
+    st.dataframe(shown, width="stretch", height=360)
+    st.caption(ui.t("scenarios.rank_note"))
+
+
+def _compare(
+    draft_outcome: sc.Outcome, saved: list[sc.Scenario], options: dict[str, str], members: dict[str, list[str]]
+) -> None:
+    names = [s.name for s in saved]
+    if not names:
+        st.info(ui.t("scenarios.compare_none"))
+        return
+    default = [n for n in names if n == draft_outcome.scenario.name][:1] or names[:1]
+    picked = st.multiselect(
+        ui.t("scenarios.compare_pick"), names, default=default, max_selections=sc.MAX_SIDE_BY_SIDE, key="scen_cmp"
+    )
+    area = st.selectbox(
+        ui.t("scenarios.compare_area"),
+        list(options),
+        format_func=options.get,
+        key="scen_cmp_area",
+        index=list(options).index(gemeente) if gemeente in options else 0,
+    )
+    outcomes = []
+    for scenario in (s for s in saved if s.name in picked):
+        baseline = baselines.get(scenario.year)
+        if baseline is None:
+            st.error(ui.t("scenarios.year") + f": {scenario.year}?")
+            return
+        found = _shown(
+            lambda s=scenario, b=baseline: sc.run(s, b, catalogue, sc.resolve_areas(s, buurten_frame, members))
+        )
+        if found is None:
+            return
+        outcomes.append(found)
+    if not outcomes:
+        return
+    keys = list(
+        dict.fromkeys(
+            [sc.INHABITANTS, sc.HOUSEHOLDS, *(k for o in outcomes for k in sc.changed_indicators(o, catalogue))]
+        )
+    )
+    table = _shown(
+        lambda: sc.side_by_side(outcomes, catalogue, area, sc.area_members(area, buurten_frame, members), keys)
+    )
+    if table is None:
+        return
+    shown = pd.DataFrame(
+        {
+            (ui.t("scenarios.baseline_column") if col == "baseline" else col): [
+                catalogue[k].format(v, lang) for k, v in table[col].items()
+            ]
+            for col in table.columns
+        },
+        index=pd.Index([catalogue[k].label(lang) for k in table.index], name=ui.t("scenarios.col.indicator")),
+    )
+    st.dataframe(shown, width="stretch")
+
+
+# ---- page ------------------------------------------------------------------------------------------
+lang = ui.lang()
+gemeente = ui.gemeente()
+with ui.user_errors():
+    snap = ui.data()
+    catalogue = ui.catalogue()
+    names = snap.names()
+    baselines = _baselines(gemeente, tuple(catalogue.indicators))
+    members = _custom_members()
+    buurten_frame = boundaries.for_gemeente(snap, "buurt", gemeente)
+    options = sc.area_options(
+        buurten_frame,
+        boundaries.for_gemeente(snap, "wijk", gemeente),
+        boundaries.for_gemeente(snap, "gemeente", gemeente),
+        members,
+        lang,
+    )
+saved, problems = sc.load_scenarios()
+st.session_state["_scen_saved"] = saved
+if MEASURES_KEY not in st.session_state:
+    _load_into_editor(None, None)
+if "_scen_pending" in st.session_state:  # a load asked for after the editor's widgets were drawn
+    _load_into_editor(*st.session_state.pop("_scen_pending"))
+if "_scen_pick_next" in st.session_state:
+    st.session_state["scen_pick"] = st.session_state.pop("_scen_pick_next")
+
+st.title(ui.t("scenarios.title"))
+st.caption(ui.t("scenarios.intro"))
+if "_scen_flash" in st.session_state:
+    st.success(st.session_state.pop("_scen_flash"))
+for problem in problems:
+    st.warning(ui.t("scenarios.problems") + " " + problem)
+
+top = st.columns([2, 2])
+top[0].selectbox(
+    ui.t("scenarios.pick"),
+    [NEW, *(s.name for s in saved)],
+    format_func=_labels("scenarios", {NEW: "new"}, keep=True),
+    on_change=_on_pick,
+    key="scen_pick",
+)
+with top[1]:
+    _upload()
+
+years = sorted(baselines, reverse=True)
+if st.session_state.get("scen_year") not in years:
+    st.session_state["scen_year"] = 2023 if 2023 in years else years[0]
+cols = st.columns([2, 1])
+name = cols[0].text_input(ui.t("scenarios.name"), key="scen_name")
+year = cols[1].selectbox(ui.t("scenarios.year"), years, key="scen_year")
+description = st.text_area(ui.t("scenarios.description"), key="scen_desc", height=68)
+baseline = baselines[year]
+_baseline_notes(baseline)
+
+st.subheader(ui.t("scenarios.measures"))
+_measure_list(options)
+with st.expander(ui.t("scenarios.add"), expanded=not st.session_state[MEASURES_KEY]):
+    _measure_form(options, baseline)
+
+with ui.user_errors():
+    draft = sc.make_scenario(
+        name=name or ui.t("scenarios.default_name"),
+        description=description,
+        year=year,
+        measures=st.session_state[MEASURES_KEY],
+    )
+_file_actions(draft, saved)
+
+if not draft.measures:
+    st.stop()
+st.subheader(ui.t("scenarios.effects"))
+with ui.user_errors():
+    outcome = sc.run(draft, baseline, catalogue, sc.resolve_areas(draft, buurten_frame, members))
+for note in outcome.notes:
+    st.info(ui.t(f"scenarios.note.{note}"))
+tabs = st.tabs(
+    [
+        ui.t("scenarios.tab.before_after"),
+        ui.t("scenarios.tab.map"),
+        ui.t("scenarios.tab.priorities"),
+        ui.t("scenarios.tab.compare"),
+    ]
+)
+with tabs[0]:
+    _before_after(outcome, options, members)
+with tabs[1]:
+    _difference_map(outcome)
+with tabs[2]:
+    _rerank(outcome, names)
+with tabs[3]:
+    _compare(outcome, saved, options, members)

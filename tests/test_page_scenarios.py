@@ -1,0 +1,156 @@
+"""AppTests for the scenarios page: build, see effects, save, duplicate, load files, compare."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from enschede_gis import priorities as pr
+from enschede_gis import scenarios as sc
+
+PAGE = "../pages/scenarios.py"
+TWEKKELERVELD = "BU01530301"
+
+
+@pytest.fixture
+def app() -> AppTest:
+    st.cache_data.clear()
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _add_dwellings(at: AppTest, area: str = TWEKKELERVELD, dwellings: int = 500, size: float = 2.0) -> None:
+    at.radio(key="scen_kind").set_value("new_dwellings").run()
+    at.selectbox(key="scen_area").set_value(area)
+    at.number_input(key="scen_dw").set_value(dwellings)
+    at.number_input(key="scen_hh").set_value(size)
+    at.text_input(key="scen_note").input("plan <b>noord</b>")
+    _submit(at)
+    assert not at.exception, at.exception
+
+
+def _submit(at: AppTest) -> None:
+    """Click the add-measure form's button (its key holds the button's text, so look it up)."""
+    next(b for b in at.button if b.key and b.key.startswith("FormSubmitter:scen_add")).click().run()
+
+
+def _before_after(at: AppTest):
+    return at.dataframe[0].value.set_index("Indicator")
+
+
+def test_new_dwellings_show_formula_and_exact_effects(app):
+    assert app.selectbox(key="scen_year").value == 2023
+    assert any("publiceert geen aantallen per leeftijdsgroep" in c.value for c in app.caption)
+    _add_dwellings(app)
+    texts = [t.value for t in app.text]
+    assert any("+500 woningen in Buurt · Twekkelerveld × 2 personen" in t and "inwoners +1000" in t for t in texts)
+    assert any(t == "Toelichting (bron, besluit of redenering): plan <b>noord</b>" for t in texts)  # shown as text
+    table = _before_after(app)
+    assert table.loc["Aantal inwoners", "Verschil"] == "+1.000 inwoners"
+    assert table.loc["Aantal huishoudens", "Verschil"] == "+500 huishoudens"
+    # the wijk and the gemeente move by the same 1,000
+    for area in ("WK015303", "GM0153"):
+        app.selectbox(key="scen_ba_area").set_value(area).run()
+        assert _before_after(app).loc["Aantal inwoners", "Verschil"] == "+1.000 inwoners"
+
+
+def test_the_priority_index_is_rerun_and_the_new_rank_shown(app):
+    app.radio(key="scen_kind").set_value("direct_assumption").run()
+    app.selectbox(key="scen_area").set_value(TWEKKELERVELD)
+    app.selectbox(key="scen_ind").set_value("bijstand_per_1000")
+    app.radio(key="scen_change").set_value("new_value")
+    app.number_input(key="scen_amount").set_value(0.0)
+    _submit(app)
+    assert not app.exception
+    profile = pr.make_profile("bijstand", {"bijstand_per_1000": 1}, {"bijstand_per_1000": "higher_worse"})
+    app.session_state["prio_current_profile"] = profile
+    app.run()
+    assert "Huidige weging van de pagina Prioriteiten" in app.selectbox(key="scen_profile").options
+    app.selectbox(key="scen_profile").set_value("Huidige weging van de pagina Prioriteiten").run()
+    metric = next(m for m in app.metric if m.label == "Rang Twekkelerveld")
+    ranks = app.dataframe[1].value
+    assert int(metric.value) == ranks.loc[TWEKKELERVELD, "Rang na"]
+    assert ranks.loc[TWEKKELERVELD, "Rang na"] > ranks.loc[TWEKKELERVELD, "Rang voor"]
+    assert int(metric.delta) < 0
+
+
+def test_save_duplicate_and_delete(app, isolated_state):
+    _add_dwellings(app)
+    app.text_input(key="scen_name").input("Plan Noord").run()
+    app.button(key="scen_save").click().run()
+    assert any("'Plan Noord' opgeslagen" in s.value for s in app.success)
+    assert [s.name for s in sc.load_scenarios()[0]] == ["Plan Noord"]
+    assert app.selectbox(key="scen_pick").value == "Plan Noord"
+
+    app.button(key="scen_dup").click().run()
+    assert not app.exception
+    assert [s.name for s in sc.load_scenarios()[0]] == ["Plan Noord", "Plan Noord (kopie)"]
+    assert app.text_input(key="scen_name").value == "Plan Noord (kopie)"
+
+    app.button(key="scen_del").click().run()
+    assert [s.name for s in sc.load_scenarios()[0]] == ["Plan Noord"]
+    assert app.selectbox(key="scen_pick").value == "__new__"
+
+    app.selectbox(key="scen_pick").set_value("Plan Noord").run()
+    assert app.text_input(key="scen_name").value == "Plan Noord"
+    assert len(app.session_state["scen_measures"]) == 1
+
+
+def test_a_bad_measure_and_a_broken_file_give_messages(app, isolated_state):
+    _add_dwellings(app, dwellings=100_000, size=10.0)  # fine to add: it is a new-dwellings measure
+    app.radio(key="scen_kind").set_value("demolition").run()
+    app.selectbox(key="scen_area").set_value(TWEKKELERVELD)
+    app.number_input(key="scen_dw").set_value(100_000)
+    app.number_input(key="scen_hh").set_value(10.0)
+    _submit(app)
+    _submit(app)  # removing twice as much as was added
+    assert any("onder 0" in e.value for e in app.error)
+    assert not app.exception
+
+    folder = isolated_state / sc.FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    bad = json.loads(sc.to_json(sc.make_scenario(name="Kapot", year=2023)))
+    bad["year"] = "vorig jaar"
+    (folder / "kapot.json").write_text(json.dumps(bad))
+    app.run()
+    assert any("kapot.json" in w.value and "basisjaar" in w.value for w in app.warning)
+
+
+def test_scenarios_side_by_side(app, isolated_state):
+    for n in (100, 200):
+        scenario = sc.make_scenario(
+            name=f"+{n}",
+            year=2023,
+            measures=[
+                {
+                    "type": "new_dwellings",
+                    "area": TWEKKELERVELD,
+                    "dwellings": n,
+                    "household_size": 2.0,
+                    "basis": "assumption",
+                }
+            ],
+        )
+        sc.save_scenario(scenario)
+    app.run()
+    _add_dwellings(app, dwellings=10)
+    app.multiselect(key="scen_cmp").set_value(["+100", "+200"]).run()
+    app.selectbox(key="scen_cmp_area").set_value("WK015303").run()
+    table = app.dataframe[-1].value
+    assert list(table.columns) == ["Uitgangssituatie", "+100", "+200"]
+    assert table.loc["Aantal inwoners", "+200"] != table.loc["Aantal inwoners", "+100"]
+
+
+def test_english_ui():
+    st.cache_data.clear()
+    app = AppTest.from_file(PAGE, default_timeout=120)
+    app.query_params["lang"] = "en"
+    app.run()
+    _add_dwellings(app)
+    assert app.title[0].value == "Scenarios"
+    assert _before_after(app).loc["Inhabitants", "Difference"].startswith("+1,000")
