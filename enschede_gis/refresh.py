@@ -95,16 +95,18 @@ def _existing(folder: Path) -> snapshot.Snapshot | None:
 def _check_codes(
     figures: _cbs.CbsFigures, outlines: dict[str, gpd.GeoDataFrame], *, year: int, boundary_year: int
 ) -> None:
-    """Figures and outlines must describe the same buurten, or the map would silently lose some."""
-    cbs_codes = set(figures.regions.loc[figures.regions["level"] == "buurt", "code"])
-    pdok_codes = set(outlines["buurt"]["code"])
-    only_cbs, only_pdok = sorted(cbs_codes - pdok_codes), sorted(pdok_codes - cbs_codes)
-    if only_cbs or only_pdok:
-        raise SourceError(
-            f"De buurtcodes van CBS {year} en PDOK {boundary_year} verschillen "
-            f"(alleen CBS: {', '.join(only_cbs[:5]) or 'geen'}; alleen PDOK: {', '.join(only_pdok[:5]) or 'geen'}). "
-            "Kies een grenzenjaar met dezelfde buurtindeling."
-        )
+    """Figures and outlines must describe the same wijken and buurten, or the map would silently lose some."""
+    for level in ("wijk", "buurt"):
+        cbs_codes = set(figures.regions.loc[figures.regions["level"] == level, "code"])
+        pdok_codes = set(outlines[level]["code"])
+        only_cbs = ", ".join(sorted(cbs_codes - pdok_codes)[:5]) or "geen"
+        only_pdok = ", ".join(sorted(pdok_codes - cbs_codes)[:5]) or "geen"
+        if cbs_codes != pdok_codes:
+            raise SourceError(
+                f"De {level}codes van CBS {year} en PDOK {boundary_year} verschillen "
+                f"(alleen CBS: {only_cbs}; alleen PDOK: {only_pdok}). "
+                "Kies een grenzenjaar met dezelfde indeling (--boundary-year)."
+            )
 
 
 def merge(
