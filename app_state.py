@@ -152,3 +152,20 @@ def selectable_areas() -> list:
 def area_label(area) -> str:
     """``Wijk: Wijk 09 Landelijk gebied en kernen`` — the kind of area, then its name."""
     return f"{t('level.' + area.kind)}: {area.label}"
+
+
+_MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
+
+
+def escape(text: object) -> str:
+    """User text made safe for Streamlit's markdown (st.success, st.markdown, labels): shown as typed."""
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
+
+
+def page_link(page: str, label: str, **params: str) -> None:
+    """A link to another page with URL state (e.g. ``area=``); silent where the page is not registered
+    (a page run on its own in an AppTest has no navigation to link into)."""
+    try:
+        st.page_link(page, label=label, query_params=params or None)
+    except st.errors.StreamlitAPIException:
+        st.caption(label)

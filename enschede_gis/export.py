@@ -115,7 +115,7 @@ def _key_figures(doc: Document, table: pd.DataFrame, area: Area, lang: str) -> N
     if table.empty:
         doc.paragraph(_t("no_figures", lang))
         return
-    refs = profile.reference_names(table)
+    refs = [name for name in profile.reference_names(table) if name != area.label]
     header = [_t("col_indicator", lang), area.label, *refs]
     widths = [3.2, 1.6, *([1.6] * len(refs))]
     for theme_label, part in table.groupby("theme_label", sort=False):

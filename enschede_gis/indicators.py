@@ -100,6 +100,8 @@ class Indicator(BaseModel):
         if not with_unit:
             return text
         unit = self.unit(lang)
+        if not unit:  # e.g. an uploaded score without a unit
+            return text
         return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
 
 

@@ -140,6 +140,29 @@ def area_years(snap: Snapshot, area: Area) -> list[int]:
 
 # -- values ------------------------------------------------------------------------------------------
 
+#: Whole-level tables are recomputed by several functions for one profile; a small memo keyed on the
+#: identity of the snapshot and catalogue (both immutable) saves the repeats. Entries keep their
+#: snapshot alive so an id is never reused while it is in here.
+_MEMO_SIZE = 24
+_memo: dict[tuple, tuple[object, object, pd.DataFrame]] = {}
+
+
+def _memoised(
+    kind: str, snap: Snapshot, catalogue: Catalogue, year: int, gemeente: str, level: str = ""
+) -> pd.DataFrame:
+    key = (kind, id(snap), id(catalogue), int(year), gemeente, level)
+    hit = _memo.get(key)
+    if hit is not None and hit[0] is snap and hit[1] is catalogue:
+        return hit[2].copy()
+    if kind == "references":
+        table = figures.references(snap, catalogue, year=year, gemeente=gemeente)
+    else:
+        table = figures.level_table(snap, catalogue, year=year, level=level, gemeente=gemeente)
+    if len(_memo) >= _MEMO_SIZE:
+        _memo.pop(next(iter(_memo)))
+    _memo[key] = (snap, catalogue, table)
+    return table.copy()
+
 
 def area_values(
     snap: Snapshot,
@@ -159,7 +182,7 @@ def area_values(
         table = figures.buurt_table(snap, year=year, gemeente=gemeente)
         values = table.loc[area.codes[0]]
     elif area.kind in ("wijk", "gemeente"):
-        table = figures.level_table(snap, catalogue, year=year, level=area.kind, gemeente=gemeente)
+        table = _memoised("level", snap, catalogue, year, gemeente, area.kind)
         values = table.loc[area.key]
     else:
         values = figures.area_figures(snap, catalogue, year=year, codes=area.codes, gemeente=gemeente)
@@ -213,7 +236,7 @@ def key_figures(
     ``year`` and ``source``. Missing values stay NaN and read "onbekend".
     """
     values = area_values(snap, catalogue, area, year=year, gemeente=gemeente)
-    refs = figures.references(snap, catalogue, year=year, gemeente=gemeente)
+    refs = _memoised("references", snap, catalogue, year, gemeente)
     year_rows = _year_rows(snap, area, year)
     rows = []
     for theme, indicators in catalogue.by_theme().items():
@@ -300,7 +323,7 @@ def position(
     """
     values = area_values(snap, catalogue, area, year=year, gemeente=gemeente)
     buurten = figures.buurt_table(snap, year=year, gemeente=gemeente)
-    city = figures.level_table(snap, catalogue, year=year, level="gemeente", gemeente=gemeente).loc[gemeente]
+    city = _memoised("level", snap, catalogue, year, gemeente, "gemeente").loc[gemeente]
     rows = []
     for ind in catalogue:
         if ind.kind not in COMPARABLE_KINDS or ind.key not in buurten.columns:

@@ -1,0 +1,139 @@
+"""Own data: upload a CSV or Excel file keyed by buurtcode or wijkcode, describe its columns, import it whole."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import app_state as ui
+from enschede_gis import profile, uploads
+from enschede_gis.boundaries import for_gemeente
+from enschede_gis.uploads import ColumnSpec, UploadError
+
+KINDS = ("count", "percentage", "average")
+DIRECTIONS = ("neutral", "higher_worse", "higher_better")
+
+
+def _show_problems(exc: UploadError) -> None:
+    """The refusal in the UI language, and every problem by row and column in a table."""
+    st.error(ui.t("eigen.refused", count=len(exc.problems)))
+    st.markdown(f"**{ui.t('eigen.problems')}**")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                ui.t("eigen.where_row", row="").strip(): [p.row if p.row is not None else "" for p in exc.problems],
+                ui.t("common.indicator"): [p.column or "" for p in exc.problems],
+                "": exc.messages(ui.lang()),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _column_specs(layout: uploads.Layout) -> list[ColumnSpec]:
+    specs = []
+    for column in layout.value_columns:
+        use = st.checkbox(ui.t("eigen.use_column", column=column), value=True, key=f"eigen_use_{column}")
+        cols = st.columns([3, 2, 3, 3])
+        name = cols[0].text_input(ui.t("eigen.name"), value=column, key=f"eigen_name_{column}")
+        unit = cols[1].text_input(ui.t("eigen.unit"), key=f"eigen_unit_{column}")
+        kind = cols[2].selectbox(
+            ui.t("eigen.kind"), KINDS, format_func=lambda k: ui.t(f"eigen.kind.{k}"), key=f"eigen_kind_{column}"
+        )
+        direction = cols[3].selectbox(
+            ui.t("eigen.direction"),
+            DIRECTIONS,
+            format_func=lambda d: ui.t(f"eigen.direction.{d}"),
+            key=f"eigen_direction_{column}",
+        )
+        if use:
+            specs.append(ColumnSpec(column=column, name=name or column, unit=unit, kind=kind, direction=direction))
+    return specs
+
+
+st.title(ui.t("eigen.title"))
+st.caption(ui.t("eigen.intro"))
+flash = st.session_state.pop("eigen_flash", None)
+if flash:
+    st.success(flash)
+
+snap = ui.data()
+with ui.user_errors():
+    known = set(for_gemeente(snap, "buurt", ui.gemeente())["code"]) | set(
+        for_gemeente(snap, "wijk", ui.gemeente())["code"]
+    )
+    stored = uploads.load_datasets()
+
+upload_version = st.session_state.get("eigen_upload_version", 0)
+upload = st.file_uploader(ui.t("eigen.file"), type=["csv", "txt", "xlsx"], key=f"eigen_file_{upload_version}")
+
+if upload is not None:
+    try:
+        frame = uploads.read_table(upload.name, upload.getvalue())
+        layout = uploads.inspect(frame)
+    except UploadError as exc:
+        _show_problems(exc)
+        st.stop()
+    level = ui.t(f"level.{layout.level}")
+    st.info(ui.t("eigen.found", rows=len(frame), column=ui.escape(layout.code_column), level=level))
+    st.dataframe(frame.head(10), hide_index=True)
+    years = profile.area_years(snap, profile.Area("x", "x", "buurt", ()))
+    with st.form(f"eigen_form_{upload_version}"):
+        source = st.text_input(ui.t("eigen.source"), key="eigen_source")
+        year = st.selectbox(ui.t("eigen.year"), years, index=len(years) - 1, key="eigen_year")
+        specs = _column_specs(layout)
+        submitted = st.form_submit_button(ui.t("eigen.import"), type="primary")
+    if submitted:
+        try:
+            dataset = uploads.validate(
+                frame,
+                layout,
+                specs,
+                known_codes=known,
+                source=source,
+                year=year,
+                file_name=upload.name,
+                existing=stored,
+            )
+            uploads.save_dataset(dataset)
+        except UploadError as exc:
+            _show_problems(exc)
+            st.stop()
+        st.session_state["eigen_flash"] = ui.t(
+            "eigen.imported", count=len(dataset.indicators), file=ui.escape(upload.name)
+        )
+        st.session_state["eigen_upload_version"] = upload_version + 1
+        st.rerun()
+
+st.subheader(ui.t("eigen.stored"))
+if not stored:
+    st.info(ui.t("eigen.none"))
+    st.stop()
+st.dataframe(
+    pd.DataFrame(
+        {
+            ui.t("eigen.col_file"): [ds.file_name for ds in stored],
+            ui.t("common.source"): [ds.source for ds in stored],
+            ui.t("common.year"): [ds.year for ds in stored],
+            ui.t("eigen.col_level"): [ui.t(f"level.{ds.level}") for ds in stored],
+            ui.t("eigen.col_indicators"): [", ".join(i.name for i in ds.indicators) for ds in stored],
+            ui.t("eigen.col_rows"): [len(next(iter(ds.values.values()), {})) for ds in stored],
+            ui.t("eigen.col_uploaded"): [ds.uploaded for ds in stored],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+by_id = {ds.id: ds for ds in stored}
+removing = st.selectbox(
+    ui.t("eigen.remove_choice"),
+    list(by_id),
+    format_func=lambda i: f"{by_id[i].file_name} — {by_id[i].source}",
+    key="eigen_remove",
+)
+if st.button(ui.t("eigen.remove"), key="eigen_remove_button"):
+    with ui.user_errors():
+        uploads.delete_dataset(removing)
+    st.session_state["eigen_flash"] = ui.t("eigen.removed", file=ui.escape(by_id[removing].file_name))
+    st.rerun()

@@ -1,0 +1,72 @@
+"""Compare two to four areas side by side on the same figures."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import app_state as ui
+from enschede_gis import export, profile
+
+st.title(ui.t("vergelijken.title"))
+st.caption(ui.t("vergelijken.intro"))
+
+snap = ui.data()
+catalogue = ui.catalogue()
+with ui.user_errors():
+    areas = ui.selectable_areas()
+by_key = {a.key: a for a in areas}
+keys = list(by_key)
+wijken = [a.key for a in areas if a.kind == "wijk"]
+from_url = [k for k in (ui.param("gebieden") or "").split(",") if k in by_key]
+default = from_url or [ui.gemeente(), *wijken[:1]]
+
+chosen = st.multiselect(
+    ui.t("vergelijken.areas"),
+    keys,
+    default=default[: profile.MAX_COMPARE],
+    format_func=lambda k: ui.area_label(by_key[k]),
+    max_selections=profile.MAX_COMPARE,
+    key="vergelijken_areas",
+)
+years = (
+    profile.area_years(snap, by_key[ui.gemeente()])
+    if not chosen
+    else sorted(set.intersection(*(set(profile.area_years(snap, by_key[k])) for k in chosen)))
+)
+year = st.selectbox(
+    ui.t("profiel.year"),
+    years,
+    index=ui.choice_index(years, profile.default_year(snap), len(years) - 1),
+    key="vergelijken_year",
+)
+ui.set_params(gebieden=",".join(chosen) or None, jaar=year)
+
+if len(chosen) < 2:
+    st.info(ui.t("vergelijken.choose"))
+    st.stop()
+
+with ui.user_errors():
+    table = profile.compare(
+        snap, catalogue, [by_key[k] for k in chosen], year=year, lang=ui.lang(), gemeente=ui.gemeente()
+    )
+
+themes = list(dict.fromkeys(table["theme_label"]))
+shown_themes = st.multiselect(ui.t("vergelijken.themes"), themes, default=themes, key="vergelijken_themes")
+st.caption(ui.t("vergelijken.caption"))
+labels = [by_key[k].label for k in chosen]
+for theme in shown_themes:
+    part = table[table["theme_label"] == theme]
+    st.markdown(f"**{ui.escape(theme)}**")
+    st.dataframe(
+        part[["label", *labels]].rename(columns={"label": ui.t("common.indicator")}), hide_index=True, width="stretch"
+    )
+
+download = table.rename(columns={"theme_label": ui.t("export.col_theme"), "label": ui.t("common.indicator")})
+st.download_button(
+    ui.t("vergelijken.download_csv"),
+    data=export.to_csv(download.drop(columns=["indicator"]), ui.lang()),
+    file_name=f"vergelijking_{year}.csv",
+    mime="text/csv",
+    on_click="ignore",
+    key="vergelijken_csv",
+)

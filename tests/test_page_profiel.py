@@ -1,0 +1,183 @@
+"""AppTests for the profile, compare, custom-areas and own-data pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from enschede_gis import areas, uploads
+
+PAGES = Path(__file__).resolve().parents[1] / "pages"
+FIXTURES = Path(__file__).parent / "fixtures" / "uploads"
+KNOWN = {f"BU0153090{i}" for i in range(9)}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _run(page: str, at: AppTest | None = None, **params: str) -> AppTest:
+    if at is None:
+        at = AppTest.from_file(str(PAGES / page), default_timeout=120)
+        for name, value in params.items():
+            at.query_params[name] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+# -- profile --------------------------------------------------------------------------------------
+
+
+def test_profile_of_a_custom_area_from_the_url():
+    areas.save_area(areas.parse_area("Broekheurne", ["BU01530905", "BU01530904"]), KNOWN)
+    at = _run("profiel.py", gebied="custom:Broekheurne")
+    assert at.selectbox(key="profiel_area").value == "custom:Broekheurne"
+    assert at.selectbox(key="profiel_year").value == 2023
+    assert at.header[0].value == "Broekheurne"
+    figures = at.dataframe[0].value
+    row = figures[figures["Indicator"] == "Aantal inwoners"].iloc[0]
+    assert row["Broekheurne"] == "1.820 inwoners" and row["Enschede"] == "161.235 inwoners"
+    assert row["Jaar"] == 2023 and "85618NED" in row["Bron"]
+    assert at.query_params["gebied"] in ("custom:Broekheurne", ["custom:Broekheurne"])
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Wijkpaspoort als PDF", "Tabel als CSV", "Tabel als Excel"]
+
+
+def test_profile_of_a_wijk_shows_spread_trends_and_the_definition_note():
+    at = _run("profiel.py", gebied="WK015309", jaar="2023")
+    assert at.header[0].value == "Wijk 09 Landelijk gebied en kernen"
+    assert any("herkomstland" in w.value for w in at.warning)
+    standouts = [df.value for df in at.dataframe if "SD van gebied" in df.value.columns]
+    assert standouts and "Buurtschap Lonneker-West" in set(standouts[0]["Buurt"])
+    similar = [df.value for df in at.dataframe if "Afstand" in df.value.columns]
+    assert len(similar[0]) == 5 and not set(similar[0]["Buurt"]) & {"Dorp Lonneker", "Buurtschap Broekheurne"}
+    at.selectbox(key="profiel_year").set_value(2021)
+    at = _run("profiel.py", at)
+    assert at.query_params["jaar"] in ("2021", ["2021"])
+
+
+def test_profile_in_english_and_a_buurt_has_no_spread():
+    at = _run("profiel.py", gebied="BU01530905", lang="en")
+    assert at.title[0].value == "Area profile"
+    assert any("single neighbourhood" in i.value for i in at.info)
+
+
+# -- compare ----------------------------------------------------------------------------------------
+
+
+def test_compare_puts_areas_side_by_side():
+    areas.save_area(areas.parse_area("Broekheurne", ["BU01530905", "BU01530904"]), KNOWN)
+    at = _run("vergelijken.py", gebieden="custom:Broekheurne,WK015309,GM0153")
+    first = at.dataframe[0].value
+    assert list(first.columns) == ["Indicator", "Broekheurne", "Wijk 09 Landelijk gebied en kernen", "Enschede"]
+    row = first[first["Indicator"] == "Aantal inwoners"].iloc[0]
+    assert row["Broekheurne"] == "1.820 inwoners" and row["Enschede"] == "161.235 inwoners"
+    at.multiselect(key="vergelijken_areas").set_value(["GM0153"])
+    at = _run("vergelijken.py", at)
+    assert any("minstens twee" in i.value for i in at.info)
+
+
+# -- custom areas -----------------------------------------------------------------------------------
+
+
+def test_define_edit_and_delete_a_custom_area():
+    at = _run("gebieden.py")
+    assert any("nog geen eigen gebieden" in i.value for i in at.info)
+    at.text_input[0].set_value("Gebiedsproces <Broekheurne>")
+    at.multiselect[0].set_value(["BU01530905", "BU01530904"])
+    at.button[0].click()
+    at = _run("gebieden.py", at)
+    assert at.success[0].value == "Gebied 'Gebiedsproces \\<Broekheurne\\>' is opgeslagen."
+    assert [a.name for a in areas.load_areas()] == ["Gebiedsproces <Broekheurne>"]
+    assert at.dataframe[0].value.iloc[0]["Aantal buurten"] == 2
+
+    at.selectbox(key="gebieden_choice").set_value("Gebiedsproces <Broekheurne>")
+    at = _run("gebieden.py", at)
+    assert at.text_input[0].value == "Gebiedsproces <Broekheurne>"
+    at.text_input[0].set_value("Broekheurne")
+    at.multiselect[0].set_value(["BU01530905"])
+    at.button[0].click()
+    at = _run("gebieden.py", at)
+    assert [(a.name, a.codes) for a in areas.load_areas()] == [("Broekheurne", ("BU01530905",))]
+
+    at.selectbox(key="gebieden_choice").set_value("Broekheurne")
+    at = _run("gebieden.py", at)
+    at.button(key="gebieden_delete").click()
+    at = _run("gebieden.py", at)
+    assert areas.load_areas() == []
+    assert "verwijderd" in at.success[0].value
+
+
+def test_an_invalid_area_gives_one_message_and_saves_nothing():
+    at = _run("gebieden.py")
+    at.text_input[0].set_value("Leeg")
+    at.button[0].click()
+    at.run()
+    assert len(at.error) == 1 and at.error[0].value.startswith("Ongeldig gebied: buurten:")
+    assert areas.load_areas() == []
+
+
+# -- own data ---------------------------------------------------------------------------------------
+
+
+def test_upload_good_file_then_remove_it():
+    at = _run("eigen_gegevens.py")
+    data = (FIXTURES / "enquete_buurten.csv").read_bytes()
+    at.file_uploader[0].set_value(("enquete_buurten.csv", data, "text/csv"))
+    at = _run("eigen_gegevens.py", at)
+    assert "codekolom 'buurtcode'" in at.info[0].value
+    at.text_input(key="eigen_source").set_value("Buurtenquête Broekheurne")
+    at.selectbox(key="eigen_year").set_value(2023)
+    at.selectbox(key="eigen_kind_tevredenheid").set_value("average")
+    at.button[0].click()
+    at = _run("eigen_gegevens.py", at)
+    assert "Ingelezen: 2 indicator(en)" in at.success[0].value
+    stored = uploads.load_datasets()
+    assert len(stored) == 1 and stored[0].values["lokaal_tevredenheid"]["BU01530905"] == 7.4
+
+    # the local figure now shows on the profile page, marked as own data
+    profile_at = _run("profiel.py", gebied="BU01530905")
+    local = [df.value for df in profile_at.dataframe if "Bron" in df.value.columns]
+    rows = [df[df["Indicator"] == "tevredenheid (eigen gegevens)"] for df in local]
+    row = next(r for r in rows if not r.empty).iloc[0]
+    assert row["Buurtschap Broekheurne (BU01530905)"] == "7,4"
+    assert row["Bron"] == "Eigen gegevens — Buurtenquête Broekheurne"
+
+    at.button(key="eigen_remove_button").click()
+    at = _run("eigen_gegevens.py", at)
+    assert uploads.load_datasets() == []
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("geen_getal.csv", "'veel' is geen getal"),
+        ("dubbele_code.csv", "staat ook al op rij 2"),
+        ("onbekende_code.csv", "onbekende code 'BU01539999'"),
+    ],
+)
+def test_broken_uploads_are_listed_by_row_and_nothing_is_saved(name, words):
+    at = _run("eigen_gegevens.py")
+    at.file_uploader[0].set_value((name, (FIXTURES / name).read_bytes(), "text/csv"))
+    at = _run("eigen_gegevens.py", at)
+    at.text_input(key="eigen_source").set_value("Test")
+    at.button[0].click()
+    at = _run("eigen_gegevens.py", at)
+    assert "niets opgeslagen" in at.error[0].value
+    problems = at.dataframe[-1].value
+    assert any(words in text for text in problems[""])
+    assert uploads.load_datasets() == []
+
+
+def test_a_file_that_is_not_a_table_is_refused_at_once():
+    at = _run("eigen_gegevens.py", lang="en")
+    at.file_uploader[0].set_value(("geen_tabel.csv", (FIXTURES / "geen_tabel.csv").read_bytes(), "text/csv"))
+    at = _run("eigen_gegevens.py", at)
+    assert "nothing was saved" in at.error[0].value
+    assert "not a table" in at.dataframe[0].value[""][0]
