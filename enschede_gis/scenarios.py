@@ -38,7 +38,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from enschede_gis import aggregate as agg
-from enschede_gis import i18n
+from enschede_gis import i18n, maps
 from enschede_gis import priorities as pr
 from enschede_gis.errors import InputError
 from enschede_gis.indicators import Catalogue, Indicator
@@ -773,3 +773,36 @@ def formula(
         text += " " + i18n.t("scenarios.formula.age_like_buurt", lang)
     text += " " + i18n.t("scenarios.formula.rest", lang)
     return f"{text} [{basis}]"
+
+
+def difference_map(
+    outcome: Outcome, key: str, buurten_web: pd.DataFrame, catalogue: Catalogue, lang: str = "nl", *, tiles: bool = True
+):
+    """A folium map of scenario minus baseline for one indicator, over the baseline buurt outlines.
+
+    Only the buurten the measures touch are coloured (diverging around "no change"); every buurt of
+    the baseline is drawn as a thin outline, so the change is seen in its place in the city.
+    ``buurten_web``: :func:`enschede_gis.boundaries.for_web` buurten (code, name, geometry).
+    """
+    ind = catalogue[key]
+    label = f"{i18n.t('scenarios.diff_label', lang)}: {ind.label(lang)}"  # type: ignore[arg-type]
+    shown = ind.model_copy(update={f"label_{lang}": label})
+    touched = buurten_web[buurten_web["code"].isin(outcome.touched)]
+    before = outcome.baseline.table[key].map(lambda v: ind.format(v, lang))  # type: ignore[arg-type]
+    after = outcome.table[key].map(lambda v: ind.format(v, lang))  # type: ignore[arg-type]
+    return maps.choropleth(
+        touched,
+        buurt_differences(outcome)[key],
+        indicator=shown,
+        year=outcome.baseline.year,
+        source="CBS",
+        lang=lang,
+        reference=maps.Reference(i18n.t("scenarios.no_change", lang), 0.0),
+        scheme="PuOr",
+        tiles=tiles,
+        extra_layers=[maps.outline_layer(buurten_web, name="baseline", colour="#555555", weight=0.8)],
+        extra_tooltip={
+            i18n.t("scenarios.col.before", lang): before,
+            i18n.t("scenarios.col.after", lang): after,
+        },
+    )

@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import app_state as ui
-from enschede_gis import areas, boundaries, figures, i18n, maps, statistics
+from enschede_gis import areas, boundaries, figures, i18n, statistics
 from enschede_gis import priorities as pr
 from enschede_gis import scenarios as sc
 from enschede_gis.errors import WijkbeeldError
@@ -268,26 +268,7 @@ def _difference_map(outcome: sc.Outcome) -> None:
     key = st.selectbox(
         ui.t("scenarios.map_indicator"), keys, format_func=lambda k: catalogue[k].label(lang), key="scen_map_ind"
     )
-    ind = catalogue[key]
-    diff_ind = ind.model_copy(update={f"label_{lang}": f"{ui.t('scenarios.diff_label')}: {ind.label(lang)}"})
-    web = _web("buurt", gemeente)
-    touched = web[web["code"].isin(outcome.touched)]
-    diff = sc.buurt_differences(outcome)[key]
-    m = maps.choropleth(
-        touched,
-        diff,
-        indicator=diff_ind,
-        year=outcome.baseline.year,
-        source="CBS",
-        lang=lang,
-        reference=maps.Reference(ui.t("scenarios.no_change"), 0.0),
-        scheme="PuOr",
-        extra_layers=[maps.outline_layer(web, name="baseline", colour="#555555", weight=0.8)],
-        extra_tooltip={
-            ui.t("scenarios.col.before"): outcome.baseline.table[key].map(lambda v: ind.format(v, lang)),
-            ui.t("scenarios.col.after"): outcome.table[key].map(lambda v: ind.format(v, lang)),
-        },
-    )
+    m = sc.difference_map(outcome, key, _web("buurt", gemeente), catalogue, lang)
     st_folium(m, key="scen_map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[])
     st.caption(ui.t("scenarios.map_note", year=outcome.baseline.year))
 

@@ -289,3 +289,19 @@ def test_scenarios_are_saved_listed_duplicated_renamed_and_deleted(isolated_stat
     assert len(problems) == 1 and "kapot.json" in problems[0] and "basisjaar: ontbreekt" in problems[0]
     sc.delete_scenario("Plan B")
     assert [s.name for s in sc.load_scenarios()[0]] == ["Plan A (kopie)"]
+
+
+def test_difference_map_colours_the_touched_buurten_over_the_baseline_outlines(snap, catalogue):
+    from enschede_gis import boundaries, maps
+
+    web = boundaries.for_web(boundaries.for_gemeente(snap, "buurt"))
+    outcome = _run(snap, catalogue, 2023, [NEW_500])
+    m = sc.difference_map(outcome, "inwoners", web, catalogue, "nl", tiles=False)
+    html = maps.rendered_html(m)
+    assert "Verschil: Aantal inwoners" in html
+    assert "geen verandering" in html  # the diverging legend's reference
+    layers = [child for child in m._children.values() if child.__class__.__name__ == "GeoJson"]
+    coloured = next(layer for layer in layers if layer.layer_name == "choropleth")
+    outlines = next(layer for layer in layers if layer.layer_name == "baseline")
+    assert [f["id"] for f in coloured.data["features"]] == [TWEKKELERVELD]
+    assert len(outlines.data["features"]) == len(web)
