@@ -54,7 +54,9 @@ class Classification:
         return len(self.bins)
 
     def intervals(self) -> list[tuple[float, float]]:
-        """(lower, upper) of every class, in order."""
+        """(lower, upper) of every class, in order (empty when there are no values at all)."""
+        if not self.bins:
+            return []
         lows = (self.lower, *self.bins[:-1])
         return list(zip(lows, self.bins, strict=True))
 

@@ -60,6 +60,7 @@ def test_all_missing_gives_no_classes(method):
     result = classify(pd.Series([np.nan, np.nan]), method, 5)
     assert result.k == 0
     assert result.missing == 2
+    assert result.intervals() == []
 
 
 def test_many_ties_do_not_repeat_bins():

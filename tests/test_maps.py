@@ -184,3 +184,41 @@ def test_palettes_are_known_and_sized():
     assert len(maps.palette("Blues", 9)) == 9
     with pytest.raises(Exception, match="kleurenschema"):
         maps.palette("Jet", 5)
+
+
+def test_indicator_years_lists_only_years_with_values():
+    t2020 = pd.DataFrame({"a": [1.0, np.nan], "b": [np.nan, np.nan]}, index=["X", "Y"])
+    t2021 = pd.DataFrame({"a": [np.nan, np.nan], "b": [2.0, np.nan]}, index=["X", "Y"])
+    assert maps.indicator_years({2021: t2021, 2020: t2020}) == {"a": [2020], "b": [2021]}
+
+
+def test_sources_credit_aggregated_wijk_figures_to_the_buurten(snap):
+    wijk_2021 = maps.sources_by_indicator(snap.statistics, year=2021, level="wijk")
+    assert "berekend uit de buurtcijfers" in wijk_2021["inwoners"]
+    assert "85039NED" in wijk_2021["inwoners"]
+    buurt_2021 = maps.sources_by_indicator(snap.statistics, year=2021, level="buurt", lang="en")
+    assert "computed" not in buurt_2021["inwoners"] and "85039NED" in buurt_2021["inwoners"]
+
+
+def test_panel_rows_show_unknown_never_zero(catalogue):
+    area = pd.Series({"inwoners": 4210.0, "pct_0_15": np.nan})
+    ref = pd.Series({"inwoners": 159732.0, "pct_0_15": 14.0})
+    rows = maps.panel_rows(area, ref, catalogue, year=2021, sources={"inwoners": "CBS"}, lang="nl")
+    by_key = {r.key: r for r in rows}
+    assert set(by_key) == {"inwoners", "pct_0_15"}  # indicators without any value are left out
+    assert (by_key["inwoners"].area, by_key["inwoners"].reference) == ("4.210 inwoners", "159.732 inwoners")
+    assert by_key["pct_0_15"].area == "onbekend" and by_key["pct_0_15"].reference == "14,0%"
+    assert by_key["inwoners"].source == "CBS" and by_key["inwoners"].year == 2021
+
+
+def test_wijk_labels_drop_the_cbs_numbering():
+    grid = _grid(2)
+    grid["name"] = ["Wijk 03 Twekkelerveld - T.H.T.", "Binnensingelgebied", "Buurt 12 X", "Wijkerveld"]
+    html = maps.rendered_html(
+        maps.choropleth(grid, pd.Series(dtype=float), indicator=_indicator(), year=2021, labels=True)
+    )
+    end = "\\u003c/span"  # folium writes the label HTML as a JSON string
+    assert f"Twekkelerveld - T.H.T.{end}" in html
+    assert f"Wijkerveld{end}" in html and f"X{end}" in html
+    assert "Wijk 03 Twekkelerveld - T.H.T.\\u003c/b" in html  # the tooltip keeps the full name
+    assert "onbekend" in html and "(4)" in html  # all four areas counted as missing in the legend
