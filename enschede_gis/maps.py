@@ -28,7 +28,22 @@ Building blocks (all text shown to a user is HTML-escaped here, so callers pass 
 - :class:`Legend` / :func:`add_legend` -- a legend box on the map; :meth:`Legend.to_html` for
   showing the same legend outside the map.
 - :func:`palette` and :data:`SEQUENTIAL_SCHEMES` / :data:`DIVERGING_SCHEMES` -- colour-blind-safe
-  ColorBrewer schemes.
+  ColorBrewer schemes; :class:`Reference` -- the value a diverging map is coloured around.
+- :func:`escape` / :func:`tooltip_html` -- for your own popups and tooltips.
+- :func:`indicator_years`, :func:`sources_by_indicator`, :func:`panel_rows` -- what can be mapped
+  (indicator -> years with data), the source of every figure, and formatted figure-vs-reference rows
+  for a side panel.
+
+Example (a page)::
+
+    web = boundaries.for_web(boundaries.for_gemeente(snap, "buurt"))     # cache this per level
+    m = maps.choropleth(web, table["inwoners"], indicator=cat["inwoners"], year=2021,
+                        source=src, reference=maps.Reference("Enschede", 1234.0),
+                        extra_layers=[maps.point_layer(projects, tooltip_column="titel",
+                                                       popup_columns={"omschrijving": "Omschrijving"})])
+    out = st_folium(m, key="my_map", returned_objects=["last_active_drawing"],
+                    feature_group_to_add=maps.selection_layer(web, selected_code))
+    code = ((out or {}).get("last_active_drawing") or {}).get("properties", {}).get("code")
 
 Input frames come from :func:`enschede_gis.boundaries.for_web` (WGS84, simplified, with ``code`` and
 ``name`` columns); values are ``pd.Series`` indexed by area code.
