@@ -24,12 +24,17 @@ st.title(ui.t("gegevens.title"))
 st.markdown(f"**{settings.ATTRIBUTION}**")
 st.write(ui.t("gegevens.intro"))
 
-left, middle, right, last = st.columns(4)
-left.metric(ui.t("gegevens.created"), str(facts["created"] or "?"))
-years_held = facts["years"]
-middle.metric(ui.t("gegevens.years"), f"{years_held[0]}–{years_held[-1]}" if years_held else "—")
-right.metric(ui.t("gegevens.areas"), ui.t("gegevens.areas_value", **facts["areas"]))
-last.metric(ui.t("gegevens.boundary_year"), str(facts["boundary_year"] or "?"))
+years_held = ", ".join(str(y) for y in facts["years"]) or "—"
+st.markdown(
+    "\n".join(
+        [
+            f"- **{ui.t('gegevens.created')}:** {_md(facts['created'] or '?')}",
+            f"- **{ui.t('gegevens.years')}:** {years_held}",
+            f"- **{ui.t('gegevens.areas')}:** {ui.t('gegevens.areas_value', **facts['areas'])}",
+            f"- **{ui.t('gegevens.boundary_year')}:** {_md(facts['boundary_year'] or '?')}",
+        ]
+    )
+)
 if facts["boundary_note"]:
     st.caption(_md(facts["boundary_note"]))
 
