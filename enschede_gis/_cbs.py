@@ -28,6 +28,7 @@ from enschede_gis import settings
 from enschede_gis import statistics as st
 from enschede_gis.errors import InputError, SourceError
 from enschede_gis.indicators import Catalogue
+from enschede_gis.provenance import belongs_to
 
 #: Host of the CBS OData v3 catalogue, as ``cbsodata`` wants it (no scheme). Tests point it at a local
 #: server; ``cbsodata.options.use_https`` decides the scheme.
@@ -138,19 +139,16 @@ def _frame(rows: object, *, table: str, gemeente: str) -> pd.DataFrame:
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         raise SourceError(f"CBS-tabel {table} gaf een antwoord met een onverwachte vorm (geen lijst met rijen).")
     frame = pd.DataFrame(rows)
-    if frame.empty or CODE_COLUMN not in frame.columns:
-        if frame.empty:
-            raise InputError(
-                f"CBS-tabel {table} heeft geen cijfers voor gemeente {gemeente}: controleer de gemeentecode."
-            )
+    missing = InputError(f"CBS-tabel {table} heeft geen cijfers voor gemeente {gemeente}: controleer de gemeentecode.")
+    if frame.empty:
+        raise missing
+    if CODE_COLUMN not in frame.columns:
         raise SourceError(f"CBS-tabel {table} gaf rijen zonder de kolom {CODE_COLUMN}: onverwachte vorm.")
     codes = frame[CODE_COLUMN].astype("string").str.strip()
     frame = frame.assign(**{CODE_COLUMN: codes})
-    number = gemeente[2:]
-    ours = codes.eq(gemeente) | codes.str.startswith(f"WK{number}") | codes.str.startswith(f"BU{number}")
-    frame = frame[ours.fillna(False).to_numpy()]
+    frame = frame[belongs_to(codes, gemeente).to_numpy()]
     if not (frame[CODE_COLUMN] == gemeente).any():
-        raise InputError(f"CBS-tabel {table} heeft geen cijfers voor gemeente {gemeente}: controleer de gemeentecode.")
+        raise missing
     return frame.reset_index(drop=True)
 
 
