@@ -1,0 +1,493 @@
+"""What a meeting covered, gathered once (:func:`gather`) and shown two ways: step by step in meeting
+mode, and as the one-click session report PDF (:func:`to_pdf`).
+
+The report holds the frame, a static map of the area, the profile figures used (with year and
+source), the priority profiles and how the area's buurten rank, the scenarios with their
+assumptions, the projects touching the area and who is responsible, the residents' input (visible
+items only, as plain text), what was agreed, the data sources and years, and the date.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from enschede_gis import i18n, inputs, meetings, settings
+from enschede_gis import profile as prof
+from enschede_gis import projects as proj
+from enschede_gis.boundaries import for_gemeente
+from enschede_gis.errors import DataError, InputError
+from enschede_gis.indicators import Catalogue
+from enschede_gis.snapshot import Snapshot
+
+#: The figures that describe "the situation" of an area at a meeting, in this order (those the
+#: catalogue lacks are skipped). Few on purpose: a projector shows six numbers, not sixty.
+SITUATION_FIGURES: tuple[str, ...] = (
+    "inwoners",
+    "huishoudens",
+    "pct_0_15",
+    "pct_65_plus",
+    "huishoudensgrootte",
+    "woningvoorraad",
+    "woz_waarde",
+    "pct_huishoudens_laag_inkomen",
+    "bijstand_per_1000",
+)
+#: How many top-ranked buurten of the gemeente to show next to the area's own buurten.
+TOP_RANKED = 5
+#: The optional module (issue 6) that compares who gave input with who lives in the area.
+REPRESENTATION_MODULE = "enschede_gis.representation"
+
+
+def _t(key: str, lang: str, **values: object) -> str:
+    return i18n.t(key, lang, **values)
+
+
+@dataclass(frozen=True)
+class ProfileResult:
+    """One priority profile applied to the buurten: its weights and where the area's buurten rank."""
+
+    name: str
+    rationale: str
+    weights: tuple[tuple[str, float, str], ...]  # (indicator label, share of the weight, direction)
+    ranking: pd.DataFrame  # code, name, rank, score, in_area (the top of the gemeente + the area's buurten)
+    ranked: int  # how many buurten were ranked
+    problem: str = ""  # why the profile could not be applied (empty when it could)
+
+
+@dataclass(frozen=True)
+class ScenarioSummary:
+    name: str
+    description: str
+    year: int
+    assumptions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Session:
+    """Everything about a meeting the page and the PDF show."""
+
+    meeting: meetings.Meeting
+    area: prof.Area
+    year: int
+    figures: pd.DataFrame  # label, text, year, source
+    projects: tuple[proj.Project, ...]
+    profiles: tuple[ProfileResult, ...]
+    missing_profiles: tuple[str, ...]
+    scenarios: tuple[ScenarioSummary, ...]
+    missing_scenarios: tuple[str, ...]
+    inputs: pd.DataFrame  # visible input of the meeting and the area
+    votes: pd.Series
+    sources: tuple[str, ...]
+    warnings: tuple[str, ...]
+    representation: object | None = None
+    notes: tuple[str, ...] = field(default=())
+
+
+def gather(
+    meeting: meetings.Meeting,
+    snap: Snapshot,
+    catalogue: Catalogue,
+    eng: Engine,
+    *,
+    areas: Sequence[prof.Area],
+    lang: str = "nl",
+    gemeente: str = settings.DEFAULT_GEMEENTE,
+    custom: dict[str, Sequence[str]] | None = None,
+) -> Session:
+    """Collect the content of a meeting from the snapshot, the database and the saved profiles and
+    scenarios. Parts that do not exist yet are reported as missing, never invented."""
+    area = prof.find_area(areas, meeting.area_code)
+    year = meeting.year or prof.default_year(snap)
+    figures = situation(snap, catalogue, area, year=year, lang=lang, gemeente=gemeente)
+    profiles, missing_profiles = _profiles(meeting, snap, catalogue, area, year=year, lang=lang, gemeente=gemeente)
+    scenarios, missing_scenarios = _scenarios(meeting, catalogue, lang)
+    related = sorted({area.key, *area.codes})
+    shown = inputs.list_inputs(eng, area_codes=related)
+    if meeting.id:
+        extra = inputs.list_inputs(eng, meeting_id=meeting.id)
+        shown = pd.concat([shown, extra[~extra["id"].isin(shown["id"])]]).sort_values("id").reset_index(drop=True)
+    votes = shown.loc[shown["kind"] == "vote", "priority"].value_counts()
+    sources = tuple(dict.fromkeys(f"{row.source} ({row.year})" for row in figures.itertuples() if row.source))
+    return Session(
+        meeting=meeting,
+        area=area,
+        year=year,
+        figures=figures,
+        projects=tuple(_projects(eng, snap, area, gemeente=gemeente, custom=custom)),
+        profiles=tuple(profiles),
+        missing_profiles=tuple(missing_profiles),
+        scenarios=tuple(scenarios),
+        missing_scenarios=tuple(missing_scenarios),
+        inputs=shown,
+        votes=votes,
+        sources=sources,
+        warnings=tuple(meetings.frame_warnings(meeting.frame, lang)),
+        representation=representation(eng, snap, catalogue, meeting, area, year=year, lang=lang),
+    )
+
+
+def situation(
+    snap: Snapshot,
+    catalogue: Catalogue,
+    area: prof.Area,
+    *,
+    year: int,
+    lang: str = "nl",
+    gemeente: str = settings.DEFAULT_GEMEENTE,
+) -> pd.DataFrame:
+    """The key figures of the area for one year: label, text (missing reads "onbekend"), year, source."""
+    table = prof.key_figures(snap, catalogue, area, year=year, lang=lang, gemeente=gemeente)
+    wanted = [k for k in SITUATION_FIGURES if k in catalogue]
+    rows = table.set_index("indicator").reindex([k for k in wanted if k in set(table["indicator"])])
+    out = pd.DataFrame(
+        {
+            "indicator": rows.index,
+            "label": [catalogue[k].label(lang) for k in rows.index],
+            "text": [catalogue[k].format(v, lang) for k, v in zip(rows.index, rows["value"], strict=True)],
+            "year": rows["year"].astype("Int64").to_numpy() if "year" in rows else year,
+            "source": rows["source"].fillna("").astype(str).to_numpy() if "source" in rows else "",
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def _profiles(
+    meeting: meetings.Meeting,
+    snap: Snapshot,
+    catalogue: Catalogue,
+    area: prof.Area,
+    *,
+    year: int,
+    lang: str,
+    gemeente: str,
+) -> tuple[list[ProfileResult], list[str]]:
+    if not meeting.profiles:
+        return [], []
+    try:
+        from enschede_gis import priorities as pr
+        from enschede_gis.figures import buurt_table
+
+        saved = {p.name: p for p in pr.load_profiles()}
+    except (ImportError, DataError) as exc:
+        return [], [f"{name} ({exc})" for name in meeting.profiles]
+    table = buurt_table(snap, year=year, gemeente=gemeente)
+    names = dict(zip(*_buurt_names(snap, gemeente), strict=True))
+    results, missing = [], []
+    for name in meeting.profiles:
+        profile = saved.get(name)
+        if profile is None:
+            missing.append(name)
+            continue
+        results.append(_apply_profile(pr, profile, table, catalogue, area, names, lang))
+    return results, missing
+
+
+def _buurt_names(snap: Snapshot, gemeente: str) -> tuple[list[str], list[str]]:
+    buurten = for_gemeente(snap, "buurt", gemeente)
+    return list(buurten["code"]), list(buurten["name"])
+
+
+def _apply_profile(pr, profile, table, catalogue, area, names, lang) -> ProfileResult:
+    total = sum(w.weight for w in profile.active) or 1.0
+    weights = tuple(
+        (catalogue[w.indicator].label(lang) if w.indicator in catalogue else w.indicator, w.weight / total, w.direction)
+        for w in profile.active
+    )
+    try:
+        ranking = pr.rank_areas(table, profile, catalogue).table
+    except InputError as exc:
+        empty = pd.DataFrame(columns=["code", "name", "rank", "score", "in_area"])
+        return ProfileResult(profile.name, profile.rationale, weights, empty, 0, problem=str(exc))
+    ranked = ranking.reset_index().rename(columns={ranking.index.name or "index": "code"})
+    ranked["name"] = ranked["code"].map(names).fillna(ranked["code"])
+    ranked["in_area"] = ranked["code"].isin(area.codes)
+    shown = ranked[(ranked["rank"] <= TOP_RANKED) | ranked["in_area"]]
+    return ProfileResult(
+        profile.name,
+        profile.rationale,
+        weights,
+        shown[["code", "name", "rank", "score", "in_area"]].reset_index(drop=True),
+        len(ranked),
+    )
+
+
+def _scenarios(meeting: meetings.Meeting, catalogue: Catalogue, lang: str) -> tuple[list[ScenarioSummary], list[str]]:
+    if not meeting.scenarios:
+        return [], []
+    try:
+        from enschede_gis import scenarios as sc
+
+        saved, _problems = sc.load_scenarios()
+    except (ImportError, DataError) as exc:
+        return [], [f"{name} ({exc})" for name in meeting.scenarios]
+    by_name = {s.name: s for s in saved}
+    found, missing = [], []
+    for name in meeting.scenarios:
+        scenario = by_name.get(name)
+        if scenario is None:
+            missing.append(name)
+            continue
+        assumptions = tuple(describe_measure(m, catalogue, lang) for m in scenario.measures)
+        found.append(ScenarioSummary(scenario.name, scenario.description, scenario.year, assumptions))
+    return found, missing
+
+
+def describe_measure(measure: object, catalogue: Catalogue, lang: str = "nl") -> str:
+    """One scenario measure as a plain sentence with its assumptions and what it rests on."""
+    data = measure.model_dump() if hasattr(measure, "model_dump") else dict(measure)
+    kind = data.get("type", "")
+    basis = data.get("basis", "")
+    note = f" — {data['note']}" if data.get("note") else ""
+    if kind in ("new_dwellings", "demolition"):
+        mix = data.get("age_mix")
+        mix_text = ", ".join(f"{k}: {v:g}%" for k, v in mix.items()) if mix else _t("bijeenkomst.report.mix_area", lang)
+        text = _t(
+            f"bijeenkomst.report.{kind}",
+            lang,
+            dwellings=data.get("dwellings"),
+            area=data.get("area"),
+            size=f"{data.get('household_size', 0):g}",
+            mix=mix_text,
+        )
+    elif kind == "direct_assumption":
+        key = data.get("indicator", "")
+        label = catalogue[key].label(lang) if key in catalogue else key
+        if data.get("delta") is not None:
+            change = _t("bijeenkomst.report.delta", lang, value=f"{data['delta']:+g}")
+        else:
+            change = _t("bijeenkomst.report.new_value", lang, value=f"{data['new_value']:g}")
+        text = f"{label} {data.get('area')}: {change}"
+    else:
+        text = ", ".join(f"{k}={v}" for k, v in data.items())
+    basis_text = _t(f"bijeenkomst.basis.{basis}", lang) if basis in ("evidence", "assumption") else basis
+    return f"{text} ({basis_text}){note}"
+
+
+def _projects(eng: Engine, snap: Snapshot, area: prof.Area, *, gemeente: str, custom) -> list[proj.Project]:
+    items = proj.load_all(eng)
+    buurten = for_gemeente(snap, "buurt", gemeente)
+    prints = proj.footprints(items, buurten, custom)
+    return proj.touching(items, prints, area.codes)
+
+
+def representation(
+    eng: Engine,
+    snap: Snapshot,
+    catalogue: Catalogue,
+    meeting: meetings.Meeting,
+    area: prof.Area,
+    *,
+    year: int,
+    lang: str,
+) -> object | None:
+    """Hook for issue 6: who gave input compared with who lives in the area.
+
+    Calls ``enschede_gis.representation.for_meeting(inputs_frame, snap, catalogue, area, year=,
+    lang=)`` when that module exists; None otherwise. The input passed is
+    :func:`enschede_gis.inputs.inputs_frame` for the meeting and the area.
+    """
+    if importlib.util.find_spec(REPRESENTATION_MODULE) is None:
+        return None
+    module = importlib.import_module(REPRESENTATION_MODULE)
+    compute = getattr(module, "for_meeting", None)
+    if compute is None:
+        return None
+    related = sorted({area.key, *area.codes})
+    frame = inputs.inputs_frame(eng, area_codes=related)
+    if meeting.id:
+        own = inputs.inputs_frame(eng, meeting_id=meeting.id)
+        frame = pd.concat([frame, own]).reset_index(drop=True) if not own.empty else frame
+    return compute(frame, snap, catalogue, area, year=year, lang=lang)
+
+
+# --------------------------------------------------------------------------------------------------
+# The PDF
+
+
+def to_pdf(session: Session, snap: Snapshot, *, lang: str = "nl", printed: date | None = None) -> bytes:
+    """The session report as PDF bytes (all text plain; residents' text is never interpreted)."""
+    from enschede_gis.pdf import Document
+    from enschede_gis.staticmap import area_map
+
+    meeting = session.meeting
+    doc = Document(
+        _t("bijeenkomst.report.title", lang, title=meeting.title),
+        subtitle=_t(
+            "bijeenkomst.report.subtitle",
+            lang,
+            area=session.area.label,
+            held_on=meeting.held_on.strftime("%d-%m-%Y"),
+            year=session.year,
+        ),
+        printed=printed,
+        lang=lang,
+    )
+    _frame_section(doc, meeting.frame, session.warnings, lang)
+    doc.heading(_t("bijeenkomst.step.situatie", lang))
+    doc.image(area_map(snap, session.area.codes), width_mm=110)
+    doc.table(
+        [_t("bijeenkomst.col.figure", lang), _t("bijeenkomst.col.value", lang), _t("bijeenkomst.col.year", lang)],
+        [[r.label, r.text, r.year] for r in session.figures.itertuples()],
+        widths=[3, 2, 1],
+        align=["L", "R", "R"],
+    )
+    _projects_section(doc, session, lang)
+    _profiles_section(doc, session, lang)
+    _scenarios_section(doc, session, lang)
+    _inputs_section(doc, session, lang)
+    _agreements_section(doc, meeting, lang)
+    _representation_section(doc, session, lang)
+    doc.sources([settings.ATTRIBUTION, *session.sources], title=_t("bijeenkomst.report.sources", lang))
+    return doc.to_bytes()
+
+
+def _frame_section(doc, frame: meetings.Frame, warnings: Sequence[str], lang: str) -> None:
+    doc.heading(_t("bijeenkomst.step.kader", lang))
+    doc.heading(_t("bijeenkomst.frame.fixed", lang), level=2)
+    doc.paragraph(frame.fixed or "—")
+    doc.heading(_t("bijeenkomst.frame.open", lang), level=2)
+    doc.paragraph(frame.open or "—")
+    doc.heading(_t("bijeenkomst.frame.level", lang), level=2)
+    doc.paragraph(
+        f"{_t(f'bijeenkomst.level.{frame.level}', lang)}: {_t(f'bijeenkomst.level_help.{frame.level}', lang)}"
+    )
+    doc.paragraph(f"{_t('bijeenkomst.frame.room', lang)}: {_t(f'bijeenkomst.room.{frame.room}', lang)}", muted=True)
+    doc.heading(_t("bijeenkomst.frame.purposes", lang), level=2)
+    purposes = [_t(f"bijeenkomst.purpose.{p}", lang) for p in frame.purposes]
+    doc.paragraph("; ".join(purposes) or "—")
+    for warning in warnings:
+        doc.paragraph(f"! {warning}", size=9, muted=True)
+
+
+def _projects_section(doc, session: Session, lang: str) -> None:
+    doc.heading(_t("bijeenkomst.projects.title", lang), level=2)
+    if not session.projects:
+        doc.paragraph(_t("bijeenkomst.projects.none", lang), muted=True)
+        return
+    doc.table(
+        [
+            _t("projecten.col.title", lang),
+            _t("projecten.col.domain", lang),
+            _t("projecten.col.period", lang),
+            _t("projecten.col.responsible", lang),
+            _t("projecten.col.contact", lang),
+        ],
+        [
+            [p.title, p.domain, f"{p.start:%d-%m-%Y} – {p.end:%d-%m-%Y}", p.responsible, p.contact]
+            for p in session.projects
+        ],
+        widths=[3, 1.3, 2.2, 2, 2],
+    )
+
+
+def _profiles_section(doc, session: Session, lang: str) -> None:
+    doc.heading(_t("bijeenkomst.step.prioriteiten", lang))
+    if not session.profiles:
+        doc.paragraph(_t("bijeenkomst.none.profiles", lang), muted=True)
+    for result in session.profiles:
+        doc.heading(result.name, level=2)
+        if result.rationale:
+            doc.paragraph(result.rationale, size=9)
+        doc.paragraph(
+            "; ".join(
+                f"{label} {share:.0%} ({_t(f'bijeenkomst.direction.{d}', lang)})" for label, share, d in result.weights
+            ),
+            size=8.5,
+            muted=True,
+        )
+        if result.problem:
+            doc.paragraph(result.problem, size=9)
+            continue
+        doc.table(
+            [
+                _t("bijeenkomst.col.rank", lang),
+                _t("bijeenkomst.col.buurt", lang),
+                _t("bijeenkomst.col.score", lang),
+                "",
+            ],
+            [
+                [
+                    f"{int(r.rank)} / {result.ranked}",
+                    r.name,
+                    f"{r.score:.2f}",
+                    _t("bijeenkomst.col.in_area", lang) if r.in_area else "",
+                ]
+                for r in result.ranking.itertuples()
+            ],
+            widths=[1.2, 4, 1, 1.5],
+            align=["R", "L", "R", "L"],
+        )
+    for name in session.missing_profiles:
+        doc.paragraph(_t("bijeenkomst.missing_profile", lang, name=name), size=9, muted=True)
+    if not session.votes.empty:
+        doc.heading(_t("bijeenkomst.votes", lang), level=2)
+        doc.table(
+            [_t("inbreng.priority", lang), _t("bijeenkomst.col.votes", lang)],
+            [[name, int(count)] for name, count in session.votes.items()],
+            widths=[4, 1],
+            align=["L", "R"],
+        )
+
+
+def _scenarios_section(doc, session: Session, lang: str) -> None:
+    doc.heading(_t("bijeenkomst.step.scenarios", lang))
+    if not session.scenarios:
+        doc.paragraph(_t("bijeenkomst.none.scenarios", lang), muted=True)
+    for scenario in session.scenarios:
+        doc.heading(f"{scenario.name} ({_t('bijeenkomst.col.year', lang).lower()} {scenario.year})", level=2)
+        if scenario.description:
+            doc.paragraph(scenario.description, size=9)
+        for line in scenario.assumptions or (_t("bijeenkomst.no_measures", lang),):
+            doc.paragraph(f"• {line}", size=9)
+    for name in session.missing_scenarios:
+        doc.paragraph(_t("bijeenkomst.missing_scenario", lang, name=name), size=9, muted=True)
+
+
+def _inputs_section(doc, session: Session, lang: str) -> None:
+    doc.heading(_t("bijeenkomst.report.inputs", lang, count=len(session.inputs)))
+    if session.inputs.empty:
+        doc.paragraph(_t("inbreng.none_yet", lang), muted=True)
+        return
+    rows = []
+    for r in session.inputs.itertuples():
+        text = (
+            r.text
+            if r.kind != "vote"
+            else f"{_t('inbreng.vote_for', lang)}: {r.priority}" + (f" — {r.text}" if r.text else "")
+        )
+        rows.append([r.id, _t(f"inbreng.kind.{r.kind}", lang), r.area_code, text])
+    doc.table(
+        ["#", _t("inbreng.kind_label", lang), _t("bijeenkomst.col.area", lang), _t("inbreng.text", lang)],
+        rows,
+        widths=[0.6, 1.2, 1.8, 7],
+        size=8,
+    )
+
+
+def _agreements_section(doc, meeting: meetings.Meeting, lang: str) -> None:
+    doc.heading(_t("bijeenkomst.step.afspraken", lang))
+    if not meeting.agreements:
+        doc.paragraph(_t("bijeenkomst.no_agreements", lang), muted=True)
+        return
+    doc.table(
+        [_t("bijeenkomst.agree.what", lang), _t("bijeenkomst.agree.who", lang), _t("bijeenkomst.agree.when", lang)],
+        [[a.what, a.who, a.when] for a in meeting.agreements],
+        widths=[5, 2, 1.5],
+    )
+
+
+def _representation_section(doc, session: Session, lang: str) -> None:
+    """Issue 6's comparison, when its module offers ``add_to_pdf(doc, result, lang)``."""
+    if session.representation is None:
+        return
+    module = importlib.import_module(REPRESENTATION_MODULE)
+    add = getattr(module, "add_to_pdf", None)
+    if add is not None:
+        add(doc, session.representation, lang)

@@ -1,0 +1,150 @@
+"""The session report: gathered content and the PDF's text (frame, agreements, input, sources)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from enschede_gis import db, figures, inputs, meetings, profile, projects, session_report
+from enschede_gis import priorities as pr
+from enschede_gis import scenarios as sc
+
+LASONDER = "BU01530001"
+PRINTED = date(2026, 11, 29)
+EVIL = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.fixture
+def eng(isolated_state, monkeypatch):
+    monkeypatch.delenv(db.DATABASE_URL_ENV, raising=False)
+    yield db.engine()
+    db.dispose_all()
+
+
+@pytest.fixture
+def meeting(snap, catalogue, eng):
+    table = figures.buurt_table(snap, year=2023)
+    pr.save_profile(pr.default_profile(table, catalogue, name="Bewoners"))
+    scenario = sc.make_scenario(
+        name="Nieuwbouw school",
+        description="Veertig woningen op het oude schoolterrein",
+        year=2023,
+        measures=[
+            {"type": "new_dwellings", "area": LASONDER, "basis": "evidence", "dwellings": 40, "household_size": 2.1}
+        ],
+    )
+    sc.save_scenario(scenario)
+    projects.save(
+        eng,
+        projects.make_project(
+            title="Riolering Zeggelt",
+            domain="fysiek",
+            responsible="Gemeente Enschede, team Riolering",
+            contact="riool@example.org",
+            area={"codes": [LASONDER]},
+            start=date(2026, 1, 1),
+            end=date(2026, 6, 30),
+        ),
+    )
+    found = meetings.make_meeting(
+        title="Buurtavond Lasonder",
+        area_code=LASONDER,
+        held_on=date(2026, 11, 30),
+        year=2023,
+        frame={
+            "fixed": "Er komen veertig woningen op het schoolterrein.",
+            "open": "De inrichting van het plein.",
+            "room": "kaders_vast",
+            "level": "adviseren",
+            "purposes": ["kennis"],
+        },
+        profiles=["Bewoners", "Verdwenen profiel"],
+        scenarios=["Nieuwbouw school"],
+        agreements=[{"what": "Ontwerp plein in drie varianten", "who": "Wijkteam Centrum", "when": "februari"}],
+    )
+    meetings.save(eng, found)
+    inputs.submit(eng, inputs.make_input(kind="note", area_code=LASONDER, text=EVIL), session_id="a")
+    inputs.submit(
+        eng, inputs.make_input(kind="idea", area_code=LASONDER, text="Een moestuin op het plein"), session_id="b"
+    )
+    hidden = inputs.submit(
+        eng, inputs.make_input(kind="note", area_code=LASONDER, text="Iets ongepasts"), session_id="c"
+    )
+    inputs.set_hidden(eng, [hidden.id], hidden=True)
+    inputs.submit(eng, inputs.make_input(kind="vote", area_code=LASONDER, priority="Bewoners"), session_id="d")
+    return found
+
+
+def _session(meeting, snap, catalogue, eng, lang="nl"):
+    areas = profile.selectable_areas(snap)
+    return session_report.gather(meeting, snap, catalogue, eng, areas=areas, lang=lang)
+
+
+def test_gather_collects_what_the_meeting_used(meeting, snap, catalogue, eng):
+    session = _session(meeting, snap, catalogue, eng)
+    assert session.area.key == LASONDER
+    assert session.figures["indicator"].iloc[0] == "inwoners"
+    assert set(session.figures["year"]) == {2023}
+    assert [p.title for p in session.projects] == ["Riolering Zeggelt"]
+    assert [p.name for p in session.profiles] == ["Bewoners"]
+    assert session.missing_profiles == ("Verdwenen profiel",)
+    result = session.profiles[0]
+    assert result.ranking["in_area"].sum() == 1 and result.ranked > 50
+    assert session.scenarios[0].assumptions[0].startswith("40 nieuwe woningen in BU01530001")
+    assert sorted(session.inputs["text"]) == sorted([EVIL, "Een moestuin op het plein", ""])
+    assert session.votes.to_dict() == {"Bewoners": 1}
+    assert session.warnings == ()
+
+
+def test_missing_figures_read_unknown_never_zero(meeting, snap, catalogue, eng):
+    session = _session(meetings.with_changes(meeting, year=2021), snap, catalogue, eng)
+    assert "0" not in set(session.figures["text"])
+
+
+def test_pdf_holds_frame_agreements_input_sources_and_date(meeting, snap, catalogue, eng):
+    session = _session(meeting, snap, catalogue, eng)
+    text = _text(session_report.to_pdf(session, snap, printed=PRINTED))
+    for expected in [
+        "Verslag: Buurtavond Lasonder",
+        "Er komen veertig woningen op het schoolterrein.",
+        "De inrichting van het plein.",
+        "Adviseren",
+        "Lokale kennis en ideeën ophalen",
+        "Ontwerp plein in drie varianten",
+        "Wijkteam Centrum",
+        "Een moestuin op het plein",
+        "Riolering Zeggelt",
+        "Gemeente Enschede, team Riolering",
+        "Nieuwbouw school",
+        "Bewoners",
+        "Bron: CBS, Kadaster/PDOK",
+        "29-11-2026",
+        "30-11-2026",
+    ]:
+        assert expected in text, expected
+    assert "<script>alert(1)</script>" in text.replace("\n", "")  # shown as text, as typed
+    assert "Iets ongepasts" not in text  # hidden input stays out
+    assert "85618NED" in text  # the source table of the 2023 figures
+
+
+def test_pdf_in_english(meeting, snap, catalogue, eng):
+    session = _session(meeting, snap, catalogue, eng, lang="en")
+    text = _text(session_report.to_pdf(session, snap, lang="en", printed=PRINTED))
+    assert "Report: Buurtavond Lasonder" in text and "Fixed by the council" in text
+
+
+def test_over_ambitious_frame_is_in_the_report(meeting, snap, catalogue, eng):
+    risky = meetings.with_changes(
+        meeting, frame=meeting.frame.model_copy(update={"room": "besluit_genomen", "level": "meebeslissen"})
+    )
+    session = _session(risky, snap, catalogue, eng)
+    assert any("hoger dan het kader" in w for w in session.warnings)
+    text = " ".join(_text(session_report.to_pdf(session, snap, printed=PRINTED)).split())
+    assert "is hoger dan het kader toelaat" in text
