@@ -34,13 +34,13 @@ def position_chart(position: pd.DataFrame, labels: dict[str, str], *, axis_title
     colour = alt.Color(
         "legend:N",
         scale=alt.Scale(domain=[labels[s] for s in SIGNALS], range=[_hex(COLOURS[s]) for s in SIGNALS]),
-        legend=alt.Legend(title=None, orient="bottom"),
+        legend=alt.Legend(title=None, orient="top", columns=2, labelLimit=300),
     )
     return (
         alt.Chart(data)
         .mark_bar(height=10)
         .encode(
-            y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
+            y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)),
             x=alt.X("bar:Q", title=axis_title, scale=alt.Scale(domain=[-LIMIT_SD, LIMIT_SD])),
             color=colour,
             tooltip=[
@@ -51,7 +51,7 @@ def position_chart(position: pd.DataFrame, labels: dict[str, str], *, axis_title
                 alt.Tooltip("z:Q", format="+.2f", title="SD"),
             ],
         )
-        .properties(height=alt.Step(16))
+        .properties(height=alt.Step(20))
     )
 
 
@@ -64,7 +64,7 @@ def spread_chart(spread: pd.DataFrame, *, value_title: str) -> alt.Chart:
         .mark_circle(size=140, opacity=0.85)
         .encode(
             x=alt.X("value:Q", title=value_title, scale=alt.Scale(zero=False)),
-            y=alt.Y("name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
             color=alt.condition("datum.stands_out", alt.value(_hex(COLOURS["more"])), alt.value("#555555")),
             tooltip=[alt.Tooltip("name:N", title=""), alt.Tooltip("text:N", title="●")],
         )

@@ -180,3 +180,20 @@ def test_compare_two_to_four_areas(snap, catalogue, areas):
     assert table.loc["inwoners", "Enschede"] == "161.235 inwoners"
     with pytest.raises(InputError, match="twee tot 4"):
         profile.compare(snap, catalogue, chosen[:1], year=2023)
+
+
+def test_position_chart_colours_only_conditions(snap, catalogue, areas):
+    from enschede_gis import charts
+
+    pos = profile.position(snap, catalogue, profile.find_area(areas, "WK015309"), year=2023)
+    labels = {s: s.upper() for s in charts.SIGNALS}
+    spec = charts.position_chart(pos, labels, axis_title="SD").to_dict()
+    scale = spec["encoding"]["color"]["scale"]
+    assert scale["domain"] == ["MORE", "LESS", "AVERAGE", "NEUTRAL"]
+    assert scale["range"][3] == "#969696"  # composition is grey
+    rows = spec["datasets"][next(iter(spec["datasets"]))]
+    composition = [r for r in rows if r["label"] == catalogue["pct_herkomst_buiten_europa"].label("nl")]
+    assert [r["legend"] for r in composition] == ["NEUTRAL"]
+    income = [r for r in rows if r["label"] == catalogue["pct_huishoudens_laag_inkomen"].label("nl")]
+    assert income[0]["legend"] == "LESS"  # a condition, well below the city value
+    assert max(abs(r["bar"]) for r in rows) <= charts.LIMIT_SD
