@@ -1,0 +1,407 @@
+"""Meeting mode: prepare a neighbourhood evening, then present it step by step on a projector.
+
+Preparation: the frame (what the council fixed, what is open, level and purposes of participation,
+with a warning when the level promises more than the frame allows), and the priority profiles and
+scenarios to show. Presentation: large type, high contrast, one agenda step at a time, ending with
+what was agreed and who does what next, and the session report as PDF.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+import app_state as ui
+from enschede_gis import areas as custom_areas
+from enschede_gis import boundaries, db, maps, meetings, session_report
+from enschede_gis.errors import DataError
+
+NEW = "__new__"
+PRESENT_KEY = "bijeenkomst_present"
+
+#: Only on this page, only while presenting: readable from the back of a room on a 1080p projector.
+PROJECTOR_CSS = """
+<style>
+section[data-testid="stSidebar"], header[data-testid="stHeader"], [data-testid="stToolbar"] {display: none;}
+.stApp, .stApp [data-testid="stAppViewContainer"] {background: #ffffff; color: #000000;}
+.block-container {padding-top: 1.2rem; max-width: 100%;}
+.stApp p, .stApp li, .stApp label, .stApp td, .stApp th, .stApp [data-testid="stText"],
+.stApp [data-testid="stMarkdownContainer"] {font-size: 30px !important; line-height: 1.35; color: #000000;}
+.stApp h1 {font-size: 60px !important; font-weight: 800; color: #000000;}
+.stApp h2 {font-size: 46px !important; font-weight: 800; color: #000000;}
+.stApp h3 {font-size: 38px !important; font-weight: 700; color: #000000;}
+.stApp [data-testid="stMetricValue"] {font-size: 52px !important; font-weight: 800; color: #000000;}
+.stApp [data-testid="stMetricLabel"] p {font-size: 26px !important; color: #000000;}
+.stApp [data-testid="stCaptionContainer"] {font-size: 22px !important; color: #222222;}
+.stApp button p {font-size: 26px !important; font-weight: 700;}
+.wb-agenda {font-size: 26px; color: #555555; margin-bottom: 0.4rem;}
+.wb-agenda b {color: #000000; text-decoration: underline; text-underline-offset: 6px;}
+</style>
+"""
+
+
+@st.cache_resource(show_spinner=False)
+def _web(gemeente: str):
+    return boundaries.for_web(boundaries.for_gemeente(ui.data(), "buurt", gemeente))
+
+
+def _saved_names() -> tuple[list[str], list[str]]:
+    """Names of the saved priority profiles and scenarios ("nog geen" when the modules are absent)."""
+    profiles, scenarios = [], []
+    try:
+        from enschede_gis import priorities
+
+        profiles = [p.name for p in priorities.load_profiles()]
+    except (ImportError, DataError):
+        pass
+    try:
+        from enschede_gis import scenarios as sc
+
+        scenarios = [s.name for s in sc.load_scenarios()[0]]
+    except (ImportError, DataError):
+        pass
+    return profiles, scenarios
+
+
+def _save(meeting: meetings.Meeting, **changes: object) -> meetings.Meeting:
+    with ui.user_errors():
+        updated = meetings.with_changes(meeting, **changes)
+        meetings.save(eng, updated)
+    return updated
+
+
+def _choose_meeting(saved: list[meetings.Meeting]) -> meetings.Meeting | None:
+    by_id = {m.id: m for m in saved}
+    options = [NEW, *by_id]
+    label = {NEW: ui.t("bijeenkomst.new")}
+    label.update({m.id: f"{m.title} · {m.held_on:%d-%m-%Y}" for m in saved})
+    start = ui.param("bijeenkomst")
+    chosen = st.selectbox(
+        ui.t("bijeenkomst.choose"),
+        options,
+        index=ui.choice_index(options, start, default=1 if saved else 0),
+        format_func=label.get,
+        key="bijeenkomst_choice",
+    )
+    ui.set_params(bijeenkomst=None if chosen == NEW else chosen)
+    return by_id.get(chosen)
+
+
+def _new_meeting_form() -> None:
+    with st.form("bijeenkomst_new"):
+        title = st.text_input(ui.t("bijeenkomst.title_field"), max_chars=200)
+        keys = [a.key for a in options]
+        area_key = st.selectbox(ui.t("bijeenkomst.area"), keys, format_func=lambda k: ui.area_label(by_key[k]))
+        held_on = st.date_input(ui.t("bijeenkomst.date"), value=date.today(), format="DD-MM-YYYY")
+        if not st.form_submit_button(ui.t("bijeenkomst.create"), type="primary"):
+            return
+    with ui.user_errors():
+        meeting = meetings.make_meeting(title=title, area_code=area_key, held_on=held_on)
+        meetings.save(eng, meeting)
+    ui.set_params(bijeenkomst=meeting.id)
+    st.session_state.pop("bijeenkomst_choice", None)
+    st.rerun()
+
+
+def _frame_form(meeting: meetings.Meeting) -> None:
+    frame = meeting.frame
+    profiles, scenarios = _saved_names()
+    with st.form("bijeenkomst_frame"):
+        fixed = st.text_area(ui.t("bijeenkomst.frame.fixed"), frame.fixed, max_chars=4000, key="bk_fixed")
+        open_ = st.text_area(ui.t("bijeenkomst.frame.open"), frame.open, max_chars=4000, key="bk_open")
+        cols = st.columns(2)
+        room = cols[0].selectbox(
+            ui.t("bijeenkomst.frame.room"),
+            meetings.ROOMS,
+            index=meetings.ROOMS.index(frame.room),
+            format_func=lambda r: ui.t(f"bijeenkomst.room.{r}"),
+            key="bk_room",
+        )
+        level = cols[1].selectbox(
+            ui.t("bijeenkomst.frame.level"),
+            meetings.LEVELS,
+            index=meetings.LEVELS.index(frame.level),
+            format_func=lambda lv: f"{ui.t(f'bijeenkomst.level.{lv}')} — {ui.t(f'bijeenkomst.level_help.{lv}')}",
+            key="bk_level",
+        )
+        purposes = st.multiselect(
+            ui.t("bijeenkomst.frame.purposes"),
+            meetings.PURPOSES,
+            default=list(frame.purposes),
+            format_func=lambda p: ui.t(f"bijeenkomst.purpose.{p}"),
+            key="bk_purposes",
+        )
+        used_profiles = st.multiselect(
+            ui.t("bijeenkomst.use_profiles"),
+            sorted(set(profiles) | set(meeting.profiles)),
+            default=list(meeting.profiles),
+            placeholder=ui.t("bijeenkomst.none_saved") if not profiles else None,
+            key="bk_profiles",
+        )
+        used_scenarios = st.multiselect(
+            ui.t("bijeenkomst.use_scenarios"),
+            sorted(set(scenarios) | set(meeting.scenarios)),
+            default=list(meeting.scenarios),
+            placeholder=ui.t("bijeenkomst.none_saved") if not scenarios else None,
+            key="bk_scenarios",
+        )
+        if not st.form_submit_button(ui.t("bijeenkomst.save_frame"), type="primary"):
+            return
+    with ui.user_errors():
+        new_frame = meetings.make_frame(fixed=fixed, open=open_, room=room, level=level, purposes=purposes)
+    _save(meeting, frame=new_frame.model_dump(), profiles=used_profiles, scenarios=used_scenarios)
+    st.success(ui.t("bijeenkomst.saved"))
+    st.rerun()
+
+
+def _prepare(meeting: meetings.Meeting) -> None:
+    st.subheader(ui.t("bijeenkomst.prepare"))
+    st.caption(ui.t("bijeenkomst.prepare_help", area=by_key[meeting.area_code].label))
+    _frame_form(meeting)
+    warnings = meetings.frame_warnings(meeting.frame, lang)
+    for warning in warnings:
+        st.warning(warning)
+    if not warnings:
+        st.success(ui.t("bijeenkomst.frame_ok"))
+    read = not warnings or st.checkbox(ui.t("bijeenkomst.warnings_read"), key="bijeenkomst_warnings_read")
+    if st.button(ui.t("bijeenkomst.start"), type="primary", key="bijeenkomst_start", disabled=not read):
+        _save(meeting, started=True, step=0)
+        st.session_state[PRESENT_KEY] = True
+        st.rerun()
+
+
+# ---- presentation ----------------------------------------------------------------------------------
+
+
+def _agenda_bar(meeting: meetings.Meeting) -> None:
+    parts = []
+    for number, item in enumerate(meetings.AGENDA, start=1):
+        text = f"{number}. {ui.t(f'bijeenkomst.step.{item}')}"
+        parts.append(f"<b>{text}</b>" if number - 1 == meeting.step else text)
+    st.markdown(f'<div class="wb-agenda">{" &nbsp;·&nbsp; ".join(parts)}</div>', unsafe_allow_html=True)
+
+
+def _step_buttons(meeting: meetings.Meeting) -> None:
+    cols = st.columns([1, 1, 4])
+    if cols[0].button(ui.t("bijeenkomst.prev"), disabled=meeting.step == 0, key="bijeenkomst_prev", width="stretch"):
+        _save(meeting, step=meeting.step - 1)
+        st.rerun()
+    last = len(meetings.AGENDA) - 1
+    if cols[1].button(
+        ui.t("bijeenkomst.next"), disabled=meeting.step == last, type="primary", key="bijeenkomst_next", width="stretch"
+    ):
+        _save(meeting, step=meeting.step + 1)
+        st.rerun()
+
+
+def _show_frame(meeting: meetings.Meeting) -> None:
+    frame = meeting.frame
+    left, right = st.columns(2)
+    with left:
+        st.subheader(ui.t("bijeenkomst.frame.fixed"))
+        st.text(frame.fixed or "—")
+    with right:
+        st.subheader(ui.t("bijeenkomst.frame.open"))
+        st.text(frame.open or "—")
+    st.subheader(f"{ui.t('bijeenkomst.frame.level')}: {ui.t(f'bijeenkomst.level.{frame.level}')}")
+    st.text(ui.t(f"bijeenkomst.level_help.{frame.level}"))
+    if frame.purposes:
+        st.subheader(ui.t("bijeenkomst.frame.purposes"))
+        for purpose in frame.purposes:
+            st.text("• " + ui.t(f"bijeenkomst.purpose.{purpose}"))
+
+
+def _show_situation(session: session_report.Session) -> None:
+    left, right = st.columns([1.2, 1])
+    with left:
+        web = _web(ui.gemeente())
+        chosen = web[web["code"].isin(session.area.codes)]
+        m = maps.base_map(chosen)
+        maps.outline_layer(web, name="buurten", colour="#666666", weight=1).add_to(m)
+        maps.outline_layer(chosen, name="gebied", colour="#000000", weight=5).add_to(m)
+        st_folium(m, key="bijeenkomst_map", height=560, use_container_width=True, returned_objects=[])
+    with right:
+        figures = session.figures
+        for start in range(0, len(figures), 2):
+            cols = st.columns(2)
+            for col, row in zip(cols, figures.iloc[start : start + 2].itertuples(), strict=False):
+                col.metric(row.label, row.text)
+        st.caption(ui.t("bijeenkomst.figures_year", year=session.year) + " · " + ui.t("app.attribution"))
+    st.subheader(ui.t("bijeenkomst.projects.title"))
+    if not session.projects:
+        st.text(ui.t("bijeenkomst.projects.none"))
+        return
+    st.table(_projects_table(session))
+
+
+def _projects_table(session: session_report.Session) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            ui.t("projecten.col.title"): [p.title for p in session.projects],
+            ui.t("projecten.col.domain"): [ui.t(f"projecten.domain.{p.domain}") for p in session.projects],
+            ui.t("projecten.col.period"): [f"{p.start:%d-%m-%Y} – {p.end:%d-%m-%Y}" for p in session.projects],
+            ui.t("projecten.col.responsible"): [p.responsible for p in session.projects],
+            ui.t("projecten.col.contact"): [p.contact for p in session.projects],
+        }
+    )
+
+
+def _show_priorities(session: session_report.Session) -> None:
+    if not session.profiles:
+        st.info(ui.t("bijeenkomst.none.profiles"))
+    for result in session.profiles:
+        st.subheader(result.name)
+        if result.rationale:
+            st.text(result.rationale)
+        if result.problem:
+            st.warning(result.problem)
+            continue
+        st.table(
+            pd.DataFrame(
+                {
+                    ui.t("bijeenkomst.col.rank"): [f"{int(r)} / {result.ranked}" for r in result.ranking["rank"]],
+                    ui.t("bijeenkomst.col.buurt"): result.ranking["name"].astype(str),
+                    "": [ui.t("bijeenkomst.col.in_area") if x else "" for x in result.ranking["in_area"]],
+                }
+            )
+        )
+    for name in session.missing_profiles:
+        st.caption(ui.t("bijeenkomst.missing_profile", name=name))
+    if not session.votes.empty:
+        st.subheader(ui.t("bijeenkomst.votes"))
+        st.bar_chart(session.votes, horizontal=True)
+
+
+def _show_scenarios(session: session_report.Session) -> None:
+    if not session.scenarios:
+        st.info(ui.t("bijeenkomst.none.scenarios"))
+    for scenario in session.scenarios:
+        st.subheader(f"{scenario.name} ({scenario.year})")
+        if scenario.description:
+            st.text(scenario.description)
+        for line in scenario.assumptions or (ui.t("bijeenkomst.no_measures"),):
+            st.text("• " + line)
+    for name in session.missing_scenarios:
+        st.caption(ui.t("bijeenkomst.missing_scenario", name=name))
+
+
+def _show_agreements(meeting: meetings.Meeting, session: session_report.Session) -> None:
+    if meeting.agreements:
+        st.table(
+            pd.DataFrame(
+                {
+                    ui.t("bijeenkomst.agree.what"): [a.what for a in meeting.agreements],
+                    ui.t("bijeenkomst.agree.who"): [a.who for a in meeting.agreements],
+                    ui.t("bijeenkomst.agree.when"): [a.when for a in meeting.agreements],
+                }
+            )
+        )
+    else:
+        st.text(ui.t("bijeenkomst.no_agreements"))
+    with st.form("bijeenkomst_agree", clear_on_submit=True):
+        cols = st.columns([3, 1.4, 1])
+        what = cols[0].text_input(ui.t("bijeenkomst.agree.what"), max_chars=1000, key="bk_what")
+        who = cols[1].text_input(ui.t("bijeenkomst.agree.who"), max_chars=200, key="bk_who")
+        when = cols[2].text_input(ui.t("bijeenkomst.agree.when"), max_chars=100, key="bk_when")
+        if st.form_submit_button(ui.t("bijeenkomst.agree.add")):
+            with ui.user_errors():
+                agreed = meetings.make_agreement(what=what, who=who, when=when)
+            _save(meeting, agreements=[*meeting.agreements, agreed])
+            st.rerun()
+    _show_representation(session)
+
+
+def _show_representation(session: session_report.Session) -> None:
+    """Issue 6's closing step: who was heard, when :mod:`enschede_gis.representation` exists."""
+    if session.representation is None:
+        return
+    import importlib
+
+    module = importlib.import_module(session_report.REPRESENTATION_MODULE)
+    show = getattr(module, "streamlit_view", None)
+    st.subheader(ui.t("bijeenkomst.who_heard"))
+    if show is not None:
+        show(session.representation, lang)
+    else:
+        st.dataframe(getattr(session.representation, "table", pd.DataFrame()), hide_index=True)
+
+
+def _report_button(session: session_report.Session) -> None:
+    if st.button(ui.t("bijeenkomst.report"), key="bijeenkomst_make_report"):
+        with ui.user_errors(), st.spinner(ui.t("bijeenkomst.report_busy")):
+            st.session_state["_bijeenkomst_pdf"] = session_report.to_pdf(session, snap, lang=lang)
+    pdf = st.session_state.get("_bijeenkomst_pdf")
+    if pdf:
+        st.download_button(
+            ui.t("bijeenkomst.report_download"),
+            pdf,
+            file_name=f"verslag-{session.meeting.held_on:%Y%m%d}.pdf",
+            mime="application/pdf",
+            key="bijeenkomst_pdf",
+        )
+
+
+STEPS = {
+    "kader": lambda meeting, _session: _show_frame(meeting),
+    "situatie": lambda _meeting, session: _show_situation(session),
+    "prioriteiten": lambda _meeting, session: _show_priorities(session),
+    "scenarios": lambda _meeting, session: _show_scenarios(session),
+    "afspraken": _show_agreements,
+}
+
+
+def _present(meeting: meetings.Meeting) -> None:
+    st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
+    _agenda_bar(meeting)
+    st.header(ui.t(f"bijeenkomst.step.{meeting.agenda_item}"))
+    with ui.user_errors():
+        custom = {a.name: list(a.codes) for a in custom_areas.load_areas()}
+        session = session_report.gather(meeting, snap, catalogue, eng, areas=options, lang=lang, custom=custom)
+    STEPS[meeting.agenda_item](meeting, session)
+    st.divider()
+    _step_buttons(meeting)
+    cols = st.columns([1, 1, 3])
+    with cols[0]:
+        _report_button(session)
+    if cols[1].button(ui.t("bijeenkomst.stop_presenting"), key="bijeenkomst_stop"):
+        st.session_state[PRESENT_KEY] = False
+        st.rerun()
+
+
+lang = ui.lang()
+with ui.user_errors():
+    snap = ui.data()
+    catalogue = ui.catalogue()
+    options = ui.selectable_areas()
+    eng = db.engine()
+    saved = meetings.list_meetings(eng)
+by_key = {a.key: a for a in options}
+
+meeting = None
+if not st.session_state.get(PRESENT_KEY):
+    st.title(ui.t("bijeenkomst.title"))
+    meeting = _choose_meeting(saved)
+    if meeting is None:
+        _new_meeting_form()
+        st.stop()
+else:
+    chosen = ui.param("bijeenkomst")
+    meeting = next((m for m in saved if m.id == chosen), None)
+    if meeting is None:
+        st.session_state[PRESENT_KEY] = False
+        st.rerun()
+
+if meeting.area_code not in by_key:
+    st.error(ui.t("bijeenkomst.unknown_area", area=meeting.area_code))
+    st.stop()
+
+if st.session_state.get(PRESENT_KEY):
+    _present(meeting)
+else:
+    _prepare(meeting)
+    if meeting.started and st.button(ui.t("bijeenkomst.resume"), key="bijeenkomst_resume"):
+        st.session_state[PRESENT_KEY] = True
+        st.rerun()

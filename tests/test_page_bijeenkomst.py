@@ -1,0 +1,141 @@
+"""AppTests for meeting mode: create, frame with the over-ambition warning, step through the agenda,
+see who is responsible for projects, record agreements, make the session report."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from enschede_gis import db, meetings, projects
+
+PAGE = "../pages/bijeenkomst.py"
+LASONDER = "BU01530001"
+
+
+@pytest.fixture
+def eng(monkeypatch, isolated_state):
+    monkeypatch.delenv(db.DATABASE_URL_ENV, raising=False)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    db.dispose_all()
+    yield db.engine()
+    db.dispose_all()
+
+
+def _app(meeting_id: str | None = None, present: bool = False) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    if meeting_id:
+        at.query_params["bijeenkomst"] = meeting_id
+    if present:
+        at.session_state["bijeenkomst_present"] = True
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _meeting(eng, **frame) -> meetings.Meeting:
+    meeting = meetings.make_meeting(
+        title="Buurtavond Lasonder",
+        area_code=LASONDER,
+        held_on=date(2026, 11, 30),
+        year=2023,
+        frame={
+            "fixed": "Veertig woningen.",
+            "open": "Het plein.",
+            "level": "adviseren",
+            "purposes": ["kennis"],
+            **frame,
+        },
+    )
+    return meetings.save(eng, meeting)
+
+
+def test_create_a_meeting(eng):
+    at = _app()
+    at.text_input[0].set_value("Avond in de City")
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    saved = meetings.list_meetings(eng)
+    assert [m.title for m in saved] == ["Avond in de City"]
+    assert saved[0].id in str(at.query_params["bijeenkomst"])
+
+
+def test_over_ambitious_level_warns_and_start_needs_confirmation(eng):
+    meeting = _meeting(eng)
+    at = _app(meeting.id)
+    assert not at.warning and any("compleet" in s.value for s in at.success)
+    at.selectbox(key="bk_room").set_value("besluit_genomen")
+    at.selectbox(key="bk_level").set_value("meebeslissen")
+    at.button[0].click()  # save the frame
+    at.run()
+    assert not at.exception
+    assert meetings.load(eng, meeting.id).frame.level == "meebeslissen"
+    assert any("hoger dan het kader" in w.value for w in at.warning)
+    assert at.button(key="bijeenkomst_start").disabled
+    at.checkbox(key="bijeenkomst_warnings_read").check().run()
+    assert not at.button(key="bijeenkomst_start").disabled
+
+
+def test_step_through_the_agenda(eng):
+    meeting = _meeting(eng)
+    projects.save(
+        eng,
+        projects.make_project(
+            title="Riolering Zeggelt",
+            domain="fysiek",
+            responsible="Team Riolering",
+            contact="riool@example.org",
+            area={"codes": [LASONDER]},
+            start=date(2026, 1, 1),
+            end=date(2026, 6, 30),
+        ),
+    )
+    at = _app(meeting.id)
+    at.button(key="bijeenkomst_start").click().run()
+    assert not at.exception
+    assert at.header[0].value == "Het kader"
+    assert "Veertig woningen." in [t.value for t in at.text]
+    assert "bijeenkomst_prev" in [b.key for b in at.button] and at.button(key="bijeenkomst_prev").disabled
+
+    at.button(key="bijeenkomst_next").click().run()
+    assert at.header[0].value == "De situatie"
+    assert meetings.load(eng, meeting.id).step == 1
+    assert any(m.label == "Aantal inwoners" for m in at.metric)
+    table = at.table[0].value
+    assert table["Verantwoordelijk"].tolist() == ["Team Riolering"]
+
+    at.button(key="bijeenkomst_next").click().run()
+    assert any("Nog geen prioriteitenprofielen" in i.value for i in at.info)
+    at.button(key="bijeenkomst_next").click().run()
+    assert any("Nog geen scenario's" in i.value for i in at.info)
+    at.button(key="bijeenkomst_next").click().run()
+    assert at.header[0].value == "Afspraken en vervolg"
+    assert at.button(key="bijeenkomst_next").disabled
+
+
+def test_agreements_are_saved_and_the_report_is_made(eng):
+    meeting = meetings.with_changes(_meeting(eng), started=True, step=4)
+    meetings.save(eng, meeting)
+    at = _app(meeting.id, present=True)
+    at.text_input(key="bk_what").set_value("Drie ontwerpen voor het plein")
+    at.text_input(key="bk_who").set_value("Wijkteam")
+    at.text_input(key="bk_when").set_value("maart")
+    at.button[0].click().run()  # the form's submit button
+    assert not at.exception
+    assert meetings.load(eng, meeting.id).agreements[0].what == "Drie ontwerpen voor het plein"
+    assert at.table[0].value.iloc[0].tolist() == ["Drie ontwerpen voor het plein", "Wijkteam", "maart"]
+    at.button(key="bijeenkomst_make_report").click().run()
+    assert not at.exception
+    assert at.session_state["_bijeenkomst_pdf"].startswith(b"%PDF")
+
+
+def test_presentation_injects_the_projector_style_only_when_presenting(eng):
+    meeting = _meeting(eng)
+    preparing = _app(meeting.id)
+    assert not any("font-size: 30px" in m.value for m in preparing.markdown)
+    presenting = _app(meeting.id, present=True)
+    assert any("font-size: 30px" in m.value for m in presenting.markdown)
