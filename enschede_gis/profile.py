@@ -27,7 +27,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from enschede_gis import figures, settings
+from enschede_gis import figures, i18n, settings
 from enschede_gis import statistics as stats
 from enschede_gis.areas import CustomArea
 from enschede_gis.boundaries import for_gemeente
@@ -191,9 +191,9 @@ def area_values(
     return values[[key for key in values.index if key in catalogue]]
 
 
-def source_text(snap: Snapshot, area: Area, indicator: str, *, year: int) -> str:
+def source_text(snap: Snapshot, area: Area, indicator: str, *, year: int, lang: str = "nl") -> str:
     """Where a figure comes from: the source table, or "calculated from buurten" for aggregates."""
-    return _source_in(_year_rows(snap, area, year), area, indicator)
+    return _source_in(_year_rows(snap, area, year), area, indicator, lang)
 
 
 def _year_rows(snap: Snapshot, area: Area, year: int) -> pd.DataFrame:
@@ -201,14 +201,14 @@ def _year_rows(snap: Snapshot, area: Area, year: int) -> pd.DataFrame:
     return rows[(rows["year"] == year) & rows["code"].isin([area.key, *area.codes])]
 
 
-def _source_in(rows: pd.DataFrame, area: Area, indicator: str) -> str:
+def _source_in(rows: pd.DataFrame, area: Area, indicator: str, lang: str = "nl") -> str:
     rows = rows[rows["indicator"] == indicator]
     single = area.kind == "buurt" or (area.kind == "custom" and len(area.codes) == 1)
     own = _sources(rows[rows["code"] == (area.codes[0] if single else area.key)])
     if own:
         return own
     from_buurten = _sources(rows[rows["code"].isin(list(area.codes))])
-    return f"berekend uit buurtcijfers: {from_buurten}" if from_buurten else ""
+    return i18n.t("profiel.from_buurten", lang, sources=from_buurten) if from_buurten else ""
 
 
 def _sources(rows: pd.DataFrame) -> str:
@@ -258,16 +258,16 @@ def key_figures(
                 row[name] = ref
                 row[f"{name} (tekst)"] = ind.format(ref, lang)
             row["year"] = year
-            row["source"] = _source_for(year_rows, area, ind)
+            row["source"] = _source_for(year_rows, area, ind, lang)
             row["local"] = ind.local
             rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _source_for(year_rows: pd.DataFrame, area: Area, ind: Indicator) -> str:
+def _source_for(year_rows: pd.DataFrame, area: Area, ind: Indicator, lang: str) -> str:
     if ind.local:
-        return f"Eigen gegevens — {ind.source_note}" if ind.source_note else "Eigen gegevens"
-    return _source_in(year_rows, area, ind.key)
+        return i18n.t("profiel.local_marker", lang, source=ind.source_note or "?")
+    return _source_in(year_rows, area, ind.key, lang)
 
 
 def reference_names(table: pd.DataFrame) -> list[str]:
