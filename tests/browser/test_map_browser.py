@@ -72,3 +72,20 @@ def test_wijk_map_relative_mode_names_the_reference(page, app_url):
     assert "unknown" in legend
     page.get_by_role("button", name="Explanation").wait_for()
     page.screenshot(path=str(SCREENSHOT_DIR / "kaart_wijk_relatief.png"), full_page=True)
+
+
+def test_panning_and_zooming_do_not_rerun_the_app(page, app_url):
+    sent: list[object] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    frame = _open_map(page, app_url, "niveau=buurt&jaar=2021&indicator=inwoners")
+    box = page.locator(MAP_FRAME).bounding_box()
+    page.wait_for_timeout(2000)  # let the component report its first value
+    sent.clear()
+    x, y = box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 120, y + 80, steps=8)
+    page.mouse.up()
+    frame.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_timeout(2500)  # st_folium debounces its updates
+    assert sent == []  # no message to the server: the script did not rerun
