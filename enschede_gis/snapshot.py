@@ -122,8 +122,9 @@ def _swap(staging: Path, target: Path) -> None:
     if not target.exists():
         os.replace(staging, target)
         return
-    old = target.with_name(f".{target.name}-old")
-    shutil.rmtree(old, ignore_errors=True)
+    # A unique name, so two refreshes finishing at once cannot remove each other's backup.
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+    os.rmdir(old)
     os.replace(target, old)
     try:
         os.replace(staging, target)
