@@ -1,0 +1,338 @@
+"""The coordination register: planned works and projects, a timeline per area, and conflicts on a map.
+
+Projects that touch the same buurt in overlapping periods are flagged so, for example, one street is
+not opened twice. Areas are buurt/wijk codes, a custom area, or a polygon drawn by clicking corners
+on the map (offline: no drawing plug-in needed).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import altair as alt
+import folium
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+import app_state as ui
+from enschede_gis import areas as custom_areas
+from enschede_gis import boundaries, db, maps, settings
+from enschede_gis import projects as proj
+
+DRAW_KEY = "_projecten_vertices"
+DRAW_MAP = "projecten_draw_map"
+CONFLICT_COLOURS = ("#fdae6b", "#e6550d", "#a63603")
+
+
+@st.cache_resource(show_spinner=False)
+def _buurten(gemeente: str) -> gpd.GeoDataFrame:
+    return boundaries.for_gemeente(ui.data(), "buurt", gemeente)
+
+
+@st.cache_resource(show_spinner=False)
+def _web(gemeente: str) -> gpd.GeoDataFrame:
+    return boundaries.for_web(_buurten(gemeente))
+
+
+def _custom() -> dict[str, list[str]]:
+    with ui.user_errors():
+        return {a.name: list(a.codes) for a in custom_areas.load_areas()}
+
+
+def _domain(key: str) -> str:
+    return ui.t(f"projecten.domain.{key}")
+
+
+def _register_table(items: list[proj.Project], found: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    line = proj.timeline(items, found)
+    return pd.DataFrame(
+        {
+            ui.t("projecten.col.title"): line["title"],
+            ui.t("projecten.col.domain"): [_domain(d) for d in line["domain"]],
+            ui.t("projecten.col.area"): [p.area.describe(names) for p in items],
+            ui.t("projecten.col.start"): line["start"].dt.date,
+            ui.t("projecten.col.end"): line["end"].dt.date,
+            ui.t("projecten.col.responsible"): line["responsible"],
+            ui.t("projecten.col.contact"): line["contact"],
+            ui.t("projecten.col.conflict"): [ui.t("projecten.yes") if c else "" for c in line["conflict"]],
+        }
+    )
+
+
+# ---- drawing a polygon by clicking corners ----------------------------------------------------------
+
+
+def _take_vertex() -> None:
+    clicked = (st.session_state.get(DRAW_MAP) or {}).get("last_clicked")
+    if clicked and clicked != st.session_state.get("_projecten_last_click"):
+        st.session_state["_projecten_last_click"] = clicked
+        st.session_state.setdefault(DRAW_KEY, []).append([round(clicked["lng"], 6), round(clicked["lat"], 6)])
+
+
+def _draw_map(web: gpd.GeoDataFrame) -> None:
+    _take_vertex()
+    vertices = st.session_state.get(DRAW_KEY, [])
+    m = maps.base_map(web)
+    maps.outline_layer(web, name="buurten", colour="#777777", weight=0.8).add_to(m)
+    if vertices:
+        points = [[lat, lon] for lon, lat in vertices]
+        if len(points) >= 3:
+            folium.Polygon(points, color="#d95f02", weight=3, fill=True, fill_opacity=0.3).add_to(m)
+        else:
+            folium.PolyLine(points, color="#d95f02", weight=3).add_to(m)
+    st_folium(m, key=DRAW_MAP, height=420, use_container_width=True, returned_objects=["last_clicked"])
+    cols = st.columns([3, 1])
+    cols[0].caption(ui.t("projecten.draw_help", count=len(vertices)))
+    if cols[1].button(ui.t("projecten.draw_clear"), key="projecten_draw_clear"):
+        st.session_state[DRAW_KEY] = []
+        st.rerun()
+
+
+def _drawn_polygon() -> dict | None:
+    vertices = st.session_state.get(DRAW_KEY, [])
+    if len(vertices) < 3:
+        return None
+    return {"type": "Polygon", "coordinates": [[*vertices, vertices[0]]]}
+
+
+# ---- add / edit -------------------------------------------------------------------------------------
+
+
+def _area_inputs(current: proj.Project | None, names: dict[str, str], custom: dict[str, list[str]]) -> dict:
+    kinds = ["codes", "custom", "polygon"]
+    now = "codes"
+    if current is not None:
+        now = "custom" if current.area.custom else "polygon" if current.area.polygon else "codes"
+    kind = st.radio(
+        ui.t("projecten.area_kind_label"),
+        kinds,
+        index=kinds.index(now),
+        format_func=lambda k: ui.t(f"projecten.area_kind.{k}"),
+        horizontal=True,
+        key="projecten_area_kind",
+    )
+    if kind == "codes":
+        codes = st.multiselect(
+            ui.t("projecten.area_codes"),
+            list(names),
+            default=[c for c in (current.area.codes if current else ()) if c in names],
+            format_func=lambda c: f"{names[c]} ({c})",
+            key="projecten_codes",
+        )
+        return {"codes": codes}
+    if kind == "custom":
+        if not custom:
+            st.info(ui.t("projecten.no_custom"))
+            return {"custom": None}
+        options = sorted(custom)
+        start = current.area.custom if current and current.area.custom in custom else options[0]
+        return {"custom": st.selectbox(ui.t("projecten.area_custom"), options, index=options.index(start))}
+    if current is not None and current.area.polygon and not st.session_state.get(DRAW_KEY):
+        st.session_state[DRAW_KEY] = [list(xy) for xy in current.area.polygon["coordinates"][0][:-1]]
+    _draw_map(_web(ui.gemeente()))
+    return {"polygon": _drawn_polygon()}
+
+
+def _project_form(current: proj.Project | None, names: dict[str, str], custom: dict[str, list[str]]) -> None:
+    area = _area_inputs(current, names, custom)
+    with st.form("projecten_form", clear_on_submit=current is None):
+        title = st.text_input(ui.t("projecten.col.title"), current.title if current else "", max_chars=200)
+        cols = st.columns(2)
+        domain = cols[0].selectbox(
+            ui.t("projecten.col.domain"),
+            proj.DOMAINS,
+            index=proj.DOMAINS.index(current.domain) if current else 0,
+            format_func=_domain,
+        )
+        responsible = cols[1].text_input(
+            ui.t("projecten.col.responsible"), current.responsible if current else "", max_chars=200
+        )
+        contact = st.text_input(ui.t("projecten.col.contact"), current.contact if current else "", max_chars=200)
+        cols = st.columns(2)
+        start = cols[0].date_input(
+            ui.t("projecten.col.start"), current.start if current else date.today(), format="DD-MM-YYYY"
+        )
+        end = cols[1].date_input(
+            ui.t("projecten.col.end"),
+            current.end if current else date.today() + timedelta(days=30),
+            format="DD-MM-YYYY",
+        )
+        if not st.form_submit_button(ui.t("projecten.save"), type="primary"):
+            return
+    fields = {
+        "title": title,
+        "domain": domain,
+        "responsible": responsible,
+        "contact": contact,
+        "start": start,
+        "end": end,
+    }
+    with ui.user_errors():
+        project = proj.make_project(
+            **fields, area={k: v for k, v in area.items() if v}, **({"id": current.id} if current else {})
+        )
+        proj.footprint(project.area, _buurten(ui.gemeente()), custom)
+        proj.save(eng, project)
+    st.session_state[DRAW_KEY] = []
+    st.success(ui.t("projecten.saved", title=project.title))
+
+
+def _edit(items: list[proj.Project], names: dict[str, str], custom: dict[str, list[str]]) -> None:
+    by_id = {p.id: p for p in items}
+    options = ["", *by_id]
+    chosen = st.selectbox(
+        ui.t("projecten.edit_choose"),
+        options,
+        format_func=lambda i: ui.t("projecten.new") if i == "" else f"{by_id[i].title} ({by_id[i].start:%d-%m-%Y})",
+        key="projecten_edit",
+    )
+    current = by_id.get(chosen)
+    _project_form(current, names, custom)
+    if current is not None and st.button(ui.t("projecten.delete"), key="projecten_delete"):
+        with ui.user_errors():
+            proj.remove(eng, current.id)
+        st.session_state.pop("projecten_edit", None)
+        st.rerun()
+
+
+def _import(custom: dict[str, list[str]]) -> None:
+    st.caption(ui.t("projecten.import_help"))
+    upload = st.file_uploader(ui.t("projecten.import_file"), type=["csv", "xlsx"], key="projecten_upload")
+    if upload is None:
+        return
+    with ui.user_errors():
+        table = proj.read_table(upload.getvalue(), upload.name)
+        found = proj.parse_rows(table, buurten=_buurten(ui.gemeente()), custom=custom)
+    st.success(ui.t("projecten.import_ok", count=len(found)))
+    if st.button(ui.t("projecten.import_go"), type="primary", key="projecten_import_go"):
+        with ui.user_errors():
+            proj.save(eng, found)
+        st.success(ui.t("projecten.imported", count=len(found)))
+
+
+# ---- timeline and conflicts -------------------------------------------------------------------------
+
+
+def _timeline_chart(frame: pd.DataFrame) -> alt.Chart:
+    frame = frame.assign(
+        domein=[_domain(d) for d in frame["domain"]],
+        conflict_text=[ui.t("projecten.yes") if c else "" for c in frame["conflict"]],
+    )
+    return (
+        alt.Chart(frame)
+        .mark_bar(cornerRadius=3, height=18)
+        .encode(
+            x=alt.X("start:T", title=None),
+            x2="end:T",
+            y=alt.Y("title:N", sort=alt.EncodingSortField("start"), title=None),
+            color=alt.Color("domein:N", title=ui.t("projecten.col.domain")),
+            stroke=alt.condition("datum.conflict", alt.value("#000000"), alt.value(None)),
+            strokeWidth=alt.condition("datum.conflict", alt.value(2.5), alt.value(0)),
+            tooltip=[
+                alt.Tooltip("title:N", title=ui.t("projecten.col.title")),
+                alt.Tooltip("responsible:N", title=ui.t("projecten.col.responsible")),
+                alt.Tooltip("start:T", title=ui.t("projecten.col.start"), format="%d-%m-%Y"),
+                alt.Tooltip("end:T", title=ui.t("projecten.col.end"), format="%d-%m-%Y"),
+                alt.Tooltip("conflict_text:N", title=ui.t("projecten.col.conflict")),
+            ],
+        )
+        .properties(height=max(80, 32 * len(frame)))
+    )
+
+
+def _timeline(items, prints, found) -> None:
+    options = ui.selectable_areas()
+    by_key = {a.key: a for a in options}
+    keys = list(by_key)
+    area_key = st.selectbox(
+        ui.t("projecten.timeline_area"),
+        keys,
+        index=ui.choice_index(keys, ui.param("gebied")),
+        format_func=lambda k: ui.area_label(by_key[k]),
+        key="projecten_area",
+    )
+    ui.set_params(gebied=area_key)
+    near = proj.touching(items, prints, by_key[area_key].codes)
+    if not near:
+        st.info(ui.t("projecten.none_in_area"))
+        return
+    st.altair_chart(_timeline_chart(proj.timeline(near, found)), use_container_width=True)
+
+
+def _conflict_map(found: pd.DataFrame, web: gpd.GeoDataFrame, names: dict[str, str]) -> None:
+    counts = proj.conflicted_buurten(found)
+    overlaps = found[found["kind"] == "overlap"]
+    fills, tips = {}, {}
+    for code in web["code"]:
+        n = int(counts.get(code, 0))
+        if n:
+            fills[code] = CONFLICT_COLOURS[min(n, len(CONFLICT_COLOURS)) - 1]
+        pairs = [f"{r.a_title} × {r.b_title}" for r in overlaps.itertuples() if code in r.buurten]
+        tips[code] = maps.tooltip_html(names.get(code, code), [(ui.t("projecten.col.conflict"), p) for p in pairs])
+    m = maps.base_map(web)
+    layer = maps.choropleth_layer(web, {c: fills.get(c, "#ffffff") for c in web["code"]}, tips, fill_opacity=0.7)
+    layer.add_to(m)
+    st_folium(m, key="projecten_conflict_map", height=480, use_container_width=True, returned_objects=[])
+
+
+def _conflicts(found: pd.DataFrame, names: dict[str, str]) -> None:
+    overlaps = found[found["kind"] == "overlap"]
+    adjacent = found[found["kind"] == "adjacent"]
+    if overlaps.empty:
+        st.success(ui.t("projecten.no_conflicts"))
+    else:
+        st.warning(ui.t("projecten.conflicts_found", count=len(overlaps)))
+    shown = pd.DataFrame(
+        {
+            ui.t("projecten.col.kind"): [ui.t(f"projecten.kind.{k}") for k in found["kind"]],
+            ui.t("projecten.col.a"): found["a_title"],
+            ui.t("projecten.col.b"): found["b_title"],
+            ui.t("projecten.col.buurten"): [", ".join(names.get(c, c) for c in codes) for codes in found["buurten"]],
+            ui.t("projecten.col.from"): found["from"],
+            ui.t("projecten.col.to"): found["to"],
+        }
+    )
+    if not shown.empty:
+        st.dataframe(shown, hide_index=True, width="stretch")
+    if not adjacent.empty:
+        st.caption(ui.t("projecten.adjacent_help"))
+    _conflict_map(found, _web(ui.gemeente()), names)
+
+
+lang = ui.lang()
+with ui.user_errors():
+    eng = db.engine()
+    items = proj.load_all(eng)
+    buurten = _buurten(ui.gemeente())
+custom = _custom()
+names = dict(zip(buurten["code"].astype(str), buurten["name"].astype(str), strict=True))
+prints = proj.footprints(items, buurten, custom)
+found = proj.conflicts(items, prints)
+
+st.title(ui.t("projecten.title"))
+st.caption(ui.t("projecten.intro"))
+register, timeline_tab, conflicts_tab, edit_tab, import_tab = st.tabs(
+    [
+        ui.t("projecten.tab.register"),
+        ui.t("projecten.tab.timeline"),
+        ui.t("projecten.tab.conflicts"),
+        ui.t("projecten.tab.edit"),
+        ui.t("projecten.tab.import"),
+    ]
+)
+with register:
+    if items:
+        st.dataframe(_register_table(items, found, names), hide_index=True, width="stretch")
+    else:
+        st.info(ui.t("projecten.empty"))
+with timeline_tab:
+    _timeline(items, prints, found)
+with conflicts_tab:
+    _conflicts(found, names)
+with edit_tab:
+    _edit(items, names, custom)
+with import_tab:
+    _import(custom)
+st.caption(ui.t("inbreng.stored_in", where=db.describe(eng)) + f" · {settings.ATTRIBUTION}")

@@ -1,0 +1,90 @@
+"""AppTests for the project register page: add, validate, conflicts flagged, timeline per area."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from enschede_gis import db, projects
+
+PAGE = "../pages/projecten.py"
+CITY, LASONDER = "BU01530000", "BU01530001"
+
+
+@pytest.fixture
+def eng(monkeypatch, isolated_state):
+    monkeypatch.delenv(db.DATABASE_URL_ENV, raising=False)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    db.dispose_all()
+    yield db.engine()
+    db.dispose_all()
+
+
+def _app(**params) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _project(title, start, end, codes, responsible="Gemeente"):
+    return projects.make_project(
+        title=title, domain="verkeer", responsible=responsible, area={"codes": codes}, start=start, end=end
+    )
+
+
+def test_empty_register(eng):
+    at = _app()
+    assert any("nog leeg" in i.value for i in at.info)
+    assert any("Geen projecten die tegelijk" in s.value for s in at.success)
+
+
+def test_add_a_project(eng):
+    at = _app()
+    at.multiselect(key="projecten_codes").set_value([CITY]).run()
+    form_inputs = at.text_input
+    form_inputs[0].set_value("Herinrichting Oude Markt")
+    form_inputs[1].set_value("Gemeente, team Openbare ruimte")
+    at.button[0].click().run()  # the form's submit button
+    assert not at.exception
+    saved = projects.load_all(eng)
+    assert [(p.title, p.area.codes) for p in saved] == [("Herinrichting Oude Markt", (CITY,))]
+    assert any("is opgeslagen" in s.value for s in at.success)
+
+
+def test_project_without_area_gives_one_message(eng):
+    at = _app()
+    at.text_input[0].set_value("Zonder gebied")
+    at.text_input[1].set_value("Iemand")
+    at.button[0].click().run()
+    assert at.error and "precies één gebied" in at.error[0].value
+    assert projects.load_all(eng) == []
+
+
+def test_conflicts_are_flagged_in_register_and_conflict_tab(eng):
+    projects.save(
+        eng,
+        [
+            _project("Riolering", date(2026, 1, 1), date(2026, 3, 31), [CITY]),
+            _project("Glasvezel", date(2026, 3, 31), date(2026, 5, 1), [CITY, LASONDER], responsible="Glasbedrijf"),
+            _project("Later", date(2026, 4, 1), date(2026, 4, 30), [LASONDER, "BU01530002"]),
+        ],
+    )
+    at = _app(gebied=CITY)
+    register = at.dataframe[0].value
+    assert register.set_index("Project")["Conflict"].to_dict() == {"Riolering": "ja", "Glasvezel": "ja", "Later": "ja"}
+    assert any("2 keer lopen twee projecten" in w.value for w in at.warning)
+    conflicts = at.dataframe[1].value
+    assert conflicts["Soort"].tolist() == ["Tegelijk", "Tegelijk"]
+    assert conflicts["Gedeelde buurten"].tolist()[0] == "City"
+
+
+def test_english(eng):
+    at = _app(lang="en")
+    assert at.title[0].value == "Projects and works"
