@@ -29,9 +29,11 @@ class Sources(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    cbs: str | None = None  # StatLine key without its numeric suffix
-    pdok: str | None = None  # attribute of the PDOK wijk- en buurtkaart
-    kwb: str | None = None  # short column name of the kwb-YYYY download file
+    # Each may be one name or a list of names: CBS renamed some variables between editions
+    # (e.g. the 2020 table's GemiddeldeWoningwaarde is GemiddeldeWOZWaardeVanWoningen later).
+    cbs: str | tuple[str, ...] | None = None  # StatLine key without its numeric suffix
+    pdok: str | tuple[str, ...] | None = None  # attribute of the PDOK wijk- en buurtkaart
+    kwb: str | tuple[str, ...] | None = None  # short column name of the kwb-YYYY download file
 
 
 class Indicator(BaseModel):
@@ -159,10 +161,13 @@ class Catalogue(BaseModel):
         return Catalogue(indicators=merged, themes=themes)
 
     def by_source(self, source: Literal["cbs", "pdok", "kwb"]) -> dict[str, str]:
-        """Map a source's column name to the catalogue key."""
-        return {
-            getattr(ind.sources, source): ind.key for ind in self.indicators.values() if getattr(ind.sources, source)
-        }
+        """Map a source's column name (every alias) to the catalogue key."""
+        lookup: dict[str, str] = {}
+        for ind in self.indicators.values():
+            names = getattr(ind.sources, source) or ()
+            for name in (names,) if isinstance(names, str) else names:
+                lookup[name] = ind.key
+        return lookup
 
 
 @lru_cache(maxsize=4)

@@ -68,3 +68,8 @@ def test_snapshot_has_the_real_figures(snap):
 def test_every_figure_has_a_source(snap):
     assert snap.statistics["source"].notna().all()
     assert st.source_of(snap.statistics, indicator="woz_waarde", year=2023, level="buurt").startswith("CBS Kerncijfers")
+
+
+def test_renamed_cbs_variables_resolve_through_aliases(catalogue):
+    cols = st.source_columns(catalogue, ["GemiddeldeWoningwaarde_35", "GemiddeldeWOZWaardeVanWoningen_39"], "cbs")
+    assert cols == {"GemiddeldeWoningwaarde_35": "woz_waarde", "GemiddeldeWOZWaardeVanWoningen_39": "woz_waarde"}
