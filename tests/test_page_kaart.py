@@ -102,5 +102,6 @@ def test_english_interface_and_explanation_popover():
     explain = popovers[0].children
     assert explain[0].value == "**Inhabitants** (inhabitants)"
     assert explain[1].value  # the catalogue's explanation, or a note that there is none yet
-    assert "Source:" in explain[2].value and "2023" in explain[2].value
+    source = list(explain.values())[-1]  # the caption comes last, after the caveat (if any)
+    assert "Source:" in source.value and "2023" in source.value
     assert "Inhabitants" in at.dataframe[0].value["Figure"].tolist()
