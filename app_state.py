@@ -169,3 +169,16 @@ def page_link(page: str, label: str, **params: str) -> None:
         st.page_link(page, label=label, query_params=params or None)
     except st.errors.StreamlitAPIException:
         st.caption(label)
+
+
+def explain_button(indicator: Indicator, *, level: str | None = None, key: str | None = None) -> None:
+    """An "Uitleg" popover with the indicator's plain-language explanation: what it measures, how it
+    is counted, how buurten are combined, what it does not tell you, and its source tables and years
+    (``level`` limits those to buurt, wijk or gemeente). Every page that shows a figure can call it."""
+    from enschede_gis import explain
+
+    block = explain.explanation(indicator, data().statistics, lang(), level=level, catalogue=catalogue())
+    with st.popover(t("uitleg.button"), icon=":material/info:", key=key):
+        st.markdown(f"**{escape(block.title)}**")
+        for label, text in block.parts():
+            st.markdown(f"**{escape(label)}:** {escape(text)}")

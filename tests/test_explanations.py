@@ -156,3 +156,35 @@ def test_uitleg_strings_exist_in_both_languages(lang):
     keys = [k for k in i18n.strings() if k.startswith("uitleg.")]
     assert "uitleg" in raw and keys
     assert all(i18n.strings()[k].get(lang) for k in keys)
+
+
+def _explain_page(key: str, level: str | None) -> None:
+    import app_state as ui
+
+    ui.explain_button(ui.catalogue()[key], level=level)
+
+
+@pytest.mark.parametrize(
+    ("lang", "label", "part"), [("nl", "Uitleg", "Wat het niet zegt"), ("en", "Explanation", "Source")]
+)
+def test_explain_button_shows_the_block_in_a_popover(lang, label, part):
+    from streamlit.testing.v1 import AppTest
+
+    _clear_caches()
+    at = AppTest.from_function(_explain_page, kwargs={"key": "woz_waarde", "level": "buurt"})
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception
+    popovers = at.get("popover")
+    assert [p.proto.popover.label for p in popovers] == [label]
+    texts = [child.value for child in popovers[0].children.values()]
+    assert texts[0].startswith("**")
+    assert any(part in text for text in texts)
+    assert any("85618NED" in text for text in texts)
+
+
+def _clear_caches() -> None:
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
