@@ -31,7 +31,7 @@ Building blocks (all text shown to a user is HTML-escaped here, so callers pass 
   ColorBrewer schemes; :class:`Reference` -- the value a diverging map is coloured around.
 - :func:`escape` / :func:`tooltip_html` -- for your own popups and tooltips.
 - :func:`indicator_years`, :func:`sources_by_indicator`, :func:`panel_rows` -- what can be mapped
-  (indicator -> years with data), the source of every figure, and formatted figure-vs-reference rows
+  (indicator -> years with data at a level), the source of every figure, and formatted figure-vs-reference rows
   for a side panel.
 
 Example (a page)::
@@ -597,17 +597,30 @@ def geojson_payload(m: folium.Map) -> int:
 # What can be mapped, and the side panel next to the map
 
 
-def indicator_years(tables: Mapping[int, pd.DataFrame]) -> dict[str, list[int]]:
-    """For each indicator, the years (ascending) in which at least one area has a value.
+def indicator_years(
+    stats: pd.DataFrame,
+    catalogue: Iterable[Indicator],
+    *,
+    level: str,
+    gemeente: str = settings.DEFAULT_GEMEENTE,
+) -> dict[str, list[int]]:
+    """For each indicator, the years (ascending) in which an area of ``level`` can have a value.
 
-    ``tables`` maps year -> a level table (areas x indicators, e.g. ``figures.level_table``).
-    Indicators without any value never appear, so a page offers only what can be drawn.
+    A year counts when CBS published the figure for this level in that gemeente, or - above buurt
+    level - published it for the buurten and the catalogue can aggregate it (``aggregation`` other
+    than "none"). Cheap: it reads the long table only, without aggregating anything, so a page can
+    offer only what can be drawn and compute just the year that is chosen.
     """
+    number = gemeente[2:]
+    rows = stats[stats["value"].notna() & (stats["code"].str[2:6] == number)]
+    aggregable = {ind.key for ind in catalogue if ind.aggregation != "none"}
+    own = rows[rows["level"] == level][["indicator", "year"]]
+    if level != "buurt":
+        from_buurten = rows[(rows["level"] == "buurt") & rows["indicator"].isin(aggregable)]
+        own = pd.concat([own, from_buurten[["indicator", "year"]]])
     found: dict[str, list[int]] = {}
-    for year in sorted(tables):
-        table = tables[year]
-        for key in table.columns[table.notna().any()]:
-            found.setdefault(str(key), []).append(int(year))
+    for key, years in own.drop_duplicates().groupby("indicator")["year"]:
+        found[str(key)] = sorted(int(y) for y in years)
     return found
 
 

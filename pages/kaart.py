@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import app_state as ui
-from enschede_gis import boundaries, figures, maps, statistics
+from enschede_gis import boundaries, figures, maps
 from enschede_gis.classify import METHOD_LABELS, METHODS
 
 LEVELS = ["wijk", "buurt"]
@@ -27,15 +27,15 @@ def _web(level: str, gemeente: str):
 
 
 @st.cache_data(show_spinner=False)
-def _tables(level: str, gemeente: str, catalogue_keys: tuple[str, ...]) -> dict[int, pd.DataFrame]:
-    """Figures of every area of a level, per year that has any."""
-    snap, cat = ui.data(), ui.catalogue()
-    found = {}
-    for year in statistics.years(snap.statistics):
-        table = figures.level_table(snap, cat, year=year, level=level, gemeente=gemeente)
-        if table.notna().any().any():
-            found[year] = table
-    return found
+def _years_of(level: str, gemeente: str, catalogue_keys: tuple[str, ...]) -> dict[str, list[int]]:
+    """Indicator -> years with data at this level (read from the long table, nothing aggregated)."""
+    return maps.indicator_years(ui.data().statistics, ui.catalogue(), level=level, gemeente=gemeente)
+
+
+@st.cache_data(show_spinner=False)
+def _table(level: str, year: int, gemeente: str, catalogue_keys: tuple[str, ...]) -> pd.DataFrame:
+    """Figures of every area of a level in one year (wijk figures may be aggregated from buurten)."""
+    return figures.level_table(ui.data(), ui.catalogue(), year=year, level=level, gemeente=gemeente)
 
 
 @st.cache_data(show_spinner=False)
@@ -84,9 +84,8 @@ level = controls[0].radio(
 )
 keys = tuple(catalogue.indicators)
 with ui.user_errors():
-    tables = _tables(level, gemeente, keys)
+    years_of = _years_of(level, gemeente, keys)
     web = _web(level, gemeente)
-years_of = maps.indicator_years(tables)
 options = [ind.key for inds in catalogue.by_theme(list(years_of)).values() for ind in inds]
 if not options:
     st.warning(ui.t("kaart.no_data", level=ui.t(f"level.{level}")))
@@ -144,8 +143,8 @@ ui.set_params(
 )
 
 # ---- the map and the side panel -------------------------------------------------------------------
-table = tables[year]
 with ui.user_errors():
+    table = _table(level, year, gemeente, keys)
     refs = _references(year, gemeente, keys)
 ref_row = refs.loc[gemeente_name] if gemeente_name in refs.index else pd.Series(dtype=float)
 reference = None

@@ -186,10 +186,16 @@ def test_palettes_are_known_and_sized():
         maps.palette("Jet", 5)
 
 
-def test_indicator_years_lists_only_years_with_values():
-    t2020 = pd.DataFrame({"a": [1.0, np.nan], "b": [np.nan, np.nan]}, index=["X", "Y"])
-    t2021 = pd.DataFrame({"a": [np.nan, np.nan], "b": [2.0, np.nan]}, index=["X", "Y"])
-    assert maps.indicator_years({2021: t2021, 2020: t2020}) == {"a": [2020], "b": [2021]}
+def test_indicator_years_offer_only_what_can_be_drawn(snap, catalogue):
+    buurt = maps.indicator_years(snap.statistics, catalogue, level="buurt")
+    wijk = maps.indicator_years(snap.statistics, catalogue, level="wijk")
+    assert buurt["inwoners"] == [2020, 2021, 2023, 2024]
+    assert 2021 in wijk["inwoners"]  # no wijk figures for 2021, but the buurten add up
+    assert 2022 not in wijk["inwoners"]  # only gemeente figures that year
+    for key, years in buurt.items():  # every offered year really has a buurt value
+        table = figures.level_table(snap, catalogue, year=years[-1], level="buurt")
+        assert table[key].notna().any(), key
+    assert maps.indicator_years(snap.statistics, catalogue, level="buurt", gemeente="GM0363") == {}
 
 
 def test_sources_credit_aggregated_wijk_figures_to_the_buurten(snap):
