@@ -212,6 +212,13 @@ def _import(custom: dict[str, list[str]]) -> None:
         st.success(ui.t("projecten.imported", count=len(found)))
 
 
+def _register(items: list[proj.Project], found: pd.DataFrame, names: dict[str, str]) -> None:
+    if items:
+        st.dataframe(_register_table(items, found, names), hide_index=True, width="stretch")
+    else:
+        st.info(ui.t("projecten.empty"))
+
+
 # ---- timeline and conflicts -------------------------------------------------------------------------
 
 
@@ -258,7 +265,7 @@ def _timeline(items, prints, found) -> None:
     if not near:
         st.info(ui.t("projecten.none_in_area"))
         return
-    st.altair_chart(_timeline_chart(proj.timeline(near, found)), use_container_width=True)
+    st.altair_chart(_timeline_chart(proj.timeline(near, found)), width="stretch")
 
 
 def _conflict_map(found: pd.DataFrame, web: gpd.GeoDataFrame, names: dict[str, str]) -> None:
@@ -313,26 +320,26 @@ found = proj.conflicts(items, prints)
 
 st.title(ui.t("projecten.title"))
 st.caption(ui.t("projecten.intro"))
-register, timeline_tab, conflicts_tab, edit_tab, import_tab = st.tabs(
-    [
-        ui.t("projecten.tab.register"),
-        ui.t("projecten.tab.timeline"),
-        ui.t("projecten.tab.conflicts"),
-        ui.t("projecten.tab.edit"),
-        ui.t("projecten.tab.import"),
-    ]
+VIEWS = {
+    "register": lambda: _register(items, found, names),
+    "timeline": lambda: _timeline(items, prints, found),
+    "conflicts": lambda: _conflicts(found, names),
+    "edit": lambda: _edit(items, names, custom),
+    "import": lambda: _import(custom),
+}
+# One view at a time (not st.tabs): a Leaflet map in a hidden tab cannot size itself.
+views = list(VIEWS)
+view = (
+    st.segmented_control(
+        ui.t("projecten.view"),
+        views,
+        default=views[ui.choice_index(views, ui.param("weergave"))],
+        format_func=lambda v: ui.t(f"projecten.tab.{v}"),
+        key="projecten_view",
+        label_visibility="collapsed",
+    )
+    or views[0]
 )
-with register:
-    if items:
-        st.dataframe(_register_table(items, found, names), hide_index=True, width="stretch")
-    else:
-        st.info(ui.t("projecten.empty"))
-with timeline_tab:
-    _timeline(items, prints, found)
-with conflicts_tab:
-    _conflicts(found, names)
-with edit_tab:
-    _edit(items, names, custom)
-with import_tab:
-    _import(custom)
+ui.set_params(weergave=None if view == views[0] else view)
+VIEWS[view]()
 st.caption(ui.t("inbreng.stored_in", where=db.describe(eng)) + f" · {settings.ATTRIBUTION}")

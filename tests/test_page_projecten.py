@@ -42,11 +42,12 @@ def _project(title, start, end, codes, responsible="Gemeente"):
 def test_empty_register(eng):
     at = _app()
     assert any("nog leeg" in i.value for i in at.info)
+    at = _app(weergave="conflicts")
     assert any("Geen projecten die tegelijk" in s.value for s in at.success)
 
 
 def test_add_a_project(eng):
-    at = _app()
+    at = _app(weergave="edit")
     at.multiselect(key="projecten_codes").set_value([CITY]).run()
     form_inputs = at.text_input
     form_inputs[0].set_value("Herinrichting Oude Markt")
@@ -59,7 +60,7 @@ def test_add_a_project(eng):
 
 
 def test_project_without_area_gives_one_message(eng):
-    at = _app()
+    at = _app(weergave="edit")
     at.text_input[0].set_value("Zonder gebied")
     at.text_input[1].set_value("Iemand")
     at.button[0].click().run()
@@ -79,10 +80,19 @@ def test_conflicts_are_flagged_in_register_and_conflict_tab(eng):
     at = _app(gebied=CITY)
     register = at.dataframe[0].value
     assert register.set_index("Project")["Conflict"].to_dict() == {"Riolering": "ja", "Glasvezel": "ja", "Later": "ja"}
+    at = _app(weergave="conflicts")
     assert any("2 keer lopen twee projecten" in w.value for w in at.warning)
-    conflicts = at.dataframe[1].value
+    conflicts = at.dataframe[0].value
     assert conflicts["Soort"].tolist() == ["Tegelijk", "Tegelijk"]
     assert conflicts["Gedeelde buurten"].tolist()[0] == "City"
+
+
+def test_timeline_per_area(eng):
+    projects.save(eng, [_project("Riolering", date(2026, 1, 1), date(2026, 3, 31), [CITY])])
+    at = _app(weergave="timeline", gebied=LASONDER)
+    assert any("Geen projecten in dit gebied" in i.value for i in at.info)
+    at = _app(weergave="timeline", gebied=CITY)
+    assert not at.info and at.get("vega_lite_chart")
 
 
 def test_english(eng):
