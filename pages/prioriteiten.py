@@ -73,18 +73,22 @@ def _weights_form(options: list[str], defaults: list[str]) -> tuple[dict[str, fl
     if "prio_indicators" not in st.session_state:
         st.session_state["prio_indicators"] = defaults
     st.session_state["prio_indicators"] = [k for k in st.session_state["prio_indicators"] if k in options]
+    labels = {k: catalogue[k].label(lang) for k in options}
     chosen = st.multiselect(
         ui.t("prioriteiten.indicators"),
         options,
-        format_func=lambda k: catalogue[k].label(lang),
+        format_func=labels.get,
         help=ui.t("prioriteiten.indicators_help"),
         key="prio_indicators",
     )
     weights, directions, undirected = {}, {}, []
     directions_all = ["higher_worse", "higher_better"]
-    for key in chosen:
+    grid = st.columns([2, 1, 2, 1])  # two indicators per row keeps the results in view
+    for i, key in enumerate(chosen):
         ind = catalogue[key]
-        left, right = st.columns([2, 1])
+        if i and i % 2 == 0:
+            grid = st.columns([2, 1, 2, 1])
+        left, right = grid[2 * (i % 2)], grid[2 * (i % 2) + 1]
         st.session_state.setdefault(f"prio_w_{key}", 1.0)
         weights[key] = left.slider(
             f"{ui.t('prioriteiten.weight')}: {ind.label(lang)}", 0.0, 10.0, step=0.5, key=f"prio_w_{key}"

@@ -96,7 +96,7 @@ def _measure_form(options: dict[str, str], baseline: sc.Baseline) -> None:
     """Choose a kind of measure, fill in its fields, add it to the scenario."""
     kinds = ["new_dwellings", "demolition", "direct_assumption"]
     kind = st.radio(
-        ui.t("scenarios.type"),
+        ui.t("scenarios.type_label"),
         kinds,
         format_func=_labels("scenarios.type"),
         horizontal=True,
@@ -459,7 +459,7 @@ st.subheader(ui.t("scenarios.effects"))
 with ui.user_errors():
     outcome = sc.run(draft, baseline, catalogue, sc.resolve_areas(draft, buurten_frame, members))
 for note in outcome.notes:
-    st.info(ui.t(f"scenarios.note.{note}"))
+    st.info(ui.t(f"scenarios.notes.{note}"))
 tabs = st.tabs(
     [
         ui.t("scenarios.tab.before_after"),

@@ -154,3 +154,30 @@ def test_english_ui():
     _add_dwellings(app)
     assert app.title[0].value == "Scenarios"
     assert _before_after(app).loc["Inhabitants", "Difference"].startswith("+1,000")
+
+
+@pytest.mark.parametrize("page", ["pages/scenarios.py", "pages/prioriteiten.py"])
+def test_every_text_key_of_the_page_exists_in_both_languages(page):
+    import re
+    from pathlib import Path
+
+    from enschede_gis import i18n
+
+    source = (Path(__file__).resolve().parent.parent / page).read_text(encoding="utf-8")
+    keys = set(re.findall(r'ui\.t\(\s*"([\w.]+)"', source))
+    prefixes = {
+        "scenarios.type": ["new_dwellings", "demolition", "direct_assumption"],
+        "scenarios.change": ["delta", "new_value"],
+        "scenarios.basis": ["evidence", "assumption"],
+        "scenarios.notes": ["age_mix_unused"],
+        "prioriteiten.dir": ["higher_worse", "higher_better"],
+        "prioriteiten.norm": list(pr.NORMALISATIONS),
+        "prioriteiten.miss": list(pr.MISSING_POLICIES),
+        "prioriteiten.agree": ["all", "some"],
+    }
+    for prefix, options in prefixes.items():
+        if prefix in source:
+            keys |= {f"{prefix}.{option}" for option in options}
+    strings = i18n.strings()
+    missing = sorted(k for k in keys if set(strings.get(k, {})) < {"nl", "en"})
+    assert keys and not missing

@@ -1,0 +1,84 @@
+"""Priorities and scenarios in a real browser: set a weight, build a scenario, see the map and new rank."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+SCREENSHOT_DIR = Path(os.environ.get("WIJKBEELD_SCREENSHOTS", "/tmp"))
+
+
+def _settle(page) -> None:
+    page.wait_for_timeout(400)  # let a widget change reach the server before waiting for the run
+    wait_for_app(page)
+
+
+def _choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label`` (type to filter, click the option)."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    box.locator("input").click()
+    box.locator("input").fill(option)
+    page.get_by_role("option", name=option).first.click()
+    _settle(page)
+
+
+def test_weights_scenario_difference_map_and_new_rank(page, app_url):
+    page.goto(f"{app_url}/prioriteiten")
+    wait_for_app(page)
+    page.get_by_text("keer verstoord").wait_for(timeout=90_000)
+
+    # Weigh benefit recipients heavily: 10 instead of 1.
+    slider = page.locator('[data-testid="stSlider"]').filter(has_text="Gewicht: Bijstand per 1.000 inwoners")
+    slider.get_by_role("slider").focus()
+    page.keyboard.press("End")
+    _settle(page)
+    assert slider.locator('[data-testid="stSliderThumbValue"]').inner_text() == "10.00"
+    ranking_map = page.frame_locator(MAP_FRAME).first
+    ranking_map.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    assert ranking_map.locator(".wb-legend").inner_text().startswith("Prioriteitsscore")
+
+    # The scenario page, in the same session (sidebar link), picks up this weighting.
+    page.locator('[data-testid="stSidebar"] a[href$="/scenarios"]').click()
+    wait_for_app(page)
+    page.get_by_text("Maatregel toevoegen").wait_for(timeout=60_000)
+    page.get_by_text("Directe aanname op een indicator").click()
+    _settle(page)
+    _choose(page, "Gebied", "Buurt · Twekkelerveld")
+    _choose(page, "Indicator", "Bijstand per 1.000 inwoners")
+    page.get_by_text("nieuwe waarde").click()
+    page.locator('[data-testid="stNumberInput"]').filter(has_text="Waarde").locator("input").fill("0")
+    page.get_by_role("button", name="Toevoegen").click()
+    _settle(page)
+    page.get_by_text("Maatregel 1: Directe aanname op een indicator — Buurt · Twekkelerveld").wait_for()
+    page.get_by_text("Bijstand per 1.000 inwoners wordt 0 in elke buurt van Buurt · Twekkelerveld").wait_for()
+
+    # Difference map: Twekkelerveld coloured, over all 70 baseline outlines.
+    page.get_by_role("tab", name="Verschilkaart").click()
+    difference = page.frame_locator(MAP_FRAME).last
+    difference.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    legend = difference.locator(".wb-legend").inner_text()
+    assert legend.startswith("Verschil: ")
+    assert "geen verandering" in legend
+    assert difference.locator("path").count() >= 71  # 1 coloured buurt + 70 outlines
+
+    # The priority index re-run with the weighting from the priorities page: Twekkelerveld drops.
+    page.get_by_role("tab", name="Prioriteiten opnieuw").click()
+    weighting = page.locator('[data-testid="stSelectbox"]').filter(has_text="Weging").first
+    shown = weighting.inner_text() + weighting.locator("input").input_value()
+    assert "Huidige weging van de pagina Prioriteiten" in shown, shown
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Rang Twekkelerveld")
+    metric.wait_for()
+    new_rank = int(metric.locator('[data-testid="stMetricValue"]').inner_text())
+    delta = metric.locator('[data-testid="stMetricDelta"]').inner_text()
+    assert re.search(r"-\s*\d+", delta), delta  # fewer places towards rank 1: the buurt needs less attention now
+    assert new_rank > int(re.search(r"\d+", delta).group()) - 100  # a real number was shown
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(SCREENSHOT_DIR / "scenario_new_rank.png"), full_page=True)
