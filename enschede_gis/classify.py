@@ -22,12 +22,6 @@ from enschede_gis.errors import InputError
 
 Method = Literal["quantiles", "equal_interval", "natural_breaks"]
 METHODS: tuple[Method, ...] = ("quantiles", "equal_interval", "natural_breaks")
-METHOD_LABELS = {
-    "nl": {"quantiles": "Kwantielen (even veel gebieden per klasse)", "equal_interval": "Gelijke intervallen",
-           "natural_breaks": "Natuurlijke grenzen (Fisher-Jenks)"},
-    "en": {"quantiles": "Quantiles (equal number of areas per class)", "equal_interval": "Equal intervals",
-           "natural_breaks": "Natural breaks (Fisher-Jenks)"},
-}  # fmt: skip
 
 #: Fewer than 2 or more than 9 classes cannot be told apart on a map (and ColorBrewer stops at 9).
 MIN_CLASSES = 2

@@ -13,7 +13,7 @@ from streamlit_folium import st_folium
 
 import app_state as ui
 from enschede_gis import boundaries, figures, maps
-from enschede_gis.classify import METHOD_LABELS, METHODS
+from enschede_gis.classify import METHODS
 
 LEVELS = ["wijk", "buurt"]
 MAP_KEY = "kaart_map"
@@ -107,7 +107,7 @@ with st.expander(ui.t("kaart.options")):
     opts = st.columns(4)
     _pick("kaart_method", list(METHODS), ui.param("klassen", "quantiles"))
     method = opts[0].selectbox(
-        ui.t("kaart.method"), list(METHODS), format_func=lambda m: METHOD_LABELS[lang][m], key="kaart_method"
+        ui.t("kaart.method"), list(METHODS), format_func=lambda m: ui.t(f"kaart.methods.{m}"), key="kaart_method"
     )
     k = opts[0].slider(ui.t("kaart.classes"), 3, 7, 5, key="kaart_k")
     relative = opts[1].toggle(
@@ -118,7 +118,9 @@ with st.expander(ui.t("kaart.options")):
     )
     schemes = list(maps.DIVERGING_SCHEMES if relative else maps.SEQUENTIAL_SCHEMES)
     _pick("kaart_scheme", schemes, ui.param("kleuren"))
-    scheme = opts[1].selectbox(ui.t("kaart.scheme"), schemes, key="kaart_scheme")
+    scheme = opts[1].selectbox(
+        ui.t("kaart.scheme"), schemes, format_func=lambda name: ui.t(f"kaart.schemes.{name}"), key="kaart_scheme"
+    )
     outlines = opts[2].checkbox(ui.t("kaart.outlines"), value=level == "buurt", key="kaart_outlines")
     labels = opts[2].checkbox(ui.t("kaart.labels"), value=level == "wijk", key=f"kaart_labels_{level}")
     tiles = opts[3].checkbox(ui.t("kaart.basemap"), value=True, key="kaart_tiles")

@@ -228,3 +228,13 @@ def test_wijk_labels_drop_the_cbs_numbering():
     assert f"Wijkerveld{end}" in html and f"X{end}" in html
     assert "Wijk 03 Twekkelerveld - T.H.T.\\u003c/b" in html  # the tooltip keeps the full name
     assert "onbekend" in html and "(4)" in html  # all four areas counted as missing in the legend
+
+
+def test_every_scheme_and_method_has_a_dutch_and_english_name():
+    from enschede_gis import i18n
+    from enschede_gis.classify import METHODS
+
+    keys = [f"kaart.schemes.{s}" for s in maps.SEQUENTIAL_SCHEMES + maps.DIVERGING_SCHEMES]
+    keys += [f"kaart.methods.{m}" for m in METHODS]
+    for key in keys:
+        assert set(i18n.strings()[key]) == {"nl", "en"}, key

@@ -105,3 +105,17 @@ def test_english_interface_and_explanation_popover():
     source = list(explain.values())[-1]  # the caption comes last, after the caveat (if any)
     assert "Source:" in source.value and "2023" in source.value
     assert "Inhabitants" in at.dataframe[0].value["Figure"].tolist()
+
+
+def test_map_options_change_the_map_and_the_url():
+    at = _run(niveau="buurt", jaar="2021")
+    method = at.selectbox(key="kaart_method")
+    assert method.format_func("natural_breaks") == "Natuurlijke grenzen (Fisher-Jenks)"
+    method.select("natural_breaks").run()
+    at.selectbox(key="kaart_scheme").select("Purples").run()
+    assert at.query_params["klassen"] == "natural_breaks"
+    assert at.query_params["kleuren"] == "Purples"
+    assert "#54278f" in _map_args(at)["script"]  # the darkest of ColorBrewer's 5-class Purples
+    at.toggle(key="kaart_relative").set_value(True).run()
+    assert at.query_params["modus"] == "relatief"
+    assert at.selectbox(key="kaart_scheme").value == "RdBu"  # diverging schemes in relative mode
