@@ -193,30 +193,38 @@ def area_values(
 
 def source_text(snap: Snapshot, area: Area, indicator: str, *, year: int, lang: str = "nl") -> str:
     """Where a figure comes from: the source table, or "calculated from buurten" for aggregates."""
-    return _source_in(_year_rows(snap, area, year), area, indicator, lang)
+    return _source_in(_year_sources(snap, area, year), area, indicator, lang)
 
 
-def _year_rows(snap: Snapshot, area: Area, year: int) -> pd.DataFrame:
+def _year_sources(snap: Snapshot, area: Area, year: int) -> dict[str, list[tuple[str, str]]]:
+    """(code, source) of every published value of the area and its buurten in a year, by indicator."""
     rows = snap.statistics
-    return rows[(rows["year"] == year) & rows["code"].isin([area.key, *area.codes])]
+    rows = rows[(rows["year"] == year) & rows["code"].isin([area.key, *area.codes]) & rows["value"].notna()]
+    found: dict[str, list[tuple[str, str]]] = {}
+    for code, indicator, source in zip(rows["code"], rows["indicator"], rows["source"].fillna(""), strict=True):
+        found.setdefault(str(indicator), []).append((str(code), str(source)))
+    return found
 
 
-def _source_in(rows: pd.DataFrame, area: Area, indicator: str, lang: str = "nl") -> str:
-    rows = rows[rows["indicator"] == indicator]
+def _source_in(sources: dict[str, list[tuple[str, str]]], area: Area, indicator: str, lang: str = "nl") -> str:
+    entries = sources.get(indicator, [])
     single = area.kind == "buurt" or (area.kind == "custom" and len(area.codes) == 1)
-    own = _sources(rows[rows["code"] == (area.codes[0] if single else area.key)])
+    own_code = area.codes[0] if single else area.key
+    own = _names(source for code, source in entries if code == own_code)
     if own:
         return own
-    from_buurten = _sources(rows[rows["code"].isin(list(area.codes))])
+    members = set(area.codes)
+    from_buurten = _names(source for code, source in entries if code in members)
     return i18n.t("profiel.from_buurten", lang, sources=from_buurten) if from_buurten else ""
 
 
-def _sources(rows: pd.DataFrame) -> str:
-    """The distinct source tables of some rows, with "(afgeleid)" where a figure was derived."""
+def _names(sources: Iterable[str]) -> str:
+    """The distinct source tables, with "(afgeleid)" where a figure was derived from counts."""
     names = set()
-    for text in rows.loc[rows["value"].notna(), "source"].dropna().astype(str):
-        base, _, derived = text.partition(";")
-        names.add(base.strip() + (" (afgeleid)" if derived else ""))
+    for text in sources:
+        if text:
+            base, _, derived = text.partition(";")
+            names.add(base.strip() + (" (afgeleid)" if derived else ""))
     return "; ".join(sorted(names))
 
 
@@ -237,7 +245,7 @@ def key_figures(
     """
     values = area_values(snap, catalogue, area, year=year, gemeente=gemeente)
     refs = _memoised("references", snap, catalogue, year, gemeente)
-    year_rows = _year_rows(snap, area, year)
+    year_sources = _year_sources(snap, area, year)
     rows = []
     for theme, indicators in catalogue.by_theme().items():
         for ind in indicators:
@@ -258,16 +266,16 @@ def key_figures(
                 row[name] = ref
                 row[f"{name} (tekst)"] = ind.format(ref, lang)
             row["year"] = year
-            row["source"] = _source_for(year_rows, area, ind, lang)
+            row["source"] = _source_for(year_sources, area, ind, lang)
             row["local"] = ind.local
             rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _source_for(year_rows: pd.DataFrame, area: Area, ind: Indicator, lang: str) -> str:
+def _source_for(sources: dict[str, list[tuple[str, str]]], area: Area, ind: Indicator, lang: str) -> str:
     if ind.local:
         return i18n.t("profiel.local_marker", lang, source=ind.source_note or "?")
-    return _source_in(year_rows, area, ind.key, lang)
+    return _source_in(sources, area, ind.key, lang)
 
 
 def reference_names(table: pd.DataFrame) -> list[str]:
