@@ -111,7 +111,7 @@ with st.expander(ui.t("kaart.options")):
     )
     k = opts[0].slider(ui.t("kaart.classes"), 3, 7, 5, key="kaart_k")
     relative = opts[1].toggle(
-        ui.t("kaart.relative", gemeente=gemeente_name),
+        ui.t("kaart.relative", gemeente=_md(gemeente_name)),
         value=ui.param("modus") == "relatief",
         help=ui.t("kaart.relative_help"),
         key="kaart_relative",
