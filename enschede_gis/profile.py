@@ -487,7 +487,11 @@ def similar_for_area(
 ) -> pd.DataFrame:
     """Similar buurten elsewhere in the gemeente for an area, with names and readable reasons."""
     table = figures.buurt_table(snap, year=year, gemeente=gemeente)
-    keys = list(indicators) if indicators else default_similarity(table, catalogue)
+    keys = [k for k in (indicators or default_similarity(table, catalogue)) if k in table.columns]
+    if not keys:  # e.g. a year without buurt figures: nothing to compare on
+        return pd.DataFrame(
+            columns=["code", "distance", "shared", "alike", "differ", "name", "alike_text", "differ_text"]
+        )
     target = area_values(snap, catalogue, area, year=year, gemeente=gemeente)
     found = similar_buurten(table, target, keys, exclude=area.codes, n=n)
     names = snap.names()

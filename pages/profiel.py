@@ -115,6 +115,9 @@ def _similar_tab() -> None:
         format_func=lambda k: catalogue[k].label(ui.lang()),
         key="profiel_similar",
     )
+    if not chosen:
+        st.info(ui.t("profiel.no_similar"))
+        return
     with ui.user_errors():
         found = profile.similar_for_area(
             snap, catalogue, area, year=year, indicators=chosen, lang=ui.lang(), gemeente=ui.gemeente()

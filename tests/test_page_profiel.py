@@ -68,6 +68,13 @@ def test_profile_in_english_and_a_buurt_has_no_spread():
     assert any("single neighbourhood" in i.value for i in at.info)
 
 
+def test_gemeente_in_a_year_without_buurt_figures_still_renders():
+    at = _run("profiel.py", gebied="GM0153", jaar="2022")
+    assert at.selectbox(key="profiel_year").value == 2022
+    assert any("geen vergelijkbare buurten" in i.value.lower() for i in at.info)
+    assert any(w.value.startswith("Herkomst") for w in at.warning)  # the trends tab still rendered
+
+
 # -- compare ----------------------------------------------------------------------------------------
 
 
