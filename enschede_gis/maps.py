@@ -219,6 +219,7 @@ class _Assets(MacroElement):
         <style>
         .leaflet-container { background: {{ this.background }}; font-family: system-ui, sans-serif; }
         .leaflet-container .leaflet-control-attribution { font-size: 10px; line-height: 1.3; }
+        .leaflet-container .leaflet-tooltip { font-size: 12px; line-height: 1.35; }
         .wb-legend-box { background: rgba(255,255,255,0.93); padding: 6px 9px; border-radius: 4px;
             box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 12px; line-height: 1.35; max-width: 230px; }
         .wb-legend-title { font-weight: 600; margin-bottom: 3px; }
