@@ -21,9 +21,9 @@ def _show_problems(exc: UploadError) -> None:
     st.dataframe(
         pd.DataFrame(
             {
-                ui.t("eigen.where_row", row="").strip(): [p.row if p.row is not None else "" for p in exc.problems],
-                ui.t("common.indicator"): [p.column or "" for p in exc.problems],
-                "": exc.messages(ui.lang()),
+                ui.t("eigen.col_row"): [str(p.row) if p.row is not None else "" for p in exc.problems],
+                ui.t("eigen.col_column"): [p.column or "" for p in exc.problems],
+                ui.t("eigen.col_problem"): exc.messages(ui.lang()),
             }
         ),
         hide_index=True,

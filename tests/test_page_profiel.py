@@ -178,7 +178,8 @@ def test_broken_uploads_are_listed_by_row_and_nothing_is_saved(name, words):
     at = _run("eigen_gegevens.py", at)
     assert "niets opgeslagen" in at.error[0].value
     problems = at.dataframe[-1].value
-    assert any(words in text for text in problems[""])
+    assert any(words in text for text in problems["Probleem"])
+    assert list(problems.columns) == ["Rij", "Kolom", "Probleem"]
     assert uploads.load_datasets() == []
 
 
@@ -187,4 +188,4 @@ def test_a_file_that_is_not_a_table_is_refused_at_once():
     at.file_uploader[0].set_value(("geen_tabel.csv", (FIXTURES / "geen_tabel.csv").read_bytes(), "text/csv"))
     at = _run("eigen_gegevens.py", at)
     assert "nothing was saved" in at.error[0].value
-    assert "not a table" in at.dataframe[0].value[""][0]
+    assert "not a table" in at.dataframe[0].value["Problem"][0]
