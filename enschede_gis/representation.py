@@ -7,7 +7,7 @@ composition of the area's population and flags groups that are clearly under- or
 How input counts (the documented rules):
 
 - **One input counts once.** Input is anonymous, so a resident who gives three notes counts three
-  times; the table compares *contributions*, not people.
+  times; the table compares *contributions*, not people. Rows with the same ``id`` count once.
 - **Hidden (moderated) input does not count**: the facilitator hid it, so it is not part of what the
   meeting heard. How many were hidden is reported next to the table.
 - **Optional facts left empty** count in a "not given" row of that question and are left out of the
@@ -214,10 +214,16 @@ def _place_shares(inhabitants: pd.Series | None, place_of: Mapping[str, str]) ->
 
 
 def check_inputs(inputs: pd.DataFrame) -> pd.DataFrame:
-    """The input frame with its columns checked; an unknown age group or tenure is an InputError."""
+    """The input frame with its columns checked; an unknown age group or tenure is an InputError.
+
+    An optional ``id`` column is used to count an input that appears twice (e.g. found both by its
+    area and by its meeting) only once; without it every row counts.
+    """
     missing = [col for col in REQUIRED_COLUMNS if col not in inputs.columns]
     if missing:
         raise InputError(f"De inbreng mist de kolom(men): {', '.join(missing)}.")
+    if "id" in inputs.columns:  # the same input fetched twice (by area and by meeting) counts once
+        inputs = inputs[~(inputs["id"].notna() & inputs["id"].duplicated())]
     frame = inputs.loc[:, list(REQUIRED_COLUMNS)].copy()
     for col in ("age_group", "home_buurt", "tenure"):
         frame[col] = frame[col].astype("object").where(frame[col].notna(), None)

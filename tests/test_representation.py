@@ -142,6 +142,14 @@ def test_kinds_can_be_limited_and_the_input_frame_is_not_changed():
     pd.testing.assert_frame_equal(inputs, before)
 
 
+def test_the_same_input_twice_counts_once_when_ids_are_given():
+    inputs = _inputs((10, "25-45", "BU01", "huur"), (10, "45-65", "BU02", "koop"))
+    inputs["id"] = range(len(inputs))
+    twice = pd.concat([inputs, inputs.head(10)], ignore_index=True)  # found by area and by meeting
+    assert rep.compare(twice, _composition()).total_text == "20"
+    assert rep.compare(twice.drop(columns="id"), _composition()).total_text == "30"
+
+
 def test_bad_input_frames_are_named():
     with pytest.raises(InputError, match="tenure"):
         rep.representation_table(pd.DataFrame({"area_code": [], "age_group": []}), _composition())
