@@ -219,3 +219,27 @@ def test_for_meeting_and_pdf(snap, catalogue):
     assert "15–25 jaar" in text and "< 5" in text
     assert "niet beschikbaar in de CBS-gegevens" in text
     assert "Geteld zijn 14 zichtbare bijdragen" in text
+
+
+def test_input_stored_in_the_database_feeds_the_comparison(snap, catalogue, tmp_path):
+    """The frame :func:`enschede_gis.inputs.inputs_frame` returns (SQLite) works as it comes."""
+    from enschede_gis import db, inputs
+
+    eng = db.engine(f"sqlite:///{tmp_path / 'input.sqlite3'}")
+    area = profile.find_area(profile.selectable_areas(snap), "WK015303")
+    facts = [("25-45", "BU01530300", "huur")] * 6 + [("45-65", "BU01530301", None)] * 5 + [(None, None, None)] * 2
+    for i, (age, home, tenure) in enumerate(facts):
+        draft = inputs.make_input(
+            kind="note", area_code="WK015303", text=f"Idee nummer {i}", age_group=age, home_buurt=home, tenure=tenure
+        )
+        inputs.submit(eng, draft, session_id=f"s{i}")
+    first = int(inputs.list_inputs(eng)["id"].iloc[0])
+    inputs.set_hidden(eng, [first], hidden=True)
+    frame = inputs.inputs_frame(eng, area_codes=["WK015303"])
+    result = rep.for_meeting(frame, snap, catalogue, area, year=2024)
+    table = result.table.set_index(["dimension", "group"])
+    assert table.loc[("age", "25-45"), "input_count"] == 5  # one of the six was hidden
+    assert table.loc[("age", "45-65"), "input_count"] == 5
+    assert table.loc[("tenure", "huur"), "input_count"] == 5
+    assert result.total_text == "12" and result.hidden_text == "< 5"
+    db.dispose_all()
