@@ -175,10 +175,25 @@ def explain_button(indicator: Indicator, *, level: str | None = None, key: str |
     """An "Uitleg" popover with the indicator's plain-language explanation: what it measures, how it
     is counted, how buurten are combined, what it does not tell you, and its source tables and years
     (``level`` limits those to buurt, wijk or gemeente). Every page that shows a figure can call it."""
+    with st.popover(t("uitleg.button"), icon=":material/info:", key=key):
+        _explanation(indicator, level)
+
+
+def explain_picker(indicators: list[Indicator], *, level: str | None = None, key: str = "explain_picker") -> None:
+    """One "Uitleg" popover for a table or chart with several figures: pick a figure, read its
+    explanation (as :func:`explain_button`). Nothing is shown when ``indicators`` is empty."""
+    chosen = list({ind.key: ind for ind in indicators}.values())
+    if not chosen:
+        return
+    with st.popover(t("uitleg.button"), icon=":material/info:"):
+        pick = st.selectbox(t("uitleg.pick"), chosen, format_func=lambda ind: ind.label(lang()), key=f"{key}_choice")
+        _explanation(pick, level)
+
+
+def _explanation(indicator: Indicator, level: str | None) -> None:
     from enschede_gis import explain
 
     block = explain.explanation(indicator, data().statistics, lang(), level=level, catalogue=catalogue())
-    with st.popover(t("uitleg.button"), icon=":material/info:", key=key):
-        st.markdown(f"**{escape(block.title)}**")
-        for label, text in block.parts():
-            st.markdown(f"**{escape(label)}:** {escape(text)}")
+    st.markdown(f"**{escape(block.title)}**")
+    for label, text in block.parts():
+        st.markdown(f"**{escape(label)}:** {escape(text)}")

@@ -183,6 +183,28 @@ def test_explain_button_shows_the_block_in_a_popover(lang, label, part):
     assert any("85618NED" in text for text in texts)
 
 
+def _picker_page() -> None:
+    import app_state as ui
+
+    cat = ui.catalogue()
+    ui.explain_picker([cat["inwoners"], cat["woz_waarde"], cat["inwoners"]], key="test")
+
+
+def test_explain_picker_shows_the_chosen_figure():
+    from streamlit.testing.v1 import AppTest
+
+    _clear_caches()
+    at = AppTest.from_function(_picker_page)
+    at.run()
+    assert not at.exception
+    choice = at.selectbox(key="test_choice")
+    assert choice.options == ["Aantal inwoners", "Gemiddelde WOZ-waarde van woningen"]
+    choice.select_index(1).run()
+    texts = [m.value for m in at.markdown]
+    assert texts[0] == "**Gemiddelde WOZ\\-waarde van woningen \\(x € 1\\.000\\)**"
+    assert any("Geen verkoopprijs" in text for text in texts)
+
+
 def _clear_caches() -> None:
     import streamlit as st
 
