@@ -83,11 +83,11 @@ def _weights_form(options: list[str], defaults: list[str]) -> tuple[dict[str, fl
     )
     weights, directions, undirected = {}, {}, []
     directions_all = ["higher_worse", "higher_better"]
-    grid = st.columns([2, 1, 2, 1])  # two indicators per row keeps the results in view
+    grid = st.columns([3, 2, 3, 2])  # two indicators per row keeps the results in view
     for i, key in enumerate(chosen):
         ind = catalogue[key]
         if i and i % 2 == 0:
-            grid = st.columns([2, 1, 2, 1])
+            grid = st.columns([3, 2, 3, 2])
         left, right = grid[2 * (i % 2)], grid[2 * (i % 2) + 1]
         st.session_state.setdefault(f"prio_w_{key}", 1.0)
         weights[key] = left.slider(

@@ -102,6 +102,8 @@ def _measure_form(options: dict[str, str], baseline: sc.Baseline) -> None:
         horizontal=True,
         key="scen_kind",
     )
+    # outside the form, so that ticking it shows the age fields at once
+    use_mix = kind != "direct_assumption" and st.checkbox(ui.t("scenarios.use_age_mix"), key="scen_use_mix")
     with st.form("scen_add", clear_on_submit=False):
         area = st.selectbox(
             ui.t("scenarios.area"),
@@ -130,7 +132,7 @@ def _measure_form(options: dict[str, str], baseline: sc.Baseline) -> None:
             fields["household_size"] = st.number_input(
                 ui.t("scenarios.household_size"), 0.1, 10.0, 2.0, 0.1, key="scen_hh"
             )
-            if st.checkbox(ui.t("scenarios.use_age_mix"), key="scen_use_mix"):
+            if use_mix:
                 cols = st.columns(len(sc.AGE_GROUPS))
                 fields["age_mix"] = {
                     group: col.number_input(
@@ -280,14 +282,16 @@ def _profiles(baseline: sc.Baseline) -> dict[str, pr.PriorityProfile]:
         found[ui.t("scenarios.profile_current")] = current
     for profile in _shown(pr.load_profiles) or []:
         found[profile.name] = profile
-    default = _shown(lambda: pr.default_profile(baseline.table, catalogue))
-    if default is not None:
-        found[ui.t("scenarios.profile_default")] = default
+    if pr.default_indicators(baseline.table, catalogue):
+        found[ui.t("scenarios.profile_default")] = pr.default_profile(baseline.table, catalogue)
     return found
 
 
 def _rerank(outcome: sc.Outcome, names: dict[str, str]) -> None:
     profiles = _profiles(outcome.baseline)
+    if not profiles:
+        st.info(ui.t("scenarios.no_profiles", year=outcome.baseline.year))
+        return
     cols = st.columns([3, 1])
     choice = cols[0].selectbox(ui.t("scenarios.profile"), list(profiles), key="scen_profile")
     level = cols[1].radio(

@@ -181,3 +181,23 @@ def test_every_text_key_of_the_page_exists_in_both_languages(page):
     strings = i18n.strings()
     missing = sorted(k for k in keys if set(strings.get(k, {})) < {"nl", "en"})
     assert keys and not missing
+
+
+def test_age_mix_on_a_wijk_in_2024(app):
+    app.selectbox(key="scen_year").set_value(2024).run()
+    assert not any("publiceert geen aantallen per leeftijdsgroep" in c.value for c in app.caption)
+    app.checkbox(key="scen_use_mix").check().run()
+    mix = dict(zip(sc.AGE_GROUPS, [50.0, 0.0, 50.0, 0.0, 0.0], strict=True))
+    for group, share in mix.items():
+        app.number_input(key=f"scen_mix_{group}").set_value(share)
+    app.selectbox(key="scen_area").set_value("WK015306")
+    app.number_input(key="scen_dw").set_value(100)
+    _submit(app)
+    assert not app.exception
+    assert any("0–15: 50%" in t.value for t in app.text)
+    app.selectbox(key="scen_ba_area").set_value("WK015306").run()
+    table = _before_after(app)
+    assert table.loc["Aantal inwoners", "Verschil"] == "+200 inwoners"
+    assert table.loc["Personen 0 tot 15 jaar", "Verschil"] == "+100 personen"
+    assert "Personen 15 tot 25 jaar" not in table.index  # unchanged: not listed
+    assert any("geen prioriteitsindex" in i.value for i in app.info)  # 2024 has no directed indicators
