@@ -22,7 +22,7 @@ from enschede_gis import i18n, inputs, meetings, settings
 from enschede_gis import profile as prof
 from enschede_gis import projects as proj
 from enschede_gis.boundaries import for_gemeente
-from enschede_gis.errors import DataError, InputError
+from enschede_gis.errors import DataError, InputError, WijkbeeldError
 from enschede_gis.indicators import Catalogue
 from enschede_gis.snapshot import Snapshot
 
@@ -115,6 +115,11 @@ def gather(
         shown = pd.concat([shown, extra[~extra["id"].isin(shown["id"])]]).sort_values("id").reset_index(drop=True)
     votes = shown.loc[shown["kind"] == "vote", "priority"].value_counts()
     sources = tuple(dict.fromkeys(f"{row.source} ({row.year})" for row in figures.itertuples() if row.source))
+    notes: tuple[str, ...] = ()
+    try:
+        heard = representation(eng, snap, catalogue, meeting, area, year=year, lang=lang)
+    except WijkbeeldError as exc:  # the comparison is an extra: the meeting goes on without it
+        heard, notes = None, (str(exc),)
     return Session(
         meeting=meeting,
         area=area,
@@ -129,7 +134,8 @@ def gather(
         votes=votes,
         sources=sources,
         warnings=tuple(meetings.frame_warnings(meeting.frame, lang)),
-        representation=representation(eng, snap, catalogue, meeting, area, year=year, lang=lang),
+        representation=heard,
+        notes=notes,
     )
 
 

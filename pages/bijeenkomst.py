@@ -316,21 +316,25 @@ def _show_agreements(meeting: meetings.Meeting, session: session_report.Session)
 
 def _show_representation(session: session_report.Session) -> None:
     """Issue 6's closing step: who was heard, when :mod:`enschede_gis.representation` exists."""
+    for note in session.notes:
+        st.caption(note)
     if session.representation is None:
         return
     import importlib
 
     module = importlib.import_module(session_report.REPRESENTATION_MODULE)
-    show = getattr(module, "streamlit_view", None)
     st.subheader(ui.t("bijeenkomst.who_heard"))
-    if show is not None:
-        show(session.representation, lang)
-    else:
-        st.dataframe(getattr(session.representation, "table", pd.DataFrame()), hide_index=True)
+    for line in getattr(module, "summary_lines", lambda _r: [])(session.representation):
+        st.text(line)
+    table = getattr(module, "display_table", None)
+    if table is not None:
+        st.table(table(session.representation))
+    for note in getattr(module, "notes", lambda _r: [])(session.representation):
+        st.caption(note)
 
 
 def _report_button(session: session_report.Session) -> None:
-    if st.button(ui.t("bijeenkomst.report"), key="bijeenkomst_make_report"):
+    if st.button(ui.t("bijeenkomst.make_report"), key="bijeenkomst_make_report"):
         with ui.user_errors(), st.spinner(ui.t("bijeenkomst.report_busy")):
             st.session_state["_bijeenkomst_pdf"] = session_report.to_pdf(session, snap, lang=lang)
     pdf = st.session_state.get("_bijeenkomst_pdf")

@@ -23,7 +23,7 @@ from enschede_gis import projects as proj
 
 DRAW_KEY = "_projecten_vertices"
 DRAW_MAP = "projecten_draw_map"
-CONFLICT_COLOURS = ("#fdae6b", "#e6550d", "#a63603")
+CONFLICT_COLOURS = ("#f16913", "#d94801", "#8c2d04")
 
 
 @st.cache_resource(show_spinner=False)

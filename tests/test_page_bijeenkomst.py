@@ -139,3 +139,23 @@ def test_presentation_injects_the_projector_style_only_when_presenting(eng):
     assert not any("font-size: 30px" in m.value for m in preparing.markdown)
     presenting = _app(meeting.id, present=True)
     assert any("font-size: 30px" in m.value for m in presenting.markdown)
+
+
+def test_every_text_key_of_these_pages_exists_in_both_languages():
+    import re
+    from pathlib import Path
+
+    from enschede_gis import i18n
+
+    i18n.strings.cache_clear()
+    known = i18n.strings()
+    repo = Path(__file__).resolve().parents[1]
+    sources = ["pages/bijeenkomst.py", "pages/inbreng.py", "pages/projecten.py", "enschede_gis/session_report.py"]
+    used = set()
+    for name in sources:
+        used |= set(
+            re.findall(r'\bu?i?\.?_?t\(\s*"((?:bijeenkomst|inbreng|projecten)\.[a-z_.]+)"', (repo / name).read_text())
+        )
+    assert len(used) > 100
+    missing = sorted(k for k in used if k not in known or not (known[k].get("nl") and known[k].get("en")))
+    assert missing == []
