@@ -114,6 +114,19 @@ class Representation:
     source: str
     lang: str = "nl"
 
+    def to_dict(self) -> dict:
+        """A JSON-ready copy (missing numbers as None), e.g. to store with a meeting."""
+        records = self.table.astype(object).where(self.table.notna(), None).to_dict(orient="records")
+        return {
+            "area_label": self.area_label,
+            "year": self.year,
+            "total": self.total_text,
+            "hidden": self.hidden_text,
+            "source": self.source,
+            "lang": self.lang,
+            "rows": records,
+        }
+
 
 # --------------------------------------------------------------------------------------------------
 # The population side

@@ -150,6 +150,17 @@ def test_the_same_input_twice_counts_once_when_ids_are_given():
     assert rep.compare(twice.drop(columns="id"), _composition()).total_text == "30"
 
 
+def test_result_serialises_to_json_without_small_counts():
+    import json
+
+    inputs = _inputs((12, "25-45", "BU01", "huur"), (2, "65+", "BU02", "koop"))
+    data = json.loads(json.dumps(rep.compare(inputs, _composition()).to_dict()))
+    rows = {(r["dimension"], r["group"]): r for r in data["rows"]}
+    assert rows[("age", "25-45")]["input_count"] == 12
+    assert rows[("age", "65+")]["input_count"] is None and rows[("age", "65+")]["input_text"] == "< 5"
+    assert data["total"] == "14" and data["year"] == 2024
+
+
 def test_bad_input_frames_are_named():
     with pytest.raises(InputError, match="tenure"):
         rep.representation_table(pd.DataFrame({"area_code": [], "age_group": []}), _composition())
