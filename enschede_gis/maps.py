@@ -440,6 +440,33 @@ class Reference:
     value: float
 
 
+#: Kinds whose gemeente figure is a total: an area is compared with the average area instead.
+TOTAL_KINDS = ("count", "area")
+
+
+def reference_for(
+    indicator: Indicator,
+    *,
+    gemeente_name: str,
+    gemeente_value: float,
+    area_values: pd.Series,
+    level: str,
+    lang: str = "nl",
+) -> Reference | None:
+    """What "relative to the gemeente" means for this indicator.
+
+    For a share, an average or a density the gemeente's own figure is the average to compare with.
+    For a count or an area the gemeente figure is a total that every area lies below, so the
+    reference is the mean of the areas instead, and the legend says so. ``None`` when unknown.
+    """
+    if indicator.kind in TOTAL_KINDS:
+        value = float(pd.to_numeric(area_values, errors="coerce").mean())
+        name = i18n.t(f"kaart.reference.per_{level}", lang, gemeente=gemeente_name)
+    else:
+        value, name = float(gemeente_value), gemeente_name
+    return Reference(name, value) if np.isfinite(value) else None
+
+
 def choropleth(
     frame: gpd.GeoDataFrame,
     values: pd.Series,
@@ -556,18 +583,26 @@ def _diverging_classes(
         colours = colours[::-1]  # the warm end of RdBu etc. always means "more attention"
     fills = {c: colours[int(v)] for c, v in result.classes.items() if not pd.isna(v)}
     ref_text = indicator.format(reference.value, lang)
-    intervals = result.intervals()
     entries = [LegendEntry(i18n.t("kaart.legend.below", lang, name=reference.name, value=ref_text))]
-    for i in reversed(range(k_side)):
-        lo, hi = intervals[i]
-        entries.append(LegendEntry(_range_label(indicator, lang, lo, hi), colours[i], result.counts[i]))
+    entries += _side_entries(indicator, lang, result, colours, range(k_side))
     entries.append(LegendEntry(i18n.t("kaart.legend.above", lang, name=reference.name, value=ref_text)))
-    for i in range(k_side, 2 * k_side):
-        lo, hi = intervals[i]
-        entries.append(LegendEntry(_range_label(indicator, lang, lo, hi), colours[i], result.counts[i]))
+    entries += _side_entries(indicator, lang, result, colours, range(k_side, 2 * k_side))
     entries.append(_missing_entry(lang, result.missing))
-    line = i18n.t("kaart.legend.reference", lang, name=reference.name, value=ref_text)
-    return fills, tuple(entries), (line,)
+    return fills, tuple(entries), ()
+
+
+def _side_entries(
+    indicator: Indicator, lang: str, result: cl.Classification, colours: list[str], classes: range
+) -> list[LegendEntry]:
+    """Legend rows of one side of a diverging scale, lowest first; empty padding classes left out."""
+    intervals = result.intervals()
+    rows = []
+    for i in classes:
+        lo, hi = intervals[i]
+        if result.counts[i] == 0 and lo == hi:
+            continue  # a side with few (or no) values repeats its bounds: nothing to show
+        rows.append(LegendEntry(_range_label(indicator, lang, lo, hi), colours[i], result.counts[i]))
+    return rows
 
 
 def _range_label(indicator: Indicator, lang: str, lo: float, hi: float) -> str:

@@ -5,8 +5,6 @@ The view (level, figure, year, selected area, colouring) lives in the URL, so a 
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -43,11 +41,6 @@ def _references(year: int, gemeente: str, catalogue_keys: tuple[str, ...]) -> pd
     return figures.references(ui.data(), ui.catalogue(), year=year, gemeente=gemeente)
 
 
-def _md(text: object) -> str:
-    """Text from data (names, labels, sources) made inert for Streamlit markdown."""
-    return re.sub(r"([\\`*_{}\[\]<>#~$|:])", r"\\\1", str(text))
-
-
 def _pick(key: str, options: list, param_value: object) -> None:
     """Start a widget from the URL and keep its value valid when its options change."""
     if key not in st.session_state and param_value in options:
@@ -74,7 +67,7 @@ with ui.user_errors():
     gemeente_name = snap.names().get(gemeente, gemeente)
 
 st.title(ui.t("kaart.title"))
-st.caption(ui.t("kaart.intro", gemeente=_md(gemeente_name)))
+st.caption(ui.t("kaart.intro", gemeente=ui.escape(gemeente_name)))
 
 # ---- choices (each starts from the URL) -----------------------------------------------------------
 controls = st.columns([1.1, 3, 1])
@@ -111,7 +104,7 @@ with st.expander(ui.t("kaart.options")):
     )
     k = opts[0].slider(ui.t("kaart.classes"), 3, 7, 5, key="kaart_k")
     relative = opts[1].toggle(
-        ui.t("kaart.relative", gemeente=_md(gemeente_name)),
+        ui.t("kaart.relative", gemeente=ui.escape(gemeente_name)),
         value=ui.param("modus") == "relatief",
         help=ui.t("kaart.relative_help"),
         key="kaart_relative",
@@ -151,11 +144,16 @@ with ui.user_errors():
 ref_row = refs.loc[gemeente_name] if gemeente_name in refs.index else pd.Series(dtype=float)
 reference = None
 if relative:
-    ref_value = float(ref_row.get(key, float("nan")))
-    if ref_value == ref_value:
-        reference = maps.Reference(gemeente_name, ref_value)
-    else:
-        st.info(ui.t("kaart.no_reference", gemeente=_md(gemeente_name), year=year))
+    reference = maps.reference_for(
+        indicator,
+        gemeente_name=gemeente_name,
+        gemeente_value=float(ref_row.get(key, float("nan"))),
+        area_values=table[key],
+        level=level,
+        lang=lang,
+    )
+    if reference is None:
+        st.info(ui.t("kaart.no_reference", gemeente=ui.escape(gemeente_name), year=year))
 sources = maps.sources_by_indicator(snap.statistics, year=year, level=level, lang=lang)
 
 left, right = st.columns([1.9, 1.1])
@@ -184,27 +182,22 @@ with left:
         feature_group_to_add=maps.selection_layer(web, selected),
     )
     source_col, explain_col = st.columns([4, 1])
-    source_line = ui.t("kaart.source_year", source=_md(sources.get(key, "?")), year=year)
-    source_col.caption(source_line)
-    with explain_col.popover(ui.t("kaart.explain"), width="stretch"):
-        st.markdown(f"**{_md(indicator.label(lang))}** ({_md(indicator.unit(lang))})")
-        st.text(indicator.explanation(lang) or ui.t("kaart.explain_none"))
-        if indicator.caveat(lang):
-            st.warning(f"{ui.t('kaart.caveat')}: {_md(indicator.caveat(lang))}")
-        st.caption(source_line)
+    source_col.caption(ui.t("kaart.source_year", source=ui.escape(sources.get(key, "?")), year=year))
+    with explain_col:
+        ui.explain_button(indicator, level=level, key="kaart_explain")
 
 with right:
     if selected is None:
         st.info(ui.t("kaart.panel.pick"))
     else:
         area_name = str(web.loc[web["code"] == selected, "name"].iloc[0])
-        st.subheader(_md(area_name))
+        st.subheader(ui.escape(area_name))
         st.caption(f"{ui.t(f'level.{level}')} · {selected}")
         st.metric(
-            f"{_md(indicator.label(lang))} ({_md(indicator.unit(lang))}), {year}",
+            f"{ui.escape(indicator.label(lang))} ({ui.escape(indicator.unit(lang))}), {year}",
             indicator.format(table.loc[selected, key], lang, with_unit=False),
         )
-        st.caption(f"{_md(gemeente_name)}: {indicator.format(ref_row.get(key), lang)}")
+        st.caption(f"{ui.escape(gemeente_name)}: {indicator.format(ref_row.get(key), lang)}")
         rows = maps.panel_rows(table.loc[selected], ref_row, catalogue, year=year, sources=sources, lang=lang)
         frame = pd.DataFrame(
             {
@@ -221,7 +214,7 @@ with right:
             ui.t(
                 "kaart.panel.year_source",
                 year=year,
-                gemeente=_md(gemeente_name),
-                source=_md(ref_sources.get(key, "?")),
+                gemeente=ui.escape(gemeente_name),
+                source=ui.escape(ref_sources.get(key, "?")),
             )
         )

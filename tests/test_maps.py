@@ -238,3 +238,29 @@ def test_every_scheme_and_method_has_a_dutch_and_english_name():
     keys += [f"kaart.methods.{m}" for m in METHODS]
     for key in keys:
         assert set(i18n.strings()[key]) == {"nl", "en"}, key
+
+
+def test_relative_to_the_gemeente_means_its_average_not_its_total(catalogue):
+    areas = pd.Series([100.0, 300.0, np.nan])
+    count = maps.reference_for(
+        catalogue["inwoners"], gemeente_name="Enschede", gemeente_value=160000.0, area_values=areas, level="buurt"
+    )
+    assert count == maps.Reference("het gemiddelde per buurt in Enschede", 200.0)
+    share = maps.reference_for(
+        catalogue["pct_65_plus"], gemeente_name="Enschede", gemeente_value=18.0, area_values=areas, level="wijk"
+    )
+    assert share == maps.Reference("Enschede", 18.0)
+    unknown = maps.reference_for(
+        catalogue["pct_65_plus"], gemeente_name="Enschede", gemeente_value=np.nan, area_values=areas, level="wijk"
+    )
+    assert unknown is None
+
+
+def test_diverging_legend_reads_low_to_high_and_skips_empty_padding():
+    grid = _grid()
+    values = pd.Series([1, 2, 3, 4, 5, 6, 7, 8, 9], index=grid["code"], dtype=float)
+    m = maps.choropleth(grid, values, indicator=_indicator(), year=2023, reference=maps.Reference("X", 100.0), k=4)
+    legend = next(c for c in m._children.values() if type(c).__name__ == "_LegendControl").html
+    rows = re.findall(r"</svg> ([^<]+)<span", legend)
+    assert rows[0].startswith("1,0") and "100,0" in rows[1]  # ascending below the reference
+    assert len(rows) == 3  # two classes below, none above, and "onbekend"

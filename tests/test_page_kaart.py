@@ -99,11 +99,9 @@ def test_english_interface_and_explanation_popover():
     assert at.metric[0].value != ""
     popovers = at.get("popover")
     assert [p.proto.popover.label for p in popovers] == ["Explanation"]
-    explain = popovers[0].children
-    assert explain[0].value == "**Inhabitants** (inhabitants)"
-    assert explain[1].value  # the catalogue's explanation, or a note that there is none yet
-    source = list(explain.values())[-1]  # the caption comes last, after the caveat (if any)
-    assert "Source:" in source.value and "2023" in source.value
+    text = "\n".join(child.value for child in popovers[0].children.values())
+    assert "Inhabitants" in text
+    assert "Source" in text and "85618NED" in text  # the wijk source table of 2023
     assert "Inhabitants" in at.dataframe[0].value["Figure"].tolist()
 
 
@@ -119,3 +117,9 @@ def test_map_options_change_the_map_and_the_url():
     at.toggle(key="kaart_relative").set_value(True).run()
     assert at.query_params["modus"] == "relatief"
     assert at.selectbox(key="kaart_scheme").value == "RdBu"  # diverging schemes in relative mode
+
+
+def test_relative_mode_for_a_count_compares_with_the_average_buurt():
+    at = _run(niveau="buurt", jaar="2021", indicator="inwoners", modus="relatief")
+    script = _map_args(at)["script"]
+    assert "Lager dan het gemiddelde per buurt in Enschede (2.28" in script  # 159.732 / 70 buurten

@@ -68,7 +68,7 @@ def test_wijk_map_relative_mode_names_the_reference(page, app_url):
     frame = _open_map(page, app_url, "niveau=wijk&indicator=inwoners&modus=relatief&lang=en")
     assert frame.locator("path.leaflet-interactive").count() == 10
     legend = frame.locator(".wb-legend").inner_text()
-    assert "Lower than Enschede" in legend
+    assert "Lower than the average district in Enschede" in legend  # inhabitants: a count, not a share
     assert "unknown" in legend
     page.get_by_role("button", name="Explanation").wait_for()
     page.screenshot(path=str(SCREENSHOT_DIR / "kaart_wijk_relatief.png"), full_page=True)
