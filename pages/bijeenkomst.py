@@ -166,6 +166,7 @@ def _prepare(meeting: meetings.Meeting) -> None:
         st.warning(warning)
     if not warnings:
         st.success(ui.t("bijeenkomst.frame_ok"))
+    _input_link(meeting)
     read = not warnings or st.checkbox(ui.t("bijeenkomst.warnings_read"), key="bijeenkomst_warnings_read")
     if st.button(ui.t("bijeenkomst.start"), type="primary", key="bijeenkomst_start", disabled=not read):
         _save(meeting, started=True, step=0)
@@ -275,6 +276,13 @@ def _show_priorities(session: session_report.Session) -> None:
         st.bar_chart(session.votes, horizontal=True)
 
 
+def _input_link(meeting: meetings.Meeting) -> None:
+    """Where residents give input for this meeting (their input then carries the meeting's id)."""
+    base = (st.context.url or "").split("?")[0].rsplit("/", 1)[0]
+    st.caption(ui.t("bijeenkomst.input_link"))
+    st.text(f"{base}/inbreng?bijeenkomst={meeting.id}&gebied={meeting.area_code}")
+
+
 def _show_scenarios(session: session_report.Session) -> None:
     if not session.scenarios:
         st.info(ui.t("bijeenkomst.none.scenarios"))
@@ -351,7 +359,7 @@ def _report_button(session: session_report.Session) -> None:
 STEPS = {
     "kader": lambda meeting, _session: _show_frame(meeting),
     "situatie": lambda _meeting, session: _show_situation(session),
-    "prioriteiten": lambda _meeting, session: _show_priorities(session),
+    "prioriteiten": lambda meeting, session: (_show_priorities(session), _input_link(meeting)),
     "scenarios": lambda _meeting, session: _show_scenarios(session),
     "afspraken": _show_agreements,
 }

@@ -95,6 +95,7 @@ def test_step_through_the_agenda(eng):
         ),
     )
     at = _app(meeting.id)
+    assert any(f"/inbreng?bijeenkomst={meeting.id}&gebied={LASONDER}" in t.value for t in at.text)
     at.button(key="bijeenkomst_start").click().run()
     assert not at.exception
     assert at.header[0].value == "Het kader"

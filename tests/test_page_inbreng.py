@@ -93,6 +93,18 @@ def test_moderation_needs_the_password(app, monkeypatch):
     assert inputs.list_inputs(db.engine(), include_hidden=True)["hidden"].tolist() == [True]
 
 
+def test_input_given_for_a_meeting_carries_its_id(monkeypatch, isolated_state):
+    monkeypatch.delenv(db.DATABASE_URL_ENV, raising=False)
+    st.cache_resource.clear()
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.query_params["bijeenkomst"] = "m123"
+    at.query_params["gebied"] = CITY
+    at.run()
+    _send(at, "Idee voor de avond")
+    assert inputs.inputs_frame(db.engine(), meeting_id="m123")["area_code"].tolist() == [CITY]
+    db.dispose_all()
+
+
 def test_english(monkeypatch, isolated_state):
     monkeypatch.delenv(db.DATABASE_URL_ENV, raising=False)
     st.cache_resource.clear()
