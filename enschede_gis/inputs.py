@@ -26,7 +26,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from enschede_gis import db, settings
@@ -212,6 +212,10 @@ def submit(eng: Engine, draft: InputDraft, *, session_id: str, where: Places | N
     since = (datetime.now(UTC) - RATE_WINDOW).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     table = db.INPUTS
     with db.writing(eng) as conn:
+        if eng.dialect.name == "postgresql":
+            # SQLite's BEGIN IMMEDIATE serialises writers; on PostgreSQL one session's submits queue
+            # on a lock of their own, so two at once cannot both slip under the limit.
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:sid))"), {"sid": session_id})
         recent, total = conn.execute(
             select(
                 func.count().filter(table.c.created_at >= since),

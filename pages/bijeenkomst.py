@@ -159,7 +159,7 @@ def _frame_form(meeting: meetings.Meeting) -> None:
 
 def _prepare(meeting: meetings.Meeting) -> None:
     st.subheader(ui.t("bijeenkomst.prepare"))
-    st.caption(ui.t("bijeenkomst.prepare_help", area=by_key[meeting.area_code].label))
+    st.caption(ui.t("bijeenkomst.prepare_help", area=ui.escape(by_key[meeting.area_code].label)))
     _frame_form(meeting)
     warnings = meetings.frame_warnings(meeting.frame, lang)
     for warning in warnings:
@@ -254,11 +254,11 @@ def _show_priorities(session: session_report.Session) -> None:
     if not session.profiles:
         st.info(ui.t("bijeenkomst.none.profiles"))
     for result in session.profiles:
-        st.subheader(result.name)
+        st.subheader(ui.escape(result.name))
         if result.rationale:
             st.text(result.rationale)
         if result.problem:
-            st.warning(result.problem)
+            st.warning(ui.escape(result.problem))
             continue
         st.table(
             pd.DataFrame(
@@ -270,7 +270,7 @@ def _show_priorities(session: session_report.Session) -> None:
             )
         )
     for name in session.missing_profiles:
-        st.caption(ui.t("bijeenkomst.missing_profile", name=name))
+        st.caption(ui.t("bijeenkomst.missing_profile", name=ui.escape(name)))
     if not session.votes.empty:
         st.subheader(ui.t("bijeenkomst.votes"))
         st.bar_chart(session.votes, horizontal=True)
@@ -287,13 +287,13 @@ def _show_scenarios(session: session_report.Session) -> None:
     if not session.scenarios:
         st.info(ui.t("bijeenkomst.none.scenarios"))
     for scenario in session.scenarios:
-        st.subheader(f"{scenario.name} ({scenario.year})")
+        st.subheader(f"{ui.escape(scenario.name)} ({scenario.year})")
         if scenario.description:
             st.text(scenario.description)
         for line in scenario.assumptions or (ui.t("bijeenkomst.no_measures"),):
             st.text("• " + line)
     for name in session.missing_scenarios:
-        st.caption(ui.t("bijeenkomst.missing_scenario", name=name))
+        st.caption(ui.t("bijeenkomst.missing_scenario", name=ui.escape(name)))
 
 
 def _show_agreements(meeting: meetings.Meeting, session: session_report.Session) -> None:
@@ -325,7 +325,7 @@ def _show_agreements(meeting: meetings.Meeting, session: session_report.Session)
 def _show_representation(session: session_report.Session) -> None:
     """Issue 6's closing step: who was heard, when :mod:`enschede_gis.representation` exists."""
     for note in session.notes:
-        st.caption(note)
+        st.caption(ui.escape(note))
     if session.representation is None:
         return
     import importlib
@@ -338,7 +338,7 @@ def _show_representation(session: session_report.Session) -> None:
     if table is not None:
         st.table(table(session.representation))
     for note in getattr(module, "notes", lambda _r: [])(session.representation):
-        st.caption(note)
+        st.caption(ui.escape(note))
 
 
 def _report_button(session: session_report.Session) -> None:
@@ -407,7 +407,7 @@ else:
         st.rerun()
 
 if meeting.area_code not in by_key:
-    st.error(ui.t("bijeenkomst.unknown_area", area=meeting.area_code))
+    st.error(ui.t("bijeenkomst.unknown_area", area=ui.escape(meeting.area_code)))
     st.stop()
 
 if st.session_state.get(PRESENT_KEY):

@@ -204,7 +204,7 @@ def _list(shown, names: dict) -> None:
                 names.get(row.area_code, row.area_code),
                 row.created_at[:16].replace("T", " "),
             ]
-            st.caption(" · ".join(meta) + (" · " + ui.t("inbreng.hidden_mark") if row.hidden else ""))
+            st.caption(ui.escape(" · ".join(meta) + (" · " + ui.t("inbreng.hidden_mark") if row.hidden else "")))
             if row.kind == "vote":
                 st.text(f"{ui.t('inbreng.vote_for')}: {row.priority}")
             if row.text:
@@ -294,7 +294,7 @@ with right:
         returned_objects=["last_clicked"],
     )
 
-st.subheader(ui.t("inbreng.listed", area=area.label, count=len(shown)))
+st.subheader(ui.t("inbreng.listed", area=ui.escape(area.label), count=len(shown)))
 votes = inputs.vote_counts(eng, area_codes=related)
 if not votes.empty:
     st.caption(ui.t("inbreng.votes"))
@@ -303,4 +303,4 @@ _list(shown, names)
 
 with st.expander(ui.t("inbreng.mod.title")):
     _moderation(eng, related)
-st.caption(ui.t("inbreng.stored_in", where=db.describe(eng)))
+st.caption(ui.t("inbreng.stored_in", where=ui.escape(db.describe(eng))))

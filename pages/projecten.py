@@ -176,7 +176,7 @@ def _project_form(current: proj.Project | None, names: dict[str, str], custom: d
         proj.footprint(project.area, _buurten(ui.gemeente()), custom)
         proj.save(eng, project)
     st.session_state[DRAW_KEY] = []
-    st.success(ui.t("projecten.saved", title=project.title))
+    st.success(ui.t("projecten.saved", title=ui.escape(project.title)))
 
 
 def _edit(items: list[proj.Project], names: dict[str, str], custom: dict[str, list[str]]) -> None:
@@ -342,4 +342,4 @@ view = (
 )
 ui.set_params(weergave=None if view == views[0] else view)
 VIEWS[view]()
-st.caption(ui.t("inbreng.stored_in", where=db.describe(eng)) + f" · {settings.ATTRIBUTION}")
+st.caption(ui.t("inbreng.stored_in", where=ui.escape(db.describe(eng))) + f" · {settings.ATTRIBUTION}")

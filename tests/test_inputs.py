@@ -205,3 +205,25 @@ def test_facilitator_password(monkeypatch):
     assert inputs.check_password("geheim", "geheim")
     assert not inputs.check_password("Geheim", "geheim")
     assert not inputs.check_password("", "geheim")
+
+
+def test_rate_limit_holds_under_concurrent_submits(db_engine):
+    import threading
+
+    outcomes: list[str] = []
+
+    def send(i: int) -> None:
+        try:
+            inputs.submit(db_engine, _note(f"tegelijk {i}"), session_id="burst")
+            outcomes.append("ok")
+        except InputError:
+            outcomes.append("refused")
+
+    workers = [threading.Thread(target=send, args=(i,)) for i in range(12)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert outcomes.count("ok") == inputs.RATE_LIMIT
+    assert outcomes.count("refused") == 12 - inputs.RATE_LIMIT
+    assert len(inputs.list_inputs(db_engine)) == inputs.RATE_LIMIT
