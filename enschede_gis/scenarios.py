@@ -387,29 +387,6 @@ def area_members(area: str, buurten: pd.DataFrame, custom: Mapping[str, Sequence
     return sorted(buurten.loc[buurten[column] == area, "code"].astype(str))
 
 
-def area_options(
-    buurten: pd.DataFrame,
-    wijken: pd.DataFrame,
-    gemeenten: pd.DataFrame,
-    custom: Iterable[str],
-    lang: str = "nl",
-) -> dict[str, str]:
-    """Every area a measure can apply to, key -> label ("Buurt · Twekkelerveld"), buurten first.
-
-    Frames have ``code`` and ``name`` columns (boundaries of one gemeente); ``custom`` are custom
-    area names, keyed ``custom:<name>``.
-    """
-    options: dict[str, str] = {}
-    for level, frame in (("buurt", buurten), ("wijk", wijken), ("gemeente", gemeenten)):
-        prefix = i18n.t(f"level.{level}", lang)
-        for code, name in sorted(zip(frame["code"], frame["name"], strict=True), key=lambda cn: str(cn[1])):
-            options[str(code)] = f"{prefix} · {name}"
-    prefix = i18n.t("level.custom", lang)
-    for name in sorted(custom):
-        options[CUSTOM_PREFIX + name] = f"{prefix} · {name}"
-    return options
-
-
 def changed_indicators(outcome: Outcome, catalogue: Catalogue) -> list[str]:
     """Indicators (catalogue order) that the scenario changes in at least one buurt."""
     diff = buurt_differences(outcome)

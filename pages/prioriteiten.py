@@ -204,7 +204,7 @@ def _profiles_tab(current: pr.PriorityProfile, saved: list[pr.PriorityProfile], 
             with ui.user_errors():
                 profile = pr.renamed(current, name, rationale)
                 pr.save_profile(profile)
-            st.success(ui.t("prioriteiten.saved", name=profile.name))
+            st.success(ui.t("prioriteiten.saved", name=ui.escape(profile.name)))
             saved = pr.load_profiles()
     if len(saved) < 2:
         st.info(ui.t("prioriteiten.compare_none"))

@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import app_state as ui
-from enschede_gis import areas, boundaries, figures, i18n, statistics
+from enschede_gis import boundaries, figures, i18n, statistics
 from enschede_gis import priorities as pr
 from enschede_gis import scenarios as sc
 from enschede_gis.errors import WijkbeeldError
@@ -59,7 +59,7 @@ def _shown(action) -> object:
     try:
         return action()
     except WijkbeeldError as exc:
-        st.error(str(exc))
+        st.error(ui.escape(str(exc)))
         return None
 
 
@@ -68,7 +68,7 @@ def _ok(action) -> bool:
     try:
         action()
     except WijkbeeldError as exc:
-        st.error(str(exc))
+        st.error(ui.escape(str(exc)))
         return False
     return True
 
@@ -86,10 +86,6 @@ def _on_pick() -> None:
     name = st.session_state.get("scen_pick")
     found = next((s for s in st.session_state.get("_scen_saved", []) if s.name == name), None)
     _load_into_editor(found, found.name if found else None)
-
-
-def _custom_members() -> dict[str, list[str]]:
-    return {a.name: list(a.codes) for a in areas.load_areas() if a.gemeente == gemeente}
 
 
 def _measure_form(options: dict[str, str], baseline: sc.Baseline) -> None:
@@ -169,7 +165,7 @@ def _measure_list(options: dict[str, str]) -> None:
     if not measures:
         st.info(ui.t("scenarios.no_measures"))
     for number, measure in enumerate(measures, start=1):
-        label = options.get(measure.area, measure.area)
+        label = plain_names.get(measure.area, measure.area)
         with st.container(border=True):
             st.markdown(
                 "**"
@@ -177,7 +173,7 @@ def _measure_list(options: dict[str, str]) -> None:
                     "scenarios.measure_title",
                     number=number,
                     type=ui.t(f"scenarios.type.{measure.type}"),
-                    area=label.replace("*", "\\*"),
+                    area=ui.escape(label),
                 )
                 + "**"
             )
@@ -203,7 +199,7 @@ def _file_actions(draft: sc.Scenario, saved: list[sc.Scenario]) -> None:
     save = cols[0].button(ui.t("scenarios.save"), type="primary", key="scen_save")
     if save and _ok(lambda: sc.save_scenario(draft, replace=loaded)):
         st.session_state["scen_loaded"] = draft.name
-        st.session_state["_scen_flash"] = ui.t("scenarios.saved", name=draft.name)
+        st.session_state["_scen_flash"] = ui.t("scenarios.saved", name=ui.escape(draft.name))
         st.session_state["_scen_pick_next"] = draft.name
         st.rerun()
     if loaded and cols[1].button(ui.t("scenarios.duplicate"), key="scen_dup"):
@@ -234,7 +230,9 @@ def _upload() -> None:
     scenario = _shown(lambda: sc.from_json(upload.getvalue(), source=upload.name))
     if scenario is not None:
         st.session_state["_scen_pending"] = (scenario, None)
-        st.session_state["_scen_flash"] = ui.t("scenarios.uploaded", name=scenario.name, file=upload.name)
+        st.session_state["_scen_flash"] = ui.t(
+            "scenarios.uploaded", name=ui.escape(scenario.name), file=ui.escape(upload.name)
+        )
         st.session_state["_scen_pick_next"] = NEW
         st.rerun()
 
@@ -397,15 +395,13 @@ with ui.user_errors():
     catalogue = ui.catalogue()
     names = snap.names()
     baselines = _baselines(gemeente, tuple(catalogue.indicators))
-    members = _custom_members()
     buurten_frame = boundaries.for_gemeente(snap, "buurt", gemeente)
-    options = sc.area_options(
-        buurten_frame,
-        boundaries.for_gemeente(snap, "wijk", gemeente),
-        boundaries.for_gemeente(snap, "gemeente", gemeente),
-        members,
-        lang,
-    )
+    selectable = ui.selectable_areas()  # the gemeente, wijken, buurten and custom areas, as on other pages
+    options = {area.key: ui.area_label(area) for area in selectable}
+    plain_names = {area.key: area.label for area in selectable}
+    members = {  # custom area name -> its buurten (buurt, wijk and gemeente codes resolve from boundaries)
+        area.key.removeprefix(sc.CUSTOM_PREFIX): list(area.codes) for area in selectable if area.kind == "custom"
+    }
 saved, problems = sc.load_scenarios()
 st.session_state["_scen_saved"] = saved
 if MEASURES_KEY not in st.session_state:
@@ -420,7 +416,7 @@ st.caption(ui.t("scenarios.intro"))
 if "_scen_flash" in st.session_state:
     st.success(st.session_state.pop("_scen_flash"))
 for problem in problems:
-    st.warning(ui.t("scenarios.problems") + " " + problem)
+    st.warning(ui.t("scenarios.problems") + " " + ui.escape(problem))
 
 top = st.columns([2, 2])
 top[0].selectbox(

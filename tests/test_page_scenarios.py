@@ -48,7 +48,7 @@ def test_new_dwellings_show_formula_and_exact_effects(app):
     assert any("publiceert geen aantallen per leeftijdsgroep" in c.value for c in app.caption)
     _add_dwellings(app)
     texts = [t.value for t in app.text]
-    assert any("+500 woningen in Buurt · Twekkelerveld × 2 personen" in t and "inwoners +1000" in t for t in texts)
+    assert any("+500 woningen in Twekkelerveld (BU01530301) × 2 personen" in t and "inwoners +1000" in t for t in texts)
     assert any(t == "Toelichting (bron, besluit of redenering): plan <b>noord</b>" for t in texts)  # shown as text
     table = _before_after(app)
     assert table.loc["Aantal inwoners", "Verschil"] == "+1.000 inwoners"
@@ -77,6 +77,14 @@ def test_the_priority_index_is_rerun_and_the_new_rank_shown(app):
     assert int(metric.value) == ranks.loc[TWEKKELERVELD, "Rang na"]
     assert ranks.loc[TWEKKELERVELD, "Rang na"] > ranks.loc[TWEKKELERVELD, "Rang voor"]
     assert int(metric.delta) < 0
+
+
+def test_user_text_is_shown_as_typed_not_as_markdown(app, isolated_state):
+    _add_dwellings(app)
+    app.text_input(key="scen_name").input("**vet** [link](https://example.org)").run()
+    app.button(key="scen_save").click().run()
+    message = app.success[0].value
+    assert "\\*\\*vet\\*\\*" in message and "\\[link\\]" in message
 
 
 def test_save_duplicate_and_delete(app, isolated_state):
@@ -118,7 +126,7 @@ def test_a_bad_measure_and_a_broken_file_give_messages(app, isolated_state):
     bad["year"] = "vorig jaar"
     (folder / "kapot.json").write_text(json.dumps(bad))
     app.run()
-    assert any("kapot.json" in w.value and "basisjaar" in w.value for w in app.warning)
+    assert any("kapot\\.json" in w.value and "basisjaar" in w.value for w in app.warning)  # markdown-escaped
 
 
 def test_scenarios_side_by_side(app, isolated_state):

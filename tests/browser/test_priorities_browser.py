@@ -51,14 +51,14 @@ def test_weights_scenario_difference_map_and_new_rank(page, app_url):
     page.get_by_text("Maatregel toevoegen").wait_for(timeout=60_000)
     page.get_by_text("Directe aanname op een indicator").click()
     _settle(page)
-    _choose(page, "Gebied", "Buurt · Twekkelerveld")
+    _choose(page, "Gebied", "Buurt: Twekkelerveld (BU01530301)")
     _choose(page, "Indicator", "Bijstand per 1.000 inwoners")
     page.get_by_text("nieuwe waarde").click()
     page.locator('[data-testid="stNumberInput"]').filter(has_text="Waarde").locator("input").fill("0")
     page.get_by_role("button", name="Toevoegen").click()
     _settle(page)
-    page.get_by_text("Maatregel 1: Directe aanname op een indicator — Buurt · Twekkelerveld").wait_for()
-    page.get_by_text("Bijstand per 1.000 inwoners wordt 0 in elke buurt van Buurt · Twekkelerveld").wait_for()
+    page.get_by_text("Maatregel 1: Directe aanname op een indicator — Twekkelerveld (BU01530301)").wait_for()
+    page.get_by_text("Bijstand per 1.000 inwoners wordt 0 in elke buurt van Twekkelerveld (BU01530301)").wait_for()
 
     # Difference map: Twekkelerveld coloured, over all 70 baseline outlines.
     page.get_by_role("tab", name="Verschilkaart").click()
