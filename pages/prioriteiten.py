@@ -113,6 +113,16 @@ def _weights_form(options: list[str], defaults: list[str]) -> tuple[dict[str, fl
     return weights, directions
 
 
+def _clicked_code(codes: set[str]) -> str | None:
+    """The area clicked on the map since the last run (st_folium keeps its last value between runs)."""
+    value = st.session_state.get("prio_map") or {}
+    code = ((value.get("last_active_drawing") or {}).get("properties") or {}).get("code")
+    if code in codes and code != st.session_state.get("_prio_last_click"):
+        st.session_state["_prio_last_click"] = code
+        return code
+    return None
+
+
 def _ranking_tab(ranking: pr.Ranking, stability: pr.Stability, names: dict[str, str]) -> None:
     table = pr.summary(ranking, stability)
     shown = pd.DataFrame(
@@ -156,7 +166,13 @@ def _ranking_tab(ranking: pr.Ranking, stability: pr.Stability, names: dict[str, 
             scheme="Oranges",
             extra_tooltip=tooltip,
         )
-        st_folium(m, key="prio_map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[])
+        st_folium(
+            m, key="prio_map", height=MAP_HEIGHT, use_container_width=True, returned_objects=["last_active_drawing"]
+        )
+        clicked = _clicked_code(set(ranking.table.index))
+        if clicked:  # the breakdown tab (drawn after this) opens on the clicked area
+            st.session_state["prio_breakdown"] = clicked
+        st.caption(ui.t("prioriteiten.map_click"))
     if not ranking.excluded.empty:
         st.info(ui.t("prioriteiten.excluded", count=len(ranking.excluded)))
         st.text(

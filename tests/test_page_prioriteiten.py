@@ -109,3 +109,15 @@ def test_english_ui(app):
     assert not app.exception
     assert app.title[0].value == "Priorities"
     assert "Rank range (5–95%)" in _ranking_frame(app).columns
+
+
+def test_a_score_opens_into_its_contributions_also_from_a_map_click(app):
+    ranking = _ranking_frame(app)
+    code = ranking.index[5]
+    app.session_state["prio_map"] = {"last_active_drawing": {"properties": {"code": code}}}
+    app.run()
+    assert not app.exception
+    assert app.selectbox(key="prio_breakdown").value == code
+    parts = app.dataframe[1].value
+    assert parts["Bijdrage"].sum() == pytest.approx(ranking.loc[code, "Score"], abs=0.01)
+    assert set(parts["Indicator"]) == {s.label.removeprefix("Gewicht: ") for s in app.slider if s.value > 0}
