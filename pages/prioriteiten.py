@@ -72,7 +72,12 @@ def _weights_form(options: list[str], defaults: list[str]) -> tuple[dict[str, fl
     """Indicator choice, a weight slider and a direction per indicator."""
     if "prio_indicators" not in st.session_state:
         st.session_state["prio_indicators"] = defaults
-    st.session_state["prio_indicators"] = [k for k in st.session_state["prio_indicators"] if k in options]
+    dropped = [k for k in st.session_state["prio_indicators"] if k not in options]
+    if dropped:  # e.g. a profile made for another year or level: say so, never drop them silently
+        st.warning(
+            ui.t("prioriteiten.dropped", names=", ".join(catalogue[k].label(lang) for k in dropped if k in catalogue))
+        )
+        st.session_state["prio_indicators"] = [k for k in st.session_state["prio_indicators"] if k in options]
     labels = {k: catalogue[k].label(lang) for k in options}
     chosen = st.multiselect(
         ui.t("prioriteiten.indicators"),

@@ -121,3 +121,17 @@ def test_a_score_opens_into_its_contributions_also_from_a_map_click(app):
     parts = app.dataframe[1].value
     assert parts["Bijdrage"].sum() == pytest.approx(ranking.loc[code, "Score"], abs=0.01)
     assert set(parts["Indicator"]) == {s.label.removeprefix("Gewicht: ") for s in app.slider if s.value > 0}
+
+
+def test_a_profile_with_indicators_missing_this_year_says_so(app):
+    profile = pr.make_profile(
+        "oud",
+        {"pct_jeugdzorg": 1, "bijstand_per_1000": 1},
+        dict.fromkeys(["pct_jeugdzorg", "bijstand_per_1000"], "higher_worse"),
+    )
+    pr.save_profile(profile)
+    app.run()
+    app.selectbox(key="prio_load").set_value("oud").run()
+    app.selectbox(key="prio_year").set_value(2020).run()  # 2020 publishes no youth care per buurt
+    assert any("Aandeel jongeren met jeugdzorg" in w.value and "tellen niet mee" in w.value for w in app.warning)
+    assert [w.indicator for w in app.session_state["prio_current_profile"].active] == ["bijstand_per_1000"]
