@@ -22,7 +22,7 @@ Small numbers (statistical disclosure control):
 
 - A group with fewer than :data:`MIN_SHOWN` inputs (0 included) is shown as "< 5", and its share only
   as an upper bound ("< 20 %"), never as an exact count or percentage.
-- When exactly one row of a question would be hidden that way, the next smallest row is hidden too
+- When only one of the rows hidden that way holds anyone, the next smallest row is hidden too
   ("≥ 5", share not shown), so the small count cannot be worked out by subtracting from the total.
 
 Flags (under / over) compare the share of input with the share of inhabitants:
@@ -268,7 +268,11 @@ def representation_table(
     :data:`TABLE_COLUMNS`; ``input_count`` and ``input_share`` are missing wherever they would reveal
     fewer than :data:`MIN_SHOWN` inputs. See the module docstring for the rules.
     """
-    frame = _visible(check_inputs(inputs), kinds)
+    return _table(check_inputs(inputs), composition, lang=lang, kinds=kinds)
+
+
+def _table(checked: pd.DataFrame, composition: Composition, *, lang: str, kinds: Iterable[str] | None) -> pd.DataFrame:
+    frame = _visible(checked, kinds)
     home = frame["home_buurt"].map(lambda code: _home_group(code, composition.place_of))
     parts = [
         _dimension("age", frame["age_group"], composition.age, _age_labels(lang), lang),
@@ -286,7 +290,7 @@ def _visible(frame: pd.DataFrame, kinds: Iterable[str] | None) -> pd.DataFrame:
 
 
 def _home_group(code: object, place_of: Mapping[str, str]) -> str | None:
-    if code is None:
+    if code is None or pd.isna(code):  # not given (None or NaN, as pandas keeps it)
         return None
     return place_of.get(str(code), OUTSIDE)
 
@@ -307,31 +311,36 @@ def _dimension(
     count = {g: int(counts.get(g, 0)) for g in groups + extra} | {NOT_GIVEN: not_given}
     answered = sum(count[g] for g in groups + extra)
     hidden = _suppressed(count)
-    table = pd.DataFrame({"dimension": name, "group": rows})
-    common = {NOT_GIVEN: i18n.t("uitleg.repr.not_given", lang), OUTSIDE: i18n.t("uitleg.repr.outside", lang)}
-    table["label"] = [(common | dict(labels)).get(g, g) for g in rows]
-    table["population_share"] = [population.get(g, math.nan) for g in rows]
-    table["population_text"] = [_population_text(g, population, lang) for g in rows]
-    exact = [count[g] if g not in hidden else None for g in rows]
-    table["input_count"] = pd.array(exact, dtype="Int64")
-    table["input_text"] = [_count_text(count[g], g in hidden) for g in rows]
     shares = {g: (count[g] / answered * 100 if answered else math.nan) for g in groups + extra}
-    table["input_share"] = [shares[g] if g in shares and g not in hidden and answered else math.nan for g in rows]
-    table["input_share_text"] = [_share_text(g, count[g], shares, hidden, answered, lang) for g in rows]
+    names = {NOT_GIVEN: i18n.t("uitleg.repr.not_given", lang), OUTSIDE: i18n.t("uitleg.repr.outside", lang)}
+    names |= dict(labels)
     flags = [_flag(shares.get(g, math.nan), population.get(g, math.nan), answered) for g in rows]
-    table["flag"] = flags
-    table["flag_text"] = [i18n.t(f"uitleg.repr.flag.{f}", lang) if f else "" for f in flags]
-    return table
+    return pd.DataFrame(
+        {
+            "dimension": name,
+            "group": rows,
+            "label": [names.get(g, g) for g in rows],
+            "population_share": [population.get(g, math.nan) for g in rows],
+            "population_text": [_population_text(g, population, lang) for g in rows],
+            "input_count": pd.array([None if g in hidden else count[g] for g in rows], dtype="Int64"),
+            "input_text": [_count_text(count[g], g in hidden) for g in rows],
+            "input_share": [math.nan if g in hidden else shares.get(g, math.nan) for g in rows],
+            "input_share_text": [_share_text(g, count[g], shares, hidden, answered, lang) for g in rows],
+            "flag": flags,
+            "flag_text": [i18n.t(f"uitleg.repr.flag.{f}", lang) if f else "" for f in flags],
+        }
+    )
 
 
 def _suppressed(count: Mapping[str, int]) -> set[str]:
-    """Rows hidden as small (< MIN_SHOWN), plus the next smallest row when only one would be hidden.
+    """Rows hidden as small (< MIN_SHOWN), plus a partner when only one of them is not zero.
 
-    A lone hidden zero needs no partner: working it out reveals that nobody is in the group, which
-    says nothing about anyone.
+    With the total known, the hidden rows add up to a known number. If just one of them holds
+    anyone, that number is its exact count (the flags even say which row it is), so the next
+    smallest visible row is hidden too. Hidden zeros alone reveal nothing about anyone.
     """
     small = {g for g, n in count.items() if n < MIN_SHOWN}
-    if len(small) == 1 and count[next(iter(small))] > 0:
+    if sum(1 for g in small if count[g] > 0) == 1:
         others = sorted((n, g) for g, n in count.items() if g not in small)
         if others:
             small.add(others[0][1])
@@ -403,7 +412,7 @@ def compare(
 ) -> Representation:
     """The full comparison: the protected table, how many inputs counted and how many were hidden."""
     frame = check_inputs(inputs)
-    table = representation_table(frame, composition, lang=lang, kinds=kinds)
+    table = _table(frame, composition, lang=lang, kinds=kinds)
     visible = len(_visible(frame, kinds))
     hidden = int(frame["hidden"].sum())
     return Representation(

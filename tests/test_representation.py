@@ -38,7 +38,7 @@ def _inputs(*groups: tuple[int, str | None, str | None, str | None], hidden: int
     rows += [
         dict(area_code="BU01", age_group="0-15", home_buurt="BU01", tenure="huur", kind="note", hidden=True)
     ] * hidden
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=list(rep.REQUIRED_COLUMNS))
 
 
 def _row(table: pd.DataFrame, dimension: str, group: str) -> pd.Series:
@@ -87,17 +87,43 @@ def test_small_groups_show_as_less_than_five_and_no_percentage_reveals_them():
 
 def test_a_lone_small_group_hides_a_partner_so_subtraction_reveals_nothing():
     # tenure: 3 huur, 8 koop, 9 not given -> only "huur" is small; the total (20) is known
-    inputs = _inputs((3, "25-45", "BU01", "huur"), (8, "25-45", "BU01", "koop"), (9, "45-65", "BU02", None))
+    inputs = _inputs((3, "15-25", "BU01", "huur"), (8, "25-45", "BU01", "koop"), (9, "45-65", "BU02", None))
     table = rep.representation_table(inputs, _composition())
     tenure = table[table["dimension"] == "tenure"].set_index("group")
     assert tenure.loc["huur", "input_text"] == "< 5"
     assert tenure.loc["koop", "input_text"] == "≥ 5"  # the next smallest row goes too
     assert tenure.loc["koop", "input_share_text"] == "–" and pd.isna(tenure.loc["koop", "input_count"])
     assert tenure.loc["not_given", "input_text"] == "9"
-    # a question never hides exactly one row, unless that row is a zero (here: everyone gave a home)
-    for dimension, rows in table.groupby("dimension"):
-        hidden = rows.loc[rows["input_count"].isna(), "group"].tolist()
-        assert len(hidden) != 1 or (dimension, hidden) == ("home", ["not_given"]), rows
+    # the age question: 15-25 (3) is the only small row with anyone in it (the others are zeros)
+    age = table[table["dimension"] == "age"].set_index("group")
+    assert age.loc["15-25", "input_text"] == "< 5" and age.loc["0-15", "input_text"] == "< 5"
+    assert age.loc["25-45", "input_text"] == "≥ 5"  # 8, the smallest visible row, is hidden too
+    assert age.loc["45-65", "input_text"] == "9"
+
+
+def test_no_hidden_count_can_be_worked_out_by_subtraction():
+    """Many hand-made meetings: the rows hidden in a question never leave exactly one row holding
+    people (its count would be the known total minus the visible rows)."""
+    import itertools
+
+    for a, b, c in itertools.product([0, 1, 4, 5, 9], repeat=3):
+        inputs = _inputs((a, "15-25", "BU01", "huur"), (b, "25-45", "BU02", "koop"), (c, None, None, None))
+        result = rep.compare(inputs, _composition())
+        if a + b + c < rep.MIN_SHOWN:  # the total itself is hidden, so nothing can be subtracted
+            assert result.total_text == "< 5" and result.table["input_count"].isna().all()
+            continue
+        table = result.table
+        true = {
+            "age": {"15-25": a, "25-45": b, "not_given": c},
+            "home": {"BU01": a, "BU02": b, "not_given": c},
+            "tenure": {"huur": a, "koop": b, "not_given": c},
+        }
+        for dimension, rows in table.groupby("dimension"):
+            hidden = rows.loc[rows["input_count"].isna(), "group"]
+            holding = [g for g in hidden if true[dimension].get(g, 0) > 0]
+            assert len(holding) != 1, (a, b, c, dimension, list(hidden))
+            shown = rows["input_count"].dropna()
+            assert (shown >= rep.MIN_SHOWN).all() or shown.empty
 
 
 def test_a_lone_zero_needs_no_partner():
@@ -131,6 +157,10 @@ def test_home_outside_the_area_is_its_own_row():
     assert home.loc["outside", "input_count"] == 11 and home.loc["outside", "population_text"] == "–"
     assert home.loc["outside", "label"] == "Woont buiten dit gebied"
     assert home.loc["BU02", "input_share"] == pytest.approx(100 * 10 / 21)
+    assert home.loc["not_given", "input_text"] == "< 5"  # everyone said where they live
+    with_empty = _inputs((6, "25-45", None, None), (10, "45-65", "BU02", None))
+    home = rep.representation_table(with_empty, _composition()).query("dimension == 'home'").set_index("group")
+    assert home.loc["not_given", "input_count"] == 6 and "outside" not in home.index
 
 
 def test_kinds_can_be_limited_and_the_input_frame_is_not_changed():
@@ -153,12 +183,13 @@ def test_the_same_input_twice_counts_once_when_ids_are_given():
 def test_result_serialises_to_json_without_small_counts():
     import json
 
-    inputs = _inputs((12, "25-45", "BU01", "huur"), (2, "65+", "BU02", "koop"))
+    inputs = _inputs((12, "25-45", "BU01", "huur"), (2, "65+", "BU02", "koop"), (6, "45-65", "BU02", "koop"))
     data = json.loads(json.dumps(rep.compare(inputs, _composition()).to_dict()))
     rows = {(r["dimension"], r["group"]): r for r in data["rows"]}
     assert rows[("age", "25-45")]["input_count"] == 12
     assert rows[("age", "65+")]["input_count"] is None and rows[("age", "65+")]["input_text"] == "< 5"
-    assert data["total"] == "14" and data["year"] == 2024
+    assert rows[("age", "45-65")]["input_count"] is None  # its partner
+    assert data["total"] == "20" and data["year"] == 2024
 
 
 def test_bad_input_frames_are_named():
@@ -249,8 +280,10 @@ def test_input_stored_in_the_database_feeds_the_comparison(snap, catalogue, tmp_
     frame = inputs.inputs_frame(eng, area_codes=["WK015303"])
     result = rep.for_meeting(frame, snap, catalogue, area, year=2024)
     table = result.table.set_index(["dimension", "group"])
-    assert table.loc[("age", "25-45"), "input_count"] == 5  # one of the six was hidden
     assert table.loc[("age", "45-65"), "input_count"] == 5
-    assert table.loc[("tenure", "huur"), "input_count"] == 5
+    # 25-45: six given, one hidden -> 5, but hidden as the partner of the two without an age
+    assert table.loc[("age", "25-45"), "input_text"] == "≥ 5"
+    assert table.loc[("tenure", "huur"), "input_count"] == 5  # one of the six was hidden
+    assert table.loc[("tenure", "not_given"), "input_count"] == 7
     assert result.total_text == "12" and result.hidden_text == "< 5"
     db.dispose_all()
