@@ -227,6 +227,13 @@ def _profiles_tab(current: pr.PriorityProfile, saved: list[pr.PriorityProfile], 
                 pr.save_profile(profile)
             st.success(ui.t("prioriteiten.saved", name=ui.escape(profile.name)))
             saved = pr.load_profiles()
+    if saved:
+        cols = st.columns([3, 1])
+        doomed = cols[0].selectbox(ui.t("prioriteiten.delete_profile"), [p.name for p in saved], key="prio_del_pick")
+        if cols[1].button(ui.t("common.delete"), key="prio_del"):
+            with ui.user_errors():
+                pr.delete_profile(doomed)
+            st.rerun()
     if len(saved) < 2:
         st.info(ui.t("prioriteiten.compare_none"))
         return

@@ -241,7 +241,8 @@ def _before_after(outcome: sc.Outcome, options: dict[str, str], members: dict[st
     buurten = snap.boundaries["buurt"]
     candidates = list(outcome.touched)
     candidates += sorted({str(w) for w in buurten.loc[buurten["code"].isin(outcome.touched), "wijkcode"]})
-    candidates += [gemeente] + [m.area for m in outcome.scenario.measures if m.area.startswith(sc.CUSTOM_PREFIX)]
+    touched = set(outcome.touched)
+    candidates += [gemeente] + [sc.CUSTOM_PREFIX + name for name, codes in members.items() if touched & set(codes)]
     candidates = [c for c in dict.fromkeys(candidates) if c in options]
     area = st.selectbox(ui.t("scenarios.col.area"), candidates, format_func=options.get, key="scen_ba_area")
     codes = sc.area_members(area, buurten, members)

@@ -94,6 +94,10 @@ def test_saved_profiles_are_shown_side_by_side(app, isolated_state):
     app.selectbox(key="prio_load").set_value("bewoners").run()
     assert app.slider(key="prio_w_bijstand_per_1000").value == 1.0
     assert app.slider(key="prio_w_wmo_per_1000").value == 1.0
+    app.selectbox(key="prio_del_pick").set_value("gemeente")
+    app.button(key="prio_del").click().run()
+    assert [p.name for p in pr.load_profiles()] == ["bewoners"]
+    assert app.selectbox(key="prio_load").options == ["bewoners"]
 
 
 def test_a_nameless_profile_is_refused_with_a_message(app):

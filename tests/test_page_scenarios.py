@@ -209,3 +209,17 @@ def test_age_mix_on_a_wijk_in_2024(app):
     assert table.loc["Personen 0 tot 15 jaar", "Verschil"] == "+100 personen"
     assert "Personen 15 tot 25 jaar" not in table.index  # unchanged: not listed
     assert any("geen prioriteitsindex" in i.value for i in app.info)  # 2024 has no directed indicators
+
+
+def test_a_custom_area_is_offered_and_its_figures_follow(app, snap):
+    from enschede_gis import areas
+
+    area = areas.parse_area("Noordwest <i>", [TWEKKELERVELD, "BU01530300"])
+    areas.save_area(area, set(snap.boundaries["buurt"]["code"]))
+    app.run()
+    app.selectbox(key="scen_area").set_value("custom:Noordwest <i>")
+    app.number_input(key="scen_dw").set_value(40)
+    _submit(app)
+    assert any("+40 woningen in Noordwest <i> × 2 personen" in t.value for t in app.text)
+    app.selectbox(key="scen_ba_area").set_value("custom:Noordwest <i>").run()
+    assert _before_after(app).loc["Aantal inwoners", "Verschil"] == "+80 inwoners"
