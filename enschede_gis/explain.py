@@ -49,13 +49,14 @@ class Explanation:
         t = _texts(self.lang)
         sources = "; ".join(self.sources) if self.sources else t("uitleg.no_years")
         years = ", ".join(str(y) for y in self.years) if self.years else t("uitleg.no_years")
-        return [
+        parts = [
             (t("uitleg.what"), self.what or t("uitleg.none")),
             (t("uitleg.combine"), f"{self.combine} {t('uitleg.missing')}"),
             (t("uitleg.caveat"), self.caveat),
             (t("uitleg.source"), sources),
             (t("uitleg.years"), years),
         ]
+        return [(label, text) for label, text in parts if text]  # e.g. a figure outside the catalogue
 
     def as_text(self) -> str:
         """The block as plain text: the title, then one "Label: text" line per part."""

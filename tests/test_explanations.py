@@ -125,6 +125,12 @@ def test_rule_text_follows_the_aggregation_rule(catalogue):
     assert "no figures in this app's data" in english.as_text()
 
 
+def test_a_figure_without_caveat_has_no_empty_line():
+    score = _indicator(key="score", explanation_nl="Een score van 0 tot 1.", aggregation="none", kind="average")
+    labels = [label for label, _ in explain.explanation(score, _stats([]), "nl").parts()]
+    assert labels == ["Wat het is", "Voor een groter gebied", "Bron", "Jaren"]
+
+
 def test_real_snapshot_block_names_the_cbs_tables(snap, catalogue):
     text = explain.explanation_block(catalogue["woz_waarde"], snap.statistics, "nl", level="buurt")
     assert "85618NED" in text and "2023" in text
