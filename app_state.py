@@ -197,3 +197,46 @@ def _explanation(indicator: Indicator, level: str | None) -> None:
     st.markdown(f"**{escape(block.title)}**")
     for label, text in block.parts():
         st.markdown(f"**{escape(label)}:** {escape(text)}")
+
+
+# --- Navigation -----------------------------------------------------------------------------------
+
+_REPO = Path(__file__).resolve().parent
+
+#: (file, title key, icon, url path). The first is the default page; a page appears once its file exists.
+PAGES = [
+    ("pages/start.py", "nav.start", ":material/home:", "start"),
+    ("pages/kaart.py", "nav.kaart", ":material/map:", "kaart"),
+    ("pages/profiel.py", "nav.profiel", ":material/description:", "profiel"),
+    ("pages/vergelijken.py", "nav.vergelijken", ":material/compare:", "vergelijken"),
+    ("pages/gebieden.py", "nav.gebieden", ":material/select_all:", "gebieden"),
+    ("pages/eigen_gegevens.py", "nav.eigen_gegevens", ":material/upload_file:", "eigen-gegevens"),
+    ("pages/prioriteiten.py", "nav.prioriteiten", ":material/leaderboard:", "prioriteiten"),
+    ("pages/scenarios.py", "nav.scenarios", ":material/science:", "scenarios"),
+    ("pages/bijeenkomst.py", "nav.bijeenkomst", ":material/co_present:", "bijeenkomst"),
+    ("pages/inbreng.py", "nav.inbreng", ":material/forum:", "inbreng"),
+    ("pages/projecten.py", "nav.projecten", ":material/event_note:", "projecten"),
+    ("pages/gegevens.py", "nav.gegevens", ":material/database:", "gegevens"),
+]
+
+
+def pages() -> list[st.Page]:
+    """The app's pages in navigation order, titled in the current language."""
+    return [
+        st.Page(str(_REPO / path), title=t(title), icon=icon, url_path=slug, default=i == 0)
+        for i, (path, title, icon, slug) in enumerate(PAGES)
+        if (_REPO / path).exists()
+    ]
+
+
+def page(slug: str) -> str:
+    """The file of the page with this url path, for ``st.page_link``."""
+    for path, _title, _icon, url_path in PAGES:
+        if url_path == slug:
+            return str(_REPO / path)
+    raise KeyError(slug)
+
+
+def lang_params() -> dict[str, str]:
+    """Query parameters that keep the chosen language on a link to another page."""
+    return {} if lang() == i18n.DEFAULT_LANGUAGE else {"lang": lang()}

@@ -19,7 +19,7 @@ SCREENSHOT_DIR = Path(os.environ.get("WIJKBEELD_SCREENSHOTS", "/tmp"))
 @pytest.mark.parametrize(("lang", "button"), [("nl", "Uitleg"), ("en", "Explanation")])
 def test_explanation_opens_from_the_map_legend(page, app_url, lang, button):
     indicator = load_catalogue()["woz_waarde"]
-    page.goto(f"{app_url}/?niveau=buurt&jaar=2023&indicator=woz_waarde&lang={lang}")
+    page.goto(f"{app_url}/kaart?niveau=buurt&jaar=2023&indicator=woz_waarde&lang={lang}")
     wait_for_app(page)
     frame = page.frame_locator(MAP_FRAME)
     legend = frame.locator(".wb-legend")

@@ -27,7 +27,7 @@ def _inside_point(code: str) -> tuple[float, float]:
 
 def _open_map(page, app_url: str, query: str) -> object:
     # The map is the app's default page, so it lives at the root URL (st.navigation ignores its url_path).
-    page.goto(f"{app_url}/?{query}")
+    page.goto(f"{app_url}/kaart?{query}")
     wait_for_app(page)
     page.wait_for_selector(MAP_FRAME, timeout=60_000)
     frame = page.frame_locator(MAP_FRAME)

@@ -1,0 +1,34 @@
+"""AppTest for the start page: it links every page and the two worked examples."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from enschede_gis import settings
+
+APP = settings.REPO_ROOT / "app.py"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def test_start_is_the_default_page_and_links_the_examples():
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "Twekkelerveld (BU01530301)" in text
+    assert "Buurtschap Broekheurne (BU01530905)" in text
+    assert at.title[0].value == "Wijkbeeld Enschede"
+
+
+def test_start_page_in_english():
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert any("Rural area process" in m.value for m in at.markdown)
