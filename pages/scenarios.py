@@ -432,7 +432,17 @@ with top[1]:
 
 years = sorted(baselines, reverse=True)
 if st.session_state.get("scen_year") not in years:
+    asked = st.session_state.get("scen_year")
     st.session_state["scen_year"] = 2023 if 2023 in years else years[0]
+    if asked is not None:  # e.g. a loaded file names a year without buurt counts: say what replaced it
+        st.warning(
+            ui.t(
+                "scenarios.year_replaced",
+                asked=asked,
+                year=st.session_state["scen_year"],
+                years=", ".join(map(str, years)),
+            )
+        )
 cols = st.columns([2, 1])
 name = cols[0].text_input(ui.t("scenarios.name"), key="scen_name")
 year = cols[1].selectbox(ui.t("scenarios.year"), years, key="scen_year")

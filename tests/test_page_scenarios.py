@@ -223,3 +223,12 @@ def test_a_custom_area_is_offered_and_its_figures_follow(app, snap):
     assert any("+40 woningen in Noordwest <i> × 2 personen" in t.value for t in app.text)
     app.selectbox(key="scen_ba_area").set_value("custom:Noordwest <i>").run()
     assert _before_after(app).loc["Aantal inwoners", "Verschil"] == "+80 inwoners"
+
+
+def test_a_saved_scenario_with_an_unavailable_year_says_which_year_replaced_it(app, isolated_state):
+    sc.save_scenario(sc.make_scenario(name="Oud jaar", year=2022))
+    app.run()
+    app.selectbox(key="scen_pick").set_value("Oud jaar").run()
+    assert not app.exception
+    assert any("basisjaar 2022" in w.value and "gaat nu uit van 2023" in w.value for w in app.warning)
+    assert app.selectbox(key="scen_year").value == 2023
