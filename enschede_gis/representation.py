@@ -497,6 +497,6 @@ def add_to_pdf(doc, result: Representation, lang: str | None = None) -> None:
     for line in summary_lines(result) or [t("uitleg.repr.no_flags")]:
         doc.paragraph(line)
     shown = display_table(result)
-    doc.table(list(shown.columns), shown.astype(str).values.tolist(), widths=[1.4, 3, 1.6, 1, 1, 1.8])
+    doc.table(list(shown.columns), shown.astype(str).values.tolist(), widths=[1.2, 2.4, 1.8, 1, 1, 2.4])
     for note in notes(result):
         doc.paragraph(note, size=8, muted=True)
