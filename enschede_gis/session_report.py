@@ -108,11 +108,7 @@ def gather(
     figures = situation(snap, catalogue, area, year=year, lang=lang, gemeente=gemeente)
     profiles, missing_profiles = _profiles(meeting, snap, catalogue, area, year=year, lang=lang, gemeente=gemeente)
     scenarios, missing_scenarios = _scenarios(meeting, catalogue, lang)
-    related = sorted({area.key, *area.codes})
-    shown = inputs.list_inputs(eng, area_codes=related)
-    if meeting.id:
-        extra = inputs.list_inputs(eng, meeting_id=meeting.id)
-        shown = pd.concat([shown, extra[~extra["id"].isin(shown["id"])]]).sort_values("id").reset_index(drop=True)
+    shown = meeting_inputs(eng, meeting, area)
     votes = shown.loc[shown["kind"] == "vote", "priority"].value_counts()
     sources = tuple(dict.fromkeys(f"{row.source} ({row.year})" for row in figures.itertuples() if row.source))
     notes: tuple[str, ...] = ()
@@ -137,6 +133,19 @@ def gather(
         representation=heard,
         notes=notes,
     )
+
+
+def meeting_inputs(
+    eng: Engine, meeting: meetings.Meeting, area: prof.Area, *, include_hidden: bool = False
+) -> pd.DataFrame:
+    """The input about the meeting's area (the area itself or any of its buurten) plus the input
+    given for this meeting elsewhere, each row once, oldest first."""
+    about_area = inputs.list_inputs(eng, area_codes=sorted({area.key, *area.codes}), include_hidden=include_hidden)
+    for_meeting = inputs.list_inputs(eng, meeting_id=meeting.id, include_hidden=include_hidden)
+    extra = for_meeting[~for_meeting["id"].isin(about_area["id"])]
+    if extra.empty:
+        return about_area
+    return pd.concat([about_area, extra]).sort_values("id").reset_index(drop=True)
 
 
 def situation(
@@ -305,11 +314,7 @@ def representation(
     compute = getattr(module, "for_meeting", None)
     if compute is None:
         return None
-    related = sorted({area.key, *area.codes})
-    frame = inputs.inputs_frame(eng, area_codes=related)
-    if meeting.id:
-        own = inputs.inputs_frame(eng, meeting_id=meeting.id)
-        frame = pd.concat([frame, own]).reset_index(drop=True) if not own.empty else frame
+    frame = meeting_inputs(eng, meeting, area, include_hidden=True)[inputs.PROFILE_COLUMNS].reset_index(drop=True)
     return compute(frame, snap, catalogue, area, year=year, lang=lang)
 
 

@@ -15,7 +15,7 @@ from streamlit_folium import st_folium
 import app_state as ui
 from enschede_gis import boundaries, db, inputs, maps, settings
 from enschede_gis import priorities as pr
-from enschede_gis.errors import DataError
+from enschede_gis.errors import DataError, WijkbeeldError
 
 MAP_KEY = "inbreng_map"
 SESSION_KEY = "_inbreng_session"
@@ -110,8 +110,11 @@ def _take_click(where: inputs.Places) -> None:
     if not clicked or clicked == st.session_state.get("_inbreng_last_click"):
         return
     st.session_state["_inbreng_last_click"] = clicked
-    with ui.user_errors():
+    try:
         where.pin(clicked["lat"], clicked["lng"])
+    except WijkbeeldError as exc:  # shown, and the page goes on: the resident can click again
+        st.error(ui.escape(str(exc)))
+        return
     st.session_state[PIN_KEY] = (round(float(clicked["lat"]), 6), round(float(clicked["lng"]), 6))
 
 
@@ -172,7 +175,7 @@ def _form(area, where: inputs.Places, meeting_id: str | None, lang: str) -> None
     if not sent:
         return
     area_code, lat, lon = area.key, None, None
-    with ui.user_errors():
+    try:
         if use_pin and pin:
             lat, lon = pin
             area_code = where.pin(lat, lon)  # a pin belongs to the buurt it lies in
@@ -189,6 +192,9 @@ def _form(area, where: inputs.Places, meeting_id: str | None, lang: str) -> None
             meeting_id=meeting_id,
         )
         stored = inputs.submit(db.engine(), draft, session_id=_session_id(), where=where)
+    except WijkbeeldError as exc:  # one clear message; the map and the list below stay on screen
+        st.error(ui.escape(str(exc)))
+        return
     st.session_state.pop(PIN_KEY, None)
     st.success(ui.t("inbreng.saved", number=stored.id))
 

@@ -54,6 +54,7 @@ def test_too_short_text_gives_one_message_and_saves_nothing(app):
     _send(app, "ok")
     assert app.error and "minstens" in app.error[0].value
     assert inputs.list_inputs(db.engine()).empty
+    assert any("Nog geen inbreng" in i.value for i in app.info)  # the rest of the page is still there
 
 
 def test_profile_fields_are_stored(app):

@@ -148,3 +148,54 @@ def test_over_ambitious_frame_is_in_the_report(meeting, snap, catalogue, eng):
     assert any("hoger dan het kader" in w for w in session.warnings)
     text = " ".join(_text(session_report.to_pdf(session, snap, printed=PRINTED)).split())
     assert "is hoger dan het kader toelaat" in text
+
+
+def test_representation_hook_gets_the_inputs_of_meeting_and_area(meeting, snap, catalogue, eng, monkeypatch):
+    """The issue-6 module is called with the inputs frame and its result lands in the session."""
+    import importlib.machinery
+    import sys
+    import types
+
+    seen = {}
+    fake = types.ModuleType(session_report.REPRESENTATION_MODULE)
+    fake.__spec__ = importlib.machinery.ModuleSpec(session_report.REPRESENTATION_MODULE, None)
+
+    def for_meeting(frame, _snap, _catalogue, area, *, year, lang):
+        seen.update(frame=frame, area=area.key, year=year, lang=lang)
+        return "vergeleken"
+
+    def add_to_pdf(doc, result, lang):
+        doc.heading(f"Wie zijn gehoord: {result}")
+
+    fake.for_meeting, fake.add_to_pdf = for_meeting, add_to_pdf
+    monkeypatch.setitem(sys.modules, session_report.REPRESENTATION_MODULE, fake)
+    for session_id, area in [("e", LASONDER), ("f", "BU01530000")]:  # given at the meeting: counted once
+        draft = inputs.make_input(kind="idea", area_code=area, text="Op de avond", meeting_id=meeting.id)
+        inputs.submit(eng, draft, session_id=session_id)
+    session = _session(meeting, snap, catalogue, eng)
+    assert session.representation == "vergeleken"
+    assert list(seen["frame"].columns) == ["area_code", "age_group", "home_buurt", "tenure", "kind", "hidden"]
+    assert len(seen["frame"]) == 6 and seen["frame"]["hidden"].sum() == 1
+    assert len(session.inputs) == 5  # visible only, each once
+    assert (seen["area"], seen["year"], seen["lang"]) == (LASONDER, 2023, "nl")
+    assert "Wie zijn gehoord: vergeleken" in _text(session_report.to_pdf(session, snap, printed=PRINTED))
+
+
+def test_a_failing_representation_module_becomes_a_note(meeting, snap, catalogue, eng, monkeypatch):
+    import importlib.machinery
+    import sys
+    import types
+
+    from enschede_gis.errors import DataError
+
+    fake = types.ModuleType(session_report.REPRESENTATION_MODULE)
+    fake.__spec__ = importlib.machinery.ModuleSpec(session_report.REPRESENTATION_MODULE, None)
+
+    def for_meeting(*_args, **_kwargs):
+        raise DataError("Geen leeftijdsgegevens voor dit gebied.")
+
+    fake.for_meeting = for_meeting
+    monkeypatch.setitem(sys.modules, session_report.REPRESENTATION_MODULE, fake)
+    session = _session(meeting, snap, catalogue, eng)
+    assert session.representation is None
+    assert session.notes == ("Geen leeftijdsgegevens voor dit gebied.",)
