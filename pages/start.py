@@ -12,10 +12,9 @@ st.markdown(ui.t("start.intro"))
 
 st.subheader(ui.t("start.what_heading"))
 columns = st.columns(3)
-for i, page in enumerate(ui.pages()):
-    if page.url_path != "start":
-        with columns[i % 3]:
-            st.page_link(page, query_params=ui.lang_params())
+for i, page in enumerate(ui.pages()[1:]):  # every page but this one
+    with columns[i % 3]:
+        st.page_link(page, query_params=ui.lang_params())
 
 st.subheader(ui.t("start.examples_heading"))
 for title_key, code in (("start.example_twekkelerveld", "BU01530301"), ("start.example_broekheurne", "BU01530905")):
