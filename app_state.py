@@ -240,3 +240,17 @@ def page(slug: str) -> str:
 def lang_params() -> dict[str, str]:
     """Query parameters that keep the chosen language on a link to another page."""
     return {} if lang() == i18n.DEFAULT_LANGUAGE else {"lang": lang()}
+
+
+def show_representation(result, *, heading: bool = True) -> None:
+    """Who gave input next to who lives in the area (an :class:`enschede_gis.representation.
+    Representation`): the flagged groups, the protected table and the rules, all as plain text."""
+    from enschede_gis import representation
+
+    if heading:
+        st.subheader(t("uitleg.repr.title", area=escape(result.area_label)))
+    for line in representation.summary_lines(result) or [t("uitleg.repr.no_flags")]:
+        st.text(line)
+    st.dataframe(representation.display_table(result), hide_index=True, width="stretch")
+    for note in representation.notes(result):
+        st.caption(escape(note))

@@ -426,7 +426,7 @@ def compare(
     )
 
 
-def for_meeting(
+def for_area(
     inputs: pd.DataFrame,
     snap,
     catalogue,
@@ -436,9 +436,14 @@ def for_meeting(
     lang: str = "nl",
     gemeente: str = settings.DEFAULT_GEMEENTE,
 ) -> Representation:
-    """The comparison for a meeting's area (the hook :mod:`enschede_gis.session_report` calls)."""
+    """The comparison for an area (buurt, wijk, gemeente or custom area: anything with ``label`` and
+    buurt ``codes``) and the input given for it, against the CBS composition of ``year``."""
     composition = population_composition(snap, catalogue, area, year=year, gemeente=gemeente)
     return compare(inputs, composition, lang=lang)
+
+
+#: The hook :func:`enschede_gis.session_report.representation` calls for a meeting's area.
+for_meeting = for_area
 
 
 def summary_lines(result: Representation) -> list[str]:

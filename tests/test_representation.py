@@ -287,3 +287,34 @@ def test_input_stored_in_the_database_feeds_the_comparison(snap, catalogue, tmp_
     assert table.loc[("tenure", "not_given"), "input_count"] == 7
     assert result.total_text == "12" and result.hidden_text == "< 5"
     db.dispose_all()
+
+
+def _representation_page() -> None:
+    import sys
+
+    import app_state as ui
+    from enschede_gis import profile as prof
+    from enschede_gis import representation as r
+
+    sys.path.insert(0, ".")
+    from tests.test_representation import _inputs
+
+    area = prof.find_area(ui.selectable_areas(), "WK015303")
+    frame = _inputs((12, "25-45", "BU01530300", "huur"), (2, "15-25", "BU01530301", None), (7, "65+", "elders", None))
+    ui.show_representation(r.for_area(frame, ui.data(), ui.catalogue(), area, year=2024, lang=ui.lang()))
+
+
+def test_show_representation_renders_text_and_table():
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_function(_representation_page)
+    at.run(timeout=30)
+    assert not at.exception
+    assert at.subheader[0].value.startswith("Wie gaf inbreng, en wie woont er in Wijk 03")
+    assert any(t.value.startswith("15–25 jaar: 18 % van de inwoners, < ") for t in at.text)
+    table = at.dataframe[0].value
+    assert "< 5" in table["Inbreng (aantal)"].tolist() and "12" in table["Inbreng (aantal)"].tolist()
+    assert any("Geteld zijn 21 zichtbare bijdragen" in c.value for c in at.caption)
