@@ -98,3 +98,28 @@ def test_timeline_per_area(eng):
 def test_english(eng):
     at = _app(lang="en")
     assert at.title[0].value == "Projects and works"
+
+
+CSV = (
+    "titel;domein;verantwoordelijke;contact;gebied;start;eind\n"
+    f"Riolering;fysiek;Gemeente;;{CITY};1-1-2026;31-3-2026\n"
+    f"Glasvezel;energie;Glasbedrijf;info@example.org;{CITY};31-3-2026;30-4-2026\n"
+)
+
+
+def test_import_a_csv(eng):
+    at = _app(weergave="import")
+    at.file_uploader(key="projecten_upload").upload("werken.csv", CSV.encode("utf-8"), "text/csv").run()
+    assert not at.exception
+    assert any("2 projecten gelezen" in s.value for s in at.success)
+    assert projects.load_all(eng) == []  # checked, not yet imported
+    at.button(key="projecten_import_go").click().run()
+    assert [p.title for p in projects.load_all(eng)] == ["Riolering", "Glasvezel"]
+
+
+def test_import_with_a_bad_row_names_it_and_imports_nothing(eng):
+    at = _app(weergave="import")
+    bad = CSV + f"Fout;cultuur;X;;{CITY};2026-01-01;2026-02-01\n"
+    at.file_uploader(key="projecten_upload").upload("werken.csv", bad.encode("utf-8"), "text/csv").run()
+    assert at.error and "rij 4" in at.error[0].value and "domein" in at.error[0].value
+    assert projects.load_all(eng) == []
