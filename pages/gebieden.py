@@ -78,7 +78,7 @@ if submitted:
 
 saved = st.session_state.get("gebieden_saved")
 if saved:
-    ui.page_link("pages/profiel.py", ui.t("gebieden.open_profile"), gebied=saved)
+    ui.page_link(ui.page("profiel"), ui.t("gebieden.open_profile"), gebied=saved, **ui.lang_params())
 
 if editing:
     st.image(_preview(editing.codes, ui.gemeente()), caption=ui.t("gebieden.preview"), width=320)

@@ -39,6 +39,10 @@ def _map(_snap, codes: tuple[str, ...], gemeente: str) -> bytes:
 
 def _figures_tab(table: pd.DataFrame) -> None:
     st.caption(ui.t("profiel.figures_caption"))
+    if table.empty:
+        st.info(ui.t("export.no_figures"))
+        return
+    ui.explain_picker([catalogue[k] for k in table["indicator"]], key="profiel_explain_figures")
     refs = [name for name in profile.reference_names(table) if name != area.label]
     columns = {
         "label": ui.t("common.indicator"),
@@ -58,6 +62,7 @@ def _position_tab(position: pd.DataFrame) -> None:
         return
     city = snap.names().get(ui.gemeente(), ui.gemeente())
     st.caption(ui.t("profiel.position_caption", city=city, count=int(position["ranked"].max())))
+    ui.explain_picker([catalogue[k] for k in position["indicator"]], key="profiel_explain_position")
     labels = {s: ui.t(f"profiel.signal.{s}") for s in charts.SIGNALS}
     st.altair_chart(charts.position_chart(position, labels, axis_title=ui.t("profiel.position_axis")), width="stretch")
     shown = pd.DataFrame(
