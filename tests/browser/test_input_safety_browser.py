@@ -114,3 +114,38 @@ def test_input_sent_through_the_page_survives_a_killed_app(app, page):
     page.goto(f"{url}/inbreng?gebied={CITY}")
     wait_for_app(page)
     page.locator('[data-testid="stText"]', has_text=note).first.wait_for()
+
+
+def test_meeting_mode_is_readable_on_a_1080p_projector(app, browser):
+    """Presenting: no sidebar, body text of at least 28 px, black on white; residents' markup in an
+    agreement stays text there too."""
+    from datetime import date
+
+    from enschede_gis import meetings
+
+    meeting = meetings.make_meeting(
+        title="Buurtavond",
+        area_code=CITY,
+        held_on=date(2026, 11, 30),
+        frame={"fixed": "Het plein wordt heringericht.", "open": EVIL, "purposes": ["kennis"]},
+        started=True,
+    )
+    meetings.save(db.engine(), meeting)
+    db.dispose_all()
+    url, _ = app()
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    try:
+        tab = context.new_page()
+        dialogs = _watch_dialogs(tab)
+        tab.goto(f"{url}/bijeenkomst?bijeenkomst={meeting.id}")
+        tab.get_by_role("button", name="Verder presenteren").click()
+        text = tab.locator('[data-testid="stText"]', has_text="Het plein wordt heringericht.").first
+        text.wait_for(timeout=60_000)
+        style = text.evaluate("e => { const s = getComputedStyle(e); return [parseFloat(s.fontSize), s.color]; }")
+        assert style[0] >= 28 and style[1] == "rgb(0, 0, 0)"
+        assert tab.locator('[data-testid="stSidebar"]').is_hidden()
+        assert EVIL in tab.locator('[data-testid="stText"]', has_text="<script>").first.inner_text()
+        tab.wait_for_timeout(500)
+        assert dialogs == [] and _pwned(tab.frames) == [None] * len(tab.frames)
+    finally:
+        context.close()
