@@ -104,9 +104,7 @@ class Document:
     # -- setup -------------------------------------------------------------------------------------
 
     def _load_fonts(self) -> None:
-        regular, bold = FONT_DIR / FONT_REGULAR, FONT_DIR / FONT_BOLD
-        if not regular.exists() or not bold.exists():
-            raise DataError(f"Lettertype voor de PDF ontbreekt: {regular} (installeer fonts-dejavu-core).")
+        regular, bold = _font_files()
         self._pdf.add_font(FAMILY, "", str(regular))
         self._pdf.add_font(FAMILY, "B", str(bold))
         self._pdf.set_font(FAMILY, size=10)
@@ -269,6 +267,17 @@ class Document:
 
     def to_bytes(self) -> bytes:
         return bytes(self._pdf.output())
+
+
+def _font_files() -> tuple[Path, Path]:
+    """DejaVu Sans regular and bold: Debian's copy, else the one matplotlib ships with itself."""
+    import matplotlib
+
+    for folder in (FONT_DIR, Path(matplotlib.get_data_path()) / "fonts" / "ttf"):
+        regular, bold = folder / FONT_REGULAR, folder / FONT_BOLD
+        if regular.exists() and bold.exists():
+            return regular, bold
+    raise DataError(f"Lettertype voor de PDF ontbreekt: {FONT_DIR / FONT_REGULAR} (installeer fonts-dejavu-core).")
 
 
 def _heading_style():

@@ -92,3 +92,11 @@ def test_profile_table_as_csv_and_excel(snap, catalogue, broekheurne):
         export.profile_table(profile.key_figures(snap, catalogue, broekheurne, year=2023), "en"), "en"
     )
     assert english.decode("utf-8-sig").splitlines()[0].startswith("Theme,Indicator,Key,Value,Unit")
+
+
+def test_fonts_fall_back_to_matplotlibs_dejavu(monkeypatch, tmp_path):
+    from enschede_gis import pdf
+
+    monkeypatch.setattr(pdf, "FONT_DIR", tmp_path)  # no fonts here
+    text = _text(Document("Gemeente Enschede — één", printed=PRINTED).to_bytes())
+    assert "Gemeente Enschede — één" in text
