@@ -169,7 +169,8 @@ def _clean_headers(frame: pd.DataFrame) -> pd.DataFrame:
         twice = sorted({n for n in names if names.count(n) > 1})
         raise _fail("duplicate_header", column=twice[0])
     out = frame.copy()
-    out.columns = names
+    # A blank header gets a name the user can recognise: its column number as a spreadsheet shows it.
+    out.columns = [n if i + 1 not in blank else f"kolom {i + 1}" for i, n in enumerate(names)]
     out = out.astype(object).where(out.notna(), None)
     return out.reset_index(drop=True)
 

@@ -36,8 +36,8 @@ def _column_specs(layout: uploads.Layout) -> list[ColumnSpec]:
     for column in layout.value_columns:
         use = st.checkbox(ui.t("eigen.use_column", column=column), value=True, key=f"eigen_use_{column}")
         cols = st.columns([3, 2, 3, 3])
-        name = cols[0].text_input(ui.t("eigen.name"), value=column, key=f"eigen_name_{column}")
-        unit = cols[1].text_input(ui.t("eigen.unit"), key=f"eigen_unit_{column}")
+        name = cols[0].text_input(ui.t("eigen.name"), value=column[:80], max_chars=80, key=f"eigen_name_{column}")
+        unit = cols[1].text_input(ui.t("eigen.unit"), max_chars=30, key=f"eigen_unit_{column}")
         kind = cols[2].selectbox(
             ui.t("eigen.kind"), KINDS, format_func=lambda k: ui.t(f"eigen.kind.{k}"), key=f"eigen_kind_{column}"
         )
@@ -48,7 +48,8 @@ def _column_specs(layout: uploads.Layout) -> list[ColumnSpec]:
             key=f"eigen_direction_{column}",
         )
         if use:
-            specs.append(ColumnSpec(column=column, name=name or column, unit=unit, kind=kind, direction=direction))
+            label = name.strip() or column[:80]
+            specs.append(ColumnSpec(column=column, name=label, unit=unit, kind=kind, direction=direction))
     return specs
 
 

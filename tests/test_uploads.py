@@ -201,3 +201,9 @@ def test_local_figures_join_the_catalogue_and_the_statistics(snap, catalogue, kn
     figures_table = profile.key_figures(local_snap, merged, area, year=2023)
     local_row = figures_table.set_index("indicator").loc["lokaal_deelnemers"]
     assert local_row["source"] == "Eigen gegevens — Buurtenquête 2023" and local_row["local"]
+
+
+def test_a_blank_header_gets_its_column_number(known):
+    frame = uploads.read_table("x.csv", b"buurtcode;;score\nBU01530905;3;4\n")
+    assert list(frame.columns) == ["buurtcode", "kolom 2", "score"]
+    assert uploads.inspect(frame).value_columns == ("kolom 2", "score")
