@@ -468,6 +468,24 @@ def perturbed_ranks(normalised: np.ndarray, sampled: np.ndarray) -> np.ndarray:
     return ranks.T
 
 
+def summarise_ranks(ranks: np.ndarray, *, top: int) -> dict[str, np.ndarray]:
+    """Per area (row of an areas x draws array): the rank range, the median and the share in the top.
+
+    The rows are sorted once, after which every percentile is a lookup: the same values as
+    ``np.percentile(..., method="nearest")`` and ``np.median``, several times faster at scale.
+    """
+    ordered = np.sort(np.ascontiguousarray(ranks), axis=1)
+    n = ordered.shape[1]
+    low, high = (int(np.around(q / 100 * (n - 1))) for q in RANGE_PERCENTILES)
+    median = (ordered[:, (n - 1) // 2] + ordered[:, n // 2]) / 2
+    return {
+        "rank_low": ordered[:, low].astype(int),
+        "rank_high": ordered[:, high].astype(int),
+        "rank_median": median,
+        "top_share": (ranks <= top).mean(axis=1),
+    }
+
+
 def rank_stability(
     ranking: Ranking,
     *,
@@ -479,17 +497,8 @@ def rank_stability(
     """Perturb the ranking's weights ``draws`` times (seeded) and summarise each area's ranks."""
     sampled = perturbed_weights(ranking.weights.to_numpy(), draws=draws, concentration=concentration, seed=seed)
     ranks = perturbed_ranks(ranking.normalised[ranking.weights.index].to_numpy(), sampled)
-    low, high = np.percentile(ranks, RANGE_PERCENTILES, axis=1, method="nearest")
-    table = pd.DataFrame(
-        {
-            "rank": ranking.table["rank"].to_numpy(),
-            "rank_low": low.astype(int),
-            "rank_high": high.astype(int),
-            "rank_median": np.median(ranks, axis=1),
-            "top_share": (ranks <= top).mean(axis=1),
-        },
-        index=ranking.table.index,
-    )
+    table = pd.DataFrame(summarise_ranks(ranks, top=top), index=ranking.table.index)
+    table.insert(0, "rank", ranking.table["rank"].to_numpy())
     table["robust"] = (table["rank_high"] - table["rank_low"]) <= ROBUST_SPAN
     return Stability(table=table, draws=draws, concentration=concentration, seed=seed, top=top)
 

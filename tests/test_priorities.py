@@ -217,3 +217,14 @@ def test_default_profile_on_enschede_uses_directed_indicators_with_few_gaps(snap
     ranking = pr.rank_areas(table, profile, catalogue)
     assert len(ranking.table) + len(ranking.excluded) == len(table)
     assert sorted(ranking.table["rank"]) == list(range(1, len(ranking.table) + 1))
+
+
+def test_rank_summary_equals_numpy_percentiles_and_median():
+    rng = np.random.default_rng(5)
+    for draws in (1000, 999, 7):
+        ranks = rng.integers(1, 40, size=(30, draws)).astype(np.int32)
+        summary = pr.summarise_ranks(ranks, top=3)
+        low, high = np.percentile(ranks, pr.RANGE_PERCENTILES, axis=1, method="nearest")
+        assert (summary["rank_low"] == low).all() and (summary["rank_high"] == high).all()
+        assert (summary["rank_median"] == np.median(ranks, axis=1)).all()
+        assert (summary["top_share"] == (ranks <= 3).mean(axis=1)).all()
