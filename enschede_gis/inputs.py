@@ -259,7 +259,7 @@ def list_inputs(
 
 def _frame(conn: Connection, query) -> pd.DataFrame:
     rows = conn.execute(query).all()
-    frame = pd.DataFrame([dict(r._mapping) for r in rows], columns=EXPORT_COLUMNS)
+    frame = pd.DataFrame.from_records([tuple(r) for r in rows], columns=EXPORT_COLUMNS)
     frame["hidden"] = frame["hidden"].astype(bool)
     frame["id"] = frame["id"].astype("int64")
     for col in ("lat", "lon"):
