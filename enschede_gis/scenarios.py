@@ -7,7 +7,8 @@ in order. Every effect is computed from counts first:
    inhabitants (demolition removes them); the age mix of the newcomers, when given, says how those
    persons divide over the age groups. Counts the measure says nothing about follow the buurt:
    person counts (e.g. men, benefit recipients) grow with the inhabitants and household counts
-   (e.g. one-person households, cars) with the households, so their shares stay as they were.
+   (e.g. one-person households, cars) with the households, so their shares stay as they were;
+   averages and shares CBS publishes without counts (income, distances) stay as they were.
 2. **Shares and ratios** (catalogue rule ``ratio``) are recomputed as numerator / denominator x
    scale; **densities** as count / land area in km2; the average household size as a weighted mean.
 3. **Aggregates** for wijken, the gemeente and custom areas follow from the buurt figures by the
