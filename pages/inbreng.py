@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import app_state as ui
-from enschede_gis import boundaries, db, inputs, maps, settings
+from enschede_gis import boundaries, db, inputs, maps, meetings, settings
 from enschede_gis import priorities as pr
 from enschede_gis.errors import DataError, WijkbeeldError
 
@@ -32,6 +32,16 @@ def _places(gemeente: str, custom_keys: tuple[str, ...]) -> inputs.Places:
 @st.cache_resource(show_spinner=False)
 def _web(gemeente: str) -> gpd.GeoDataFrame:
     return boundaries.for_web(boundaries.for_gemeente(ui.data(), "buurt", gemeente))
+
+
+def _meeting(meeting_id: str | None) -> meetings.Meeting | None:
+    """The meeting named in the URL, if it exists (an unknown id is ignored, never stored)."""
+    if not meeting_id:
+        return None
+    try:
+        return meetings.load(db.engine(), meeting_id)
+    except WijkbeeldError:
+        return None
 
 
 def _session_id() -> str:
@@ -266,10 +276,13 @@ with ui.user_errors():
 by_key = {a.key: a for a in options}
 names = {a.key: a.label for a in options}
 where = _places(ui.gemeente(), tuple(a.key for a in options if a.kind == "custom"))
-meeting_id = ui.param("bijeenkomst")
+meeting = _meeting(ui.param("bijeenkomst"))
+meeting_id = meeting.id if meeting else None
 
 st.title(ui.t("inbreng.title"))
 st.caption(ui.t("inbreng.intro", max=inputs.MAX_TEXT))
+if meeting is not None:
+    st.info(ui.t("inbreng.for_meeting", title=ui.escape(meeting.title), date=f"{meeting.held_on:%d-%m-%Y}"))
 
 keys = list(by_key)
 start = ui.param("gebied")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from enschede_gis import db, inputs
+from enschede_gis import db, inputs, meetings
 
 PAGE = "../pages/inbreng.py"
 CITY = "BU01530000"
@@ -97,12 +99,28 @@ def test_moderation_needs_the_password(app, monkeypatch):
 def test_input_given_for_a_meeting_carries_its_id(monkeypatch, isolated_state):
     monkeypatch.delenv(db.DATABASE_URL_ENV, raising=False)
     st.cache_resource.clear()
+    meeting = meetings.save(
+        db.engine(), meetings.make_meeting(title="Avond", area_code=CITY, held_on=date(2026, 12, 1))
+    )
     at = AppTest.from_file(PAGE, default_timeout=120)
-    at.query_params["bijeenkomst"] = "m123"
+    at.query_params["bijeenkomst"] = meeting.id
     at.query_params["gebied"] = CITY
     at.run()
+    assert any("bijeenkomst 'Avond' van 01-12-2026" in i.value for i in at.info)
     _send(at, "Idee voor de avond")
-    assert inputs.inputs_frame(db.engine(), meeting_id="m123")["area_code"].tolist() == [CITY]
+    assert inputs.inputs_frame(db.engine(), meeting_id=meeting.id)["area_code"].tolist() == [CITY]
+    db.dispose_all()
+
+
+def test_an_unknown_meeting_id_is_not_stored(monkeypatch, isolated_state):
+    monkeypatch.delenv(db.DATABASE_URL_ENV, raising=False)
+    st.cache_resource.clear()
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.query_params["bijeenkomst"] = "verzonnen"
+    at.query_params["gebied"] = CITY
+    at.run()
+    _send(at, "Zomaar een idee")
+    assert inputs.list_inputs(db.engine())["meeting_id"].isna().all()
     db.dispose_all()
 
 
