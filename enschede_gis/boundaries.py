@@ -57,19 +57,54 @@ def for_web(
     *,
     tolerance_m: float = settings.SIMPLIFY_TOLERANCE_M,
     decimals: int = settings.COORD_DECIMALS,
+    coverage: bool = True,
 ) -> gpd.GeoDataFrame:
     """Geometry fit to send to a browser: simplified in RD New without gaps, then WGS84, rounded.
 
     ``simplify_coverage`` simplifies shared borders once, so neighbouring buurten still meet exactly
-    (a per-polygon ``simplify`` opens slivers between them).
+    (a per-polygon ``simplify`` opens slivers between them). Areas that may overlap (custom areas)
+    are no coverage: pass ``coverage=False`` to simplify each on its own.
     """
     rd = frame.to_crs(settings.CRS_RD)
-    simplified = rd.geometry.simplify_coverage(tolerance_m) if tolerance_m > 0 else rd.geometry
+    if tolerance_m <= 0:
+        simplified = rd.geometry
+    elif coverage:
+        simplified = rd.geometry.simplify_coverage(tolerance_m)
+    else:
+        simplified = rd.geometry.simplify(tolerance_m, preserve_topology=True)
     web = gpd.GeoDataFrame(rd.drop(columns="geometry"), geometry=simplified.values, crs=settings.CRS_RD)
     web = web.to_crs(settings.CRS_WEB)
     factor = 10.0**decimals
     web["geometry"] = shapely.transform(web.geometry.values, lambda xy: np.round(xy * factor) / factor)
     return web
+
+
+def custom_outlines(snap: Snapshot, groups: dict[str, list[str]], names: dict[str, str]) -> gpd.GeoDataFrame:
+    """Outlines of custom areas: the union of their buurten, with ``code`` = the area's key.
+
+    ``groups`` maps an area key to its buurt codes, ``names`` an area key to its name. Custom areas
+    may overlap, so the result is not a coverage (see :func:`for_web`).
+    """
+    buurten = snap.boundaries["buurt"].set_index("code")
+    unknown = sorted({c for codes in groups.values() for c in codes} - set(buurten.index))
+    if unknown:
+        raise InputError(f"Onbekende buurtcode(s): {', '.join(unknown)}")
+    rows = [
+        {
+            "code": key,
+            "name": names.get(key, key),
+            "level": "custom",
+            "wijkcode": None,
+            "gemeentecode": str(buurten.loc[codes[0], "gemeentecode"]),
+            "geometry": shapely.union_all(buurten.loc[codes, "geometry"].values),
+        }
+        for key, codes in groups.items()
+        if codes
+    ]
+    frame = gpd.GeoDataFrame(rows, columns=BOUNDARY_COLUMNS, geometry="geometry", crs=settings.CRS_RD)
+    for col in ("code", "name", "level", "wijkcode", "gemeentecode"):
+        frame[col] = frame[col].astype("string")
+    return frame
 
 
 def buurten_of(snap: Snapshot, area_code: str) -> list[str]:

@@ -85,6 +85,19 @@ def area_figures(
     return frame.iloc[0] if not frame.empty else pd.Series(dtype=float)
 
 
+def groups_table(
+    snap: Snapshot,
+    catalogue: Catalogue,
+    *,
+    year: int,
+    groups: dict[str, list[str]],
+    gemeente: str = settings.DEFAULT_GEMEENTE,
+) -> pd.DataFrame:
+    """Figures of several custom areas at once (index: area key), by the catalogue's rules."""
+    table = buurt_table(snap, year=year, gemeente=gemeente)
+    return agg.aggregate(table, groups, catalogue, land_area=land_area(snap))
+
+
 def references(
     snap: Snapshot,
     catalogue: Catalogue,

@@ -14,6 +14,7 @@ from enschede_gis import boundaries, figures, maps
 from enschede_gis.classify import METHODS
 
 LEVELS = ["wijk", "buurt"]
+CUSTOM = "custom"  # the stored custom areas, as a level of their own
 MAP_KEY = "kaart_map"
 MAP_HEIGHT = 640
 
@@ -25,14 +26,25 @@ def _web(level: str, gemeente: str):
 
 
 @st.cache_data(show_spinner=False)
+def _custom_web(areas: tuple[tuple[str, str, tuple[str, ...]], ...]):
+    """Outlines of the custom areas (key, name, buurt codes), each the union of its buurten."""
+    groups = {key: list(codes) for key, _name, codes in areas}
+    names = {key: name for key, name, _codes in areas}
+    return boundaries.for_web(boundaries.custom_outlines(ui.data(), groups, names), coverage=False)
+
+
+@st.cache_data(show_spinner=False)
 def _years_of(level: str, gemeente: str, catalogue_keys: tuple[str, ...]) -> dict[str, list[int]]:
     """Indicator -> years with data at this level (read from the long table, nothing aggregated)."""
     return maps.indicator_years(ui.data().statistics, ui.catalogue(), level=level, gemeente=gemeente)
 
 
 @st.cache_data(show_spinner=False)
-def _table(level: str, year: int, gemeente: str, catalogue_keys: tuple[str, ...]) -> pd.DataFrame:
-    """Figures of every area of a level in one year (wijk figures may be aggregated from buurten)."""
+def _table(level: str, year: int, gemeente: str, catalogue_keys: tuple[str, ...], areas: tuple = ()) -> pd.DataFrame:
+    """Figures of every area of a level in one year (wijk and custom-area figures may be aggregated)."""
+    if level == CUSTOM:
+        groups = {key: list(codes) for key, _name, codes in areas}
+        return figures.groups_table(ui.data(), ui.catalogue(), year=year, groups=groups, gemeente=gemeente)
     return figures.level_table(ui.data(), ui.catalogue(), year=year, level=level, gemeente=gemeente)
 
 
@@ -71,14 +83,16 @@ st.caption(ui.t("kaart.intro", gemeente=ui.escape(gemeente_name)))
 
 # ---- choices (each starts from the URL) -----------------------------------------------------------
 controls = st.columns([1.1, 3, 1])
-_pick("kaart_level", LEVELS, ui.param("niveau", "buurt"))
+custom_areas = tuple((a.key, a.label, tuple(a.codes)) for a in ui.selectable_areas() if a.kind == CUSTOM)
+levels = LEVELS + ([CUSTOM] if custom_areas else [])
+_pick("kaart_level", levels, ui.param("niveau", "buurt"))
 level = controls[0].radio(
-    ui.t("common.level"), LEVELS, format_func=lambda lv: ui.t(f"level.{lv}"), key="kaart_level", horizontal=True
+    ui.t("common.level"), levels, format_func=lambda lv: ui.t(f"level.{lv}"), key="kaart_level", horizontal=True
 )
 keys = tuple(catalogue.indicators)
 with ui.user_errors():
     years_of = _years_of(level, gemeente, keys)
-    web = _web(level, gemeente)
+    web = _custom_web(custom_areas) if level == CUSTOM else _web(level, gemeente)
 options = [ind.key for inds in catalogue.by_theme(list(years_of)).values() for ind in inds]
 if not options:
     st.warning(ui.t("kaart.no_data", level=ui.t(f"level.{level}")))
@@ -139,7 +153,7 @@ ui.set_params(
 
 # ---- the map and the side panel -------------------------------------------------------------------
 with ui.user_errors():
-    table = _table(level, year, gemeente, keys)
+    table = _table(level, year, gemeente, keys, custom_areas if level == CUSTOM else ())
     refs = _references(year, gemeente, keys)
 ref_row = refs.loc[gemeente_name] if gemeente_name in refs.index else pd.Series(dtype=float)
 reference = None
@@ -154,7 +168,9 @@ if relative:
     )
     if reference is None:
         st.info(ui.t("kaart.no_reference", gemeente=ui.escape(gemeente_name), year=year))
-sources = maps.sources_by_indicator(snap.statistics, year=year, level=level, lang=lang)
+# Custom areas are made of buurten: their figures come from the buurt tables.
+source_level = "buurt" if level == CUSTOM else level
+sources = maps.sources_by_indicator(snap.statistics, year=year, level=source_level, lang=lang)
 
 left, right = st.columns([1.9, 1.1])
 with left:
@@ -170,7 +186,7 @@ with left:
         scheme=scheme,
         reference=reference,
         tiles=tiles,
-        outlines=_web("wijk", gemeente) if outlines and level == "buurt" else None,
+        outlines=_web("wijk", gemeente) if outlines and level != "wijk" else None,
         labels=labels,
     )
     st_folium(
@@ -184,7 +200,7 @@ with left:
     source_col, explain_col = st.columns([4, 1])
     source_col.caption(ui.t("kaart.source_year", source=ui.escape(sources.get(key, "?")), year=year))
     with explain_col:
-        ui.explain_button(indicator, level=level, key="kaart_explain")
+        ui.explain_button(indicator, level=source_level, key="kaart_explain")
 
 with right:
     if selected is None:

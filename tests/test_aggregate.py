@@ -110,3 +110,20 @@ def test_custom_area_by_hand(snap, catalogue):
     assert area["pct_huishoudens_met_kinderen"] == pytest.approx(
         table["huishoudens_met_kinderen"].sum() / table["huishoudens"].sum() * 100
     )
+
+
+def test_groups_table_and_custom_outlines(snap, catalogue):
+    from enschede_gis import boundaries
+
+    groups = {"custom:Broekheurne": ["BU01530905", "BU01530904"], "custom:Twekkelerveld": ["BU01530301"]}
+    table = figures.groups_table(snap, catalogue, year=2023, groups=groups)
+    assert table.loc["custom:Twekkelerveld", "inwoners"] == 4160
+    single = figures.area_figures(snap, catalogue, year=2023, codes=groups["custom:Broekheurne"])
+    assert table.loc["custom:Broekheurne", "inwoners"] == single["inwoners"]
+    outlines = boundaries.custom_outlines(snap, groups, {"custom:Broekheurne": "Broekheurne"})
+    buurten = snap.boundaries["buurt"].set_index("code")
+    expected = buurten.loc[groups["custom:Broekheurne"], "geometry"].area.sum()
+    assert outlines.set_index("code").loc["custom:Broekheurne", "geometry"].area == pytest.approx(expected, rel=1e-6)
+    assert outlines.set_index("code").loc["custom:Twekkelerveld", "name"] == "custom:Twekkelerveld"
+    web = boundaries.for_web(outlines, coverage=False)
+    assert web.crs.to_epsg() == 4326 and web.geometry.is_valid.all()

@@ -123,3 +123,17 @@ def test_relative_mode_for_a_count_compares_with_the_average_buurt():
     at = _run(niveau="buurt", jaar="2021", indicator="inwoners", modus="relatief")
     script = _map_args(at)["script"]
     assert "Lager dan het gemiddelde per buurt in Enschede (2.28" in script  # 159.732 / 70 buurten
+
+
+def test_custom_areas_are_a_level_of_their_own():
+    from enschede_gis import areas
+
+    known = {"BU01530905", "BU01530904", "BU01530301"}
+    areas.save_area(areas.parse_area("Broekheurne", ["BU01530905", "BU01530904"]), known)
+    areas.save_area(areas.parse_area("Twekkelerveld", ["BU01530301"]), known)
+    at = _run(niveau="custom", jaar="2023", indicator="inwoners", gebied="custom:Broekheurne")
+    assert at.radio(key="kaart_level").value == "custom"
+    assert [s.value for s in at.subheader] == ["Broekheurne"]
+    assert at.metric[0].value == "1.820"  # 2023: the two buurten summed, not averaged
+    args = _map_args(at)
+    assert args["script"].count('"id": "custom:') == 2
