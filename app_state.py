@@ -254,3 +254,18 @@ def show_representation(result, *, heading: bool = True) -> None:
     st.dataframe(representation.display_table(result), hide_index=True, width="stretch")
     for note in representation.notes(result):
         st.caption(escape(note))
+
+
+# --- Geometry for maps ------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _web_boundaries(data_dir: str, level: str, gemeente_code: str):
+    from enschede_gis import boundaries
+
+    return boundaries.for_web(boundaries.for_gemeente(_snapshot(data_dir), level, gemeente_code))
+
+
+def web_boundaries(level: str, gemeente_code: str | None = None):
+    """Simplified WGS84 outlines of one level for a browser map (read-only, shared by all sessions)."""
+    return _web_boundaries(str(settings.DATA_DIR), level, gemeente_code or gemeente())

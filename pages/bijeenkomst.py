@@ -16,7 +16,7 @@ from streamlit_folium import st_folium
 
 import app_state as ui
 from enschede_gis import areas as custom_areas
-from enschede_gis import boundaries, db, maps, meetings, session_report
+from enschede_gis import db, maps, meetings, session_report
 from enschede_gis.errors import DataError
 
 NEW = "__new__"
@@ -41,11 +41,6 @@ section[data-testid="stSidebar"], header[data-testid="stHeader"], [data-testid="
 .wb-agenda b {color: #000000; text-decoration: underline; text-underline-offset: 6px;}
 </style>
 """
-
-
-@st.cache_resource(show_spinner=False)
-def _web(gemeente: str):
-    return boundaries.for_web(boundaries.for_gemeente(ui.data(), "buurt", gemeente))
 
 
 def _saved_names() -> tuple[list[str], list[str]]:
@@ -218,7 +213,7 @@ def _show_frame(meeting: meetings.Meeting) -> None:
 def _show_situation(session: session_report.Session) -> None:
     left, right = st.columns([1.2, 1])
     with left:
-        web = _web(ui.gemeente())
+        web = ui.web_boundaries("buurt")
         chosen = web[web["code"].isin(session.area.codes)]
         m = maps.base_map(chosen)
         maps.outline_layer(web, name="buurten", colour="#666666", weight=1).add_to(m)

@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import app_state as ui
-from enschede_gis import boundaries, db, inputs, maps, meetings, settings
+from enschede_gis import db, inputs, maps, meetings, settings
 from enschede_gis import priorities as pr
 from enschede_gis.errors import DataError, WijkbeeldError
 
@@ -27,11 +27,6 @@ TOOLTIP_CHARS = 80
 @st.cache_resource(show_spinner=False)
 def _places(gemeente: str, custom_keys: tuple[str, ...]) -> inputs.Places:
     return inputs.places(ui.data(), custom_keys=custom_keys, gemeente=gemeente)
-
-
-@st.cache_resource(show_spinner=False)
-def _web(gemeente: str) -> gpd.GeoDataFrame:
-    return boundaries.for_web(boundaries.for_gemeente(ui.data(), "buurt", gemeente))
 
 
 def _meeting(meeting_id: str | None) -> meetings.Meeting | None:
@@ -306,7 +301,7 @@ with right:
     st.caption(ui.t("inbreng.map_help"))
     shown = inputs.list_inputs(eng, area_codes=related)
     st_folium(
-        _input_map(_web(ui.gemeente()), area, shown),
+        _input_map(ui.web_boundaries("buurt"), area, shown),
         key=MAP_KEY,
         height=420,
         use_container_width=True,

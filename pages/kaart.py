@@ -19,12 +19,6 @@ MAP_KEY = "kaart_map"
 MAP_HEIGHT = 640
 
 
-@st.cache_resource(show_spinner=False)
-def _web(level: str, gemeente: str):
-    """Simplified WGS84 outlines per level (read-only, shared by all sessions)."""
-    return boundaries.for_web(boundaries.for_gemeente(ui.data(), level, gemeente))
-
-
 @st.cache_data(show_spinner=False)
 def _custom_web(areas: tuple[tuple[str, str, tuple[str, ...]], ...]):
     """Outlines of the custom areas (key, name, buurt codes), each the union of its buurten."""
@@ -92,7 +86,7 @@ level = controls[0].radio(
 keys = tuple(catalogue.indicators)
 with ui.user_errors():
     years_of = _years_of(level, gemeente, keys)
-    web = _custom_web(custom_areas) if level == CUSTOM else _web(level, gemeente)
+    web = _custom_web(custom_areas) if level == CUSTOM else ui.web_boundaries(level, gemeente)
 options = [ind.key for inds in catalogue.by_theme(list(years_of)).values() for ind in inds]
 if not options:
     st.warning(ui.t("kaart.no_data", level=ui.t(f"level.{level}")))
@@ -186,7 +180,7 @@ with left:
         scheme=scheme,
         reference=reference,
         tiles=tiles,
-        outlines=_web("wijk", gemeente) if outlines and level != "wijk" else None,
+        outlines=ui.web_boundaries("wijk", gemeente) if outlines and level != "wijk" else None,
         labels=labels,
     )
     st_folium(

@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import app_state as ui
-from enschede_gis import boundaries, figures, i18n, maps, statistics
+from enschede_gis import figures, i18n, maps, statistics
 from enschede_gis import priorities as pr
 
 LEVELS = ["buurt", "wijk"]
@@ -30,11 +30,6 @@ def _tables(level: str, gemeente: str, catalogue_keys: tuple[str, ...]) -> dict[
         if pr.default_indicators(table, cat):
             found[year] = table
     return found
-
-
-@st.cache_resource(show_spinner=False)
-def _web(level: str, gemeente: str):
-    return boundaries.for_web(boundaries.for_gemeente(ui.data(), level, gemeente))
 
 
 def _labels(prefix: str, rename: dict[str, str] | None = None, *, keep: bool = False):
@@ -162,7 +157,7 @@ def _ranking_tab(ranking: pr.Ranking, stability: pr.Stability, names: dict[str, 
             ui.t("prioriteiten.col.range"): table["rank_low"].astype(str) + "–" + table["rank_high"].astype(str),
         }
         m = maps.choropleth(
-            _web(level, gemeente),
+            ui.web_boundaries(level, gemeente),
             ranking.table["score"],
             indicator=pr.score_indicator(),
             year=year,

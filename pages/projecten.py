@@ -31,11 +31,6 @@ def _buurten(gemeente: str) -> gpd.GeoDataFrame:
     return boundaries.for_gemeente(ui.data(), "buurt", gemeente)
 
 
-@st.cache_resource(show_spinner=False)
-def _web(gemeente: str) -> gpd.GeoDataFrame:
-    return boundaries.for_web(_buurten(gemeente))
-
-
 def _custom() -> dict[str, list[str]]:
     with ui.user_errors():
         return {a.name: list(a.codes) for a in custom_areas.load_areas()}
@@ -131,7 +126,7 @@ def _area_inputs(current: proj.Project | None, names: dict[str, str], custom: di
         return {"custom": st.selectbox(ui.t("projecten.area_custom"), options, index=options.index(start))}
     if current is not None and current.area.polygon and not st.session_state.get(DRAW_KEY):
         st.session_state[DRAW_KEY] = [list(xy) for xy in current.area.polygon["coordinates"][0][:-1]]
-    _draw_map(_web(ui.gemeente()))
+    _draw_map(ui.web_boundaries("buurt"))
     return {"polygon": _drawn_polygon()}
 
 
@@ -305,7 +300,7 @@ def _conflicts(found: pd.DataFrame, names: dict[str, str]) -> None:
         st.dataframe(shown, hide_index=True, width="stretch")
     if not adjacent.empty:
         st.caption(ui.t("projecten.adjacent_help"))
-    _conflict_map(found, _web(ui.gemeente()), names)
+    _conflict_map(found, ui.web_boundaries("buurt"), names)
 
 
 lang = ui.lang()

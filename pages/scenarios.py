@@ -34,11 +34,6 @@ def _baselines(gemeente: str, catalogue_keys: tuple[str, ...]) -> dict[int, sc.B
     return {year: sc.baseline(tables[year], cat, year=year, land_area=land) for year in sc.baseline_years(tables)}
 
 
-@st.cache_resource(show_spinner=False)
-def _web(level: str, gemeente: str):
-    return boundaries.for_web(boundaries.for_gemeente(ui.data(), level, gemeente))
-
-
 def _labels(prefix: str, rename: dict[str, str] | None = None, *, keep: bool = False):
     """A format_func that looks texts up in the language of this run, also when called later."""
     language = ui.lang()
@@ -269,7 +264,7 @@ def _difference_map(outcome: sc.Outcome) -> None:
     key = st.selectbox(
         ui.t("scenarios.map_indicator"), keys, format_func=lambda k: catalogue[k].label(lang), key="scen_map_ind"
     )
-    m = sc.difference_map(outcome, key, _web("buurt", gemeente), catalogue, lang)
+    m = sc.difference_map(outcome, key, ui.web_boundaries("buurt", gemeente), catalogue, lang)
     st_folium(m, key="scen_map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[])
     st.caption(ui.t("scenarios.map_note", year=outcome.baseline.year))
 
