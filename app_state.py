@@ -269,3 +269,21 @@ def _web_boundaries(data_dir: str, level: str, gemeente_code: str):
 def web_boundaries(level: str, gemeente_code: str | None = None):
     """Simplified WGS84 outlines of one level for a browser map (read-only, shared by all sessions)."""
     return _web_boundaries(str(settings.DATA_DIR), level, gemeente_code or gemeente())
+
+
+def labeller(prefix: str, rename: dict[str, str] | None = None, *, keep: bool = False):
+    """A ``format_func`` showing ``t(f"{prefix}.{value}")`` in this run's language, also when called later.
+
+    ``rename`` maps a value to another key; with ``keep`` a value without a mapping is shown as it is.
+    """
+    language = lang()
+
+    def label(value: str) -> str:
+        key = (rename or {}).get(value)
+        if key is None:
+            if keep:
+                return value
+            key = value
+        return i18n.t(f"{prefix}.{key}", language)
+
+    return label

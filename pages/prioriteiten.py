@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import app_state as ui
-from enschede_gis import figures, i18n, maps, statistics
+from enschede_gis import figures, maps, statistics
 from enschede_gis import priorities as pr
 
 LEVELS = ["buurt", "wijk"]
@@ -30,21 +30,6 @@ def _tables(level: str, gemeente: str, catalogue_keys: tuple[str, ...]) -> dict[
         if pr.default_indicators(table, cat):
             found[year] = table
     return found
-
-
-def _labels(prefix: str, rename: dict[str, str] | None = None, *, keep: bool = False):
-    """A format_func that looks texts up in the language of this run, also when called later."""
-    language = ui.lang()
-
-    def label(value: str) -> str:
-        key = (rename or {}).get(value)
-        if key is None:
-            if keep:
-                return value
-            key = value
-        return i18n.t(f"{prefix}.{key}", language)
-
-    return label
 
 
 def _apply_profile() -> None:
@@ -100,7 +85,7 @@ def _weights_form(options: list[str], defaults: list[str]) -> tuple[dict[str, fl
             ui.t("prioriteiten.direction"),
             directions_all,
             placeholder=ui.t("prioriteiten.direction_choose"),
-            format_func=_labels("prioriteiten.dir"),
+            format_func=ui.labeller("prioriteiten.dir"),
             key=state_key,
         )
         if direction is None:
@@ -269,7 +254,9 @@ st.title(ui.t("prioriteiten.title"))
 st.caption(ui.t("prioriteiten.intro"))
 
 top_row = st.columns([1, 1, 2])
-level = top_row[0].radio(ui.t("common.level"), LEVELS, format_func=_labels("level"), horizontal=True, key="prio_level")
+level = top_row[0].radio(
+    ui.t("common.level"), LEVELS, format_func=ui.labeller("level"), horizontal=True, key="prio_level"
+)
 with ui.user_errors():
     tables = _tables(level, gemeente, tuple(catalogue.indicators))
 if not tables:
@@ -294,13 +281,13 @@ with st.expander(ui.t("prioriteiten.indicators"), expanded=True):
     normalisation = cols[0].radio(
         ui.t("prioriteiten.normalisation"),
         list(pr.NORMALISATIONS),
-        format_func=_labels("prioriteiten.norm"),
+        format_func=ui.labeller("prioriteiten.norm"),
         key="prio_norm",
     )
     missing = cols[1].radio(
         ui.t("prioriteiten.missing"),
         list(pr.MISSING_POLICIES),
-        format_func=_labels("prioriteiten.miss"),
+        format_func=ui.labeller("prioriteiten.miss"),
         key="prio_missing",
     )
 with st.expander(ui.t("prioriteiten.stability")):

@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import app_state as ui
-from enschede_gis import boundaries, figures, i18n, statistics
+from enschede_gis import boundaries, figures, statistics
 from enschede_gis import priorities as pr
 from enschede_gis import scenarios as sc
 from enschede_gis.errors import WijkbeeldError
@@ -32,21 +32,6 @@ def _baselines(gemeente: str, catalogue_keys: tuple[str, ...]) -> dict[int, sc.B
     }
     land = figures.land_area(snap)
     return {year: sc.baseline(tables[year], cat, year=year, land_area=land) for year in sc.baseline_years(tables)}
-
-
-def _labels(prefix: str, rename: dict[str, str] | None = None, *, keep: bool = False):
-    """A format_func that looks texts up in the language of this run, also when called later."""
-    language = ui.lang()
-
-    def label(value: str) -> str:
-        key = (rename or {}).get(value)
-        if key is None:
-            if keep:
-                return value
-            key = value
-        return i18n.t(f"{prefix}.{key}", language)
-
-    return label
 
 
 def _shown(action) -> object:
@@ -89,7 +74,7 @@ def _measure_form(options: dict[str, str], baseline: sc.Baseline) -> None:
     kind = st.radio(
         ui.t("scenarios.type_label"),
         kinds,
-        format_func=_labels("scenarios.type"),
+        format_func=ui.labeller("scenarios.type"),
         horizontal=True,
         key="scen_kind",
     )
@@ -114,7 +99,7 @@ def _measure_form(options: dict[str, str], baseline: sc.Baseline) -> None:
             change = st.radio(
                 ui.t("scenarios.change_kind"),
                 ["delta", "new_value"],
-                format_func=_labels("scenarios.change"),
+                format_func=ui.labeller("scenarios.change"),
                 key="scen_change",
             )
             fields[change] = st.number_input(ui.t("scenarios.amount"), value=0.0, step=1.0, key="scen_amount")
@@ -139,7 +124,7 @@ def _measure_form(options: dict[str, str], baseline: sc.Baseline) -> None:
         basis = st.radio(
             ui.t("scenarios.basis_label"),
             ["assumption", "evidence"],
-            format_func=_labels("scenarios.basis"),
+            format_func=ui.labeller("scenarios.basis"),
             horizontal=True,
             key="scen_basis",
         )
@@ -289,7 +274,7 @@ def _rerank(outcome: sc.Outcome, names: dict[str, str]) -> None:
     cols = st.columns([3, 1])
     choice = cols[0].selectbox(ui.t("scenarios.profile"), list(profiles), key="scen_profile")
     level = cols[1].radio(
-        ui.t("common.level"), LEVELS, format_func=_labels("level"), horizontal=True, key="scen_rank_level"
+        ui.t("common.level"), LEVELS, format_func=ui.labeller("level"), horizontal=True, key="scen_rank_level"
     )
     if choice is None:
         return
@@ -418,7 +403,7 @@ top = st.columns([2, 2])
 top[0].selectbox(
     ui.t("scenarios.pick"),
     [NEW, *(s.name for s in saved)],
-    format_func=_labels("scenarios", {NEW: "new"}, keep=True),
+    format_func=ui.labeller("scenarios", {NEW: "new"}, keep=True),
     on_change=_on_pick,
     key="scen_pick",
 )
