@@ -1,18 +1,87 @@
-"""Turning validation failures into one clear message that names the field."""
+"""Turning validation failures into one clear Dutch message that names the field."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from pydantic import ValidationError
 
+#: pydantic's error types in plain Dutch; anything else keeps pydantic's own text.
+_PYDANTIC_NL = {
+    "missing": "ontbreekt",
+    "extra_forbidden": "is geen bekend veld (verwijder het)",
+    "literal_error": "moet een van deze waarden zijn: {expected}",
+    "union_tag_invalid": "onbekend type '{tag}' (kies uit: {expected_tags})",
+    "union_tag_not_found": "het veld 'type' ontbreekt",
+    "greater_than": "moet groter zijn dan {gt}",
+    "greater_than_equal": "moet minstens {ge} zijn",
+    "less_than": "moet kleiner zijn dan {lt}",
+    "less_than_equal": "mag hoogstens {le} zijn",
+    "float_parsing": "moet een getal zijn",
+    "float_type": "moet een getal zijn",
+    "int_parsing": "moet een geheel getal zijn",
+    "int_type": "moet een geheel getal zijn",
+    "int_from_float": "moet een geheel getal zijn",
+    "string_type": "moet tekst zijn",
+    "string_too_short": "is te kort (minstens {min_length} teken(s))",
+    "string_too_long": "is te lang (hoogstens {max_length} tekens)",
+    "too_short": "heeft te weinig elementen (minstens {min_length})",
+    "too_long": "heeft te veel elementen (hoogstens {max_length})",
+    "dict_type": "moet een object zijn",
+    "model_type": "moet een object zijn",
+    "list_type": "moet een lijst zijn",
+    "tuple_type": "moet een lijst zijn",
+    "bool_parsing": "moet waar of onwaar zijn",
+    "bool_type": "moet waar of onwaar zijn",
+}
 
-def describe(exc: ValidationError, names: Mapping[str, str] | None = None) -> str:
-    """``field: problem; field: problem`` from a pydantic error, with fields renamed for the reader."""
+
+def describe(exc: ValidationError, names: Mapping[str, str] | None = None, *, skip: Iterable[str] = ()) -> str:
+    """One Dutch sentence per problem, ``field: problem``, with the field path renamed for the reader.
+
+    ``names`` renames a whole dotted path (``{"frame.level": "participatieniveau"}``) or its parts
+    (``{"weights": "gewichten"}``); list positions count from 1;
+    path parts in ``skip`` (e.g. the tags of a tagged union) are left out.
+    """
+    skipped = set(skip)
     parts = []
     for error in exc.errors():
-        loc = ".".join(str(p) for p in error["loc"]) or "?"
-        field = (names or {}).get(loc, loc)
-        message = str(error["msg"]).removeprefix("Value error, ")
-        parts.append(f"{field}: {message}")
+        loc = _location(error["loc"], names or {}, skipped)
+        template = _PYDANTIC_NL.get(error["type"])
+        if template is None:
+            message = str(error["msg"]).removeprefix("Value error, ")
+        else:
+            context = {k: _plain(v) for k, v in (error.get("ctx") or {}).items()}
+            try:
+                message = template.format(**context)
+            except (KeyError, IndexError):
+                message = str(error["msg"])
+        parts.append(f"{loc}: {message}" if loc else message)
     return "; ".join(parts)
+
+
+def non_empty(value: str) -> str:
+    """A name stripped of surrounding blanks; a blank name is refused (use as a field validator)."""
+    value = value.strip()
+    if not value:
+        raise ValueError("naam is leeg")
+    return value
+
+
+def _plain(value: object) -> str:
+    return str(value).replace("'", "").replace(" or ", " of ")
+
+
+def _location(loc: Sequence[object], names: Mapping[str, str], skip: set[str]) -> str:
+    dotted = ".".join(str(part) for part in loc)
+    if dotted in names:  # a name for the whole path wins over names for its parts
+        return names[dotted]
+    words: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            words.append(f"nr. {part + 1}")
+        elif str(part) in names:
+            words.append(names[str(part)])
+        elif str(part) not in skip:
+            words.append(str(part))
+    return " › ".join(words)

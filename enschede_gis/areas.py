@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from enschede_gis import settings
-from enschede_gis._validate import describe
+from enschede_gis._validate import describe, non_empty
 from enschede_gis.errors import DataError, InputError
 from enschede_gis.store import atomic_write_json, read_json, state_dir
 
@@ -31,13 +31,7 @@ class CustomArea(BaseModel):
     description: str = Field(default="", max_length=1000)
     gemeente: str = settings.DEFAULT_GEMEENTE
 
-    @field_validator("name")
-    @classmethod
-    def _strip_name(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("naam is leeg")
-        return value
+    _strip_name = field_validator("name")(non_empty)
 
     @field_validator("codes")
     @classmethod

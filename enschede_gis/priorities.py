@@ -17,7 +17,7 @@ weights, ranks all perturbations at once, and reports the range of ranks each ar
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -27,6 +27,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from enschede_gis import i18n
+from enschede_gis._validate import describe, non_empty
 from enschede_gis.errors import DataError, InputError
 from enschede_gis.indicators import Catalogue, Indicator
 from enschede_gis.store import atomic_write_json, read_json, state_dir
@@ -62,76 +63,6 @@ _BLOCK_CELLS = 4_000_000
 
 
 # ---------------------------------------------------------------------------------------------------
-# Validation messages in Dutch
-# ---------------------------------------------------------------------------------------------------
-
-_PYDANTIC_NL = {
-    "missing": "ontbreekt",
-    "extra_forbidden": "is geen bekend veld (verwijder het)",
-    "literal_error": "moet een van deze waarden zijn: {expected}",
-    "union_tag_invalid": "onbekend type '{tag}' (kies uit: {expected_tags})",
-    "union_tag_not_found": "het veld 'type' ontbreekt",
-    "greater_than": "moet groter zijn dan {gt}",
-    "greater_than_equal": "moet minstens {ge} zijn",
-    "less_than": "moet kleiner zijn dan {lt}",
-    "less_than_equal": "mag hoogstens {le} zijn",
-    "float_parsing": "moet een getal zijn",
-    "float_type": "moet een getal zijn",
-    "int_parsing": "moet een geheel getal zijn",
-    "int_type": "moet een geheel getal zijn",
-    "int_from_float": "moet een geheel getal zijn",
-    "string_type": "moet tekst zijn",
-    "string_too_short": "is te kort (minstens {min_length} teken(s))",
-    "string_too_long": "is te lang (hoogstens {max_length} tekens)",
-    "too_short": "heeft te weinig elementen (minstens {min_length})",
-    "too_long": "heeft te veel elementen (hoogstens {max_length})",
-    "dict_type": "moet een object zijn",
-    "model_type": "moet een object zijn",
-    "list_type": "moet een lijst zijn",
-    "tuple_type": "moet een lijst zijn",
-    "bool_parsing": "moet waar of onwaar zijn",
-    "bool_type": "moet waar of onwaar zijn",
-}
-
-
-def explain(exc: ValidationError, names: Mapping[str, str] | None = None) -> str:
-    """One Dutch sentence per problem, ``field: problem``, with the field path renamed for the reader.
-
-    ``names`` renames path parts (e.g. ``{"weights": "gewichten"}``); list positions count from 1.
-    """
-    parts = []
-    for error in exc.errors():
-        loc = _location(error["loc"], names or {})
-        template = _PYDANTIC_NL.get(error["type"])
-        if template is None:
-            message = str(error["msg"]).removeprefix("Value error, ")
-        else:
-            context = {k: _plain(v) for k, v in (error.get("ctx") or {}).items()}
-            try:
-                message = template.format(**context)
-            except (KeyError, IndexError):
-                message = str(error["msg"])
-        parts.append(f"{loc}: {message}" if loc else message)
-    return "; ".join(parts)
-
-
-def _plain(value: object) -> str:
-    return str(value).replace("'", "").replace(" or ", " of ")
-
-
-def _location(loc: Sequence[object], names: Mapping[str, str]) -> str:
-    words: list[str] = []
-    for part in loc:
-        if isinstance(part, int):
-            words.append(f"nr. {part + 1}")
-        elif str(part) in names:
-            words.append(names[str(part)])
-        elif str(part) not in {"new_dwellings", "demolition", "direct_assumption"}:
-            words.append(str(part))
-    return " › ".join(words)
-
-
-# ---------------------------------------------------------------------------------------------------
 # Profiles
 # ---------------------------------------------------------------------------------------------------
 
@@ -157,13 +88,7 @@ class PriorityProfile(BaseModel):
     normalisation: Normalisation = "zscore"
     missing: MissingPolicy = "exclude"
 
-    @field_validator("name")
-    @classmethod
-    def _strip(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("naam is leeg")
-        return value
+    _strip = field_validator("name")(non_empty)
 
     @model_validator(mode="after")
     def _check_weights(self) -> PriorityProfile:
@@ -214,7 +139,7 @@ def make_profile(
             missing=missing,  # type: ignore[arg-type]
         )
     except ValidationError as exc:
-        raise InputError(f"Ongeldig profiel: {explain(exc, _PROFILE_NAMES)}") from None
+        raise InputError(f"Ongeldig profiel: {describe(exc, _PROFILE_NAMES)}") from None
 
 
 def renamed(profile: PriorityProfile, name: str, rationale: str) -> PriorityProfile:
@@ -222,7 +147,7 @@ def renamed(profile: PriorityProfile, name: str, rationale: str) -> PriorityProf
     try:
         return PriorityProfile.model_validate(profile.model_dump() | {"name": name, "rationale": rationale})
     except ValidationError as exc:
-        raise InputError(f"Ongeldig profiel: {explain(exc, _PROFILE_NAMES)}") from None
+        raise InputError(f"Ongeldig profiel: {describe(exc, _PROFILE_NAMES)}") from None
 
 
 def default_indicators(
@@ -267,7 +192,9 @@ def load_profiles(folder: Path | None = None) -> list[PriorityProfile]:
         try:
             profiles.append(PriorityProfile.model_validate(entry))
         except ValidationError as exc:
-            raise DataError(f"Profiel nr. {i + 1} in {path.name} is ongeldig: {explain(exc, _PROFILE_NAMES)}") from None
+            raise DataError(
+                f"Profiel nr. {i + 1} in {path.name} is ongeldig: {describe(exc, _PROFILE_NAMES)}"
+            ) from None
     return profiles
 
 

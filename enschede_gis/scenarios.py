@@ -41,6 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from enschede_gis import aggregate as agg
 from enschede_gis import i18n, maps
 from enschede_gis import priorities as pr
+from enschede_gis._validate import describe, non_empty
 from enschede_gis.errors import InputError
 from enschede_gis.indicators import Catalogue, Indicator
 from enschede_gis.store import atomic_write_json, state_dir
@@ -155,14 +156,11 @@ class Scenario(BaseModel):
             raise ValueError(f"onbekende schemaversie {version}")
         return version
 
-    @field_validator("name")
-    @classmethod
-    def _strip(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("naam is leeg")
-        return value
+    _strip = field_validator("name")(non_empty)
 
+
+#: Tags of the measure union: left out of field paths in messages (the type is implied).
+_MEASURE_TAGS = ("new_dwellings", "demolition", "direct_assumption")
 
 _FIELD_NAMES = {
     "schema_version": "schema_version (schemaversie)",
@@ -187,7 +185,7 @@ def make_scenario(**fields: object) -> Scenario:
     try:
         return Scenario.model_validate(fields)
     except ValidationError as exc:
-        raise InputError(f"Ongeldig scenario: {pr.explain(exc, _FIELD_NAMES)}") from None
+        raise InputError(f"Ongeldig scenario: {describe(exc, _FIELD_NAMES, skip=_MEASURE_TAGS)}") from None
 
 
 def make_measure(kind: str, **fields: object) -> NewDwellings | Demolition | DirectAssumption:
@@ -198,7 +196,7 @@ def make_measure(kind: str, **fields: object) -> NewDwellings | Demolition | Dir
     try:
         return model.model_validate(fields)
     except ValidationError as exc:
-        raise InputError(f"Ongeldige maatregel: {pr.explain(exc, _FIELD_NAMES)}") from None
+        raise InputError(f"Ongeldige maatregel: {describe(exc, _FIELD_NAMES, skip=_MEASURE_TAGS)}") from None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -230,7 +228,9 @@ def from_json(text: str | bytes, source: str = "het bestand") -> Scenario:
     try:
         return Scenario.model_validate(raw)
     except ValidationError as exc:
-        raise InputError(f"{source} is geen geldig scenario: {pr.explain(exc, _FIELD_NAMES)}") from None
+        raise InputError(
+            f"{source} is geen geldig scenario: {describe(exc, _FIELD_NAMES, skip=_MEASURE_TAGS)}"
+        ) from None
 
 
 def _folder(folder: Path | None) -> Path:
