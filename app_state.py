@@ -242,16 +242,21 @@ def lang_params() -> dict[str, str]:
     return {} if lang() == i18n.DEFAULT_LANGUAGE else {"lang": lang()}
 
 
-def show_representation(result, *, heading: bool = True) -> None:
+def show_representation(result, *, heading: bool = True, projector: bool = False) -> None:
     """Who gave input next to who lives in the area (an :class:`enschede_gis.representation.
-    Representation`): the flagged groups, the protected table and the rules, all as plain text."""
+    Representation`): the flagged groups, the protected table and the rules, all as plain text.
+    ``projector`` shows the table as a static table (large print, nothing to scroll)."""
     from enschede_gis import representation
 
     if heading:
         st.subheader(t("uitleg.repr.title", area=escape(result.area_label)))
     for line in representation.summary_lines(result) or [t("uitleg.repr.no_flags")]:
         st.text(line)
-    st.dataframe(representation.display_table(result), hide_index=True, width="stretch")
+    table = representation.display_table(result)
+    if projector:
+        st.table(table.set_index(table.columns[0]))
+    else:
+        st.dataframe(table, hide_index=True, width="stretch")
     for note in representation.notes(result):
         st.caption(escape(note))
 

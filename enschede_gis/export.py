@@ -12,7 +12,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from enschede_gis import i18n, profile, settings, staticmap
+from enschede_gis import explain, i18n, profile, settings, staticmap
 from enschede_gis.indicators import Catalogue
 from enschede_gis.pdf import Bar, Document
 from enschede_gis.profile import Area
@@ -87,7 +87,8 @@ def profile_pdf(
     gemeente: str = settings.DEFAULT_GEMEENTE,
 ) -> bytes:
     """The area profile as a PDF: map, key figures per theme, position bars, spread, similar buurten,
-    trends, sources and data years, print date and attribution."""
+    trends, the plain-language explanation of every figure shown, sources and data years, print date
+    and attribution."""
     kind = i18n.t(f"level.{area.kind}", lang)
     doc = Document(
         _t("pdf_title", lang, name=area.label),
@@ -105,6 +106,8 @@ def profile_pdf(
     _similar(doc, similar, lang)
     keys = [k for k in TREND_DEFAULTS if k in catalogue]
     _trends(doc, profile.trends(snap, catalogue, area, indicators=keys, lang=lang, gemeente=gemeente), lang)
+    shown = [catalogue[k] for k in figures_table.get("indicator", []) if k in catalogue]
+    explain.add_to_pdf(doc, shown, snap.statistics, lang, catalogue=catalogue)
     lines = sorted({s for s in figures_table.get("source", pd.Series(dtype=str)) if s})
     doc.sources([_t("data_year", lang, year=year), *lines, settings.ATTRIBUTION])
     return doc.to_bytes()

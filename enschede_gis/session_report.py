@@ -9,8 +9,6 @@ items only, as plain text), what was agreed, the data sources and years, and the
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,9 +16,10 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine
 
-from enschede_gis import i18n, inputs, meetings, settings
+from enschede_gis import explain, i18n, inputs, meetings, settings
 from enschede_gis import profile as prof
 from enschede_gis import projects as proj
+from enschede_gis import representation as rep
 from enschede_gis.boundaries import for_gemeente
 from enschede_gis.errors import DataError, InputError, WijkbeeldError
 from enschede_gis.indicators import Catalogue
@@ -41,8 +40,6 @@ SITUATION_FIGURES: tuple[str, ...] = (
 )
 #: How many top-ranked buurten of the gemeente to show next to the area's own buurten.
 TOP_RANKED = 5
-#: The optional module (issue 6) that compares who gave input with who lives in the area.
-REPRESENTATION_MODULE = "enschede_gis.representation"
 
 
 def _t(key: str, lang: str, **values: object) -> str:
@@ -59,6 +56,7 @@ class ProfileResult:
     ranking: pd.DataFrame  # code, name, rank, score, in_area (the top of the gemeente + the area's buurten)
     ranked: int  # how many buurten were ranked
     problem: str = ""  # why the profile could not be applied (empty when it could)
+    keys: tuple[str, ...] = ()  # the weighted indicators, for the explanations
 
 
 @dataclass(frozen=True)
@@ -86,7 +84,8 @@ class Session:
     votes: pd.Series
     sources: tuple[str, ...]
     warnings: tuple[str, ...]
-    representation: object | None = None
+    representation: rep.Representation | None = None
+    explained: tuple[str, ...] = ()  # indicator keys the report explains: the figures and profile weights
     notes: tuple[str, ...] = field(default=())
 
 
@@ -131,6 +130,7 @@ def gather(
         sources=sources,
         warnings=tuple(meetings.frame_warnings(meeting.frame, lang)),
         representation=heard,
+        explained=tuple(dict.fromkeys([*figures["indicator"], *(k for p in profiles for k in p.keys)])),
         notes=notes,
     )
 
@@ -215,11 +215,12 @@ def _apply_profile(pr, profile, table, catalogue, area, names, lang) -> ProfileR
         (catalogue[w.indicator].label(lang) if w.indicator in catalogue else w.indicator, w.weight / total, w.direction)
         for w in profile.active
     )
+    keys = tuple(w.indicator for w in profile.active if w.indicator in catalogue)
     try:
         ranking = pr.rank_areas(table, profile, catalogue).table
     except InputError as exc:
         empty = pd.DataFrame(columns=["code", "name", "rank", "score", "in_area"])
-        return ProfileResult(profile.name, profile.rationale, weights, empty, 0, problem=str(exc))
+        return ProfileResult(profile.name, profile.rationale, weights, empty, 0, problem=str(exc), keys=keys)
     ranked = ranking.reset_index().rename(columns={ranking.index.name or "index": "code"})
     ranked["name"] = ranked["code"].map(names).fillna(ranked["code"])
     ranked["in_area"] = ranked["code"].isin(area.codes)
@@ -230,6 +231,7 @@ def _apply_profile(pr, profile, table, catalogue, area, names, lang) -> ProfileR
         weights,
         shown[["code", "name", "rank", "score", "in_area"]].reset_index(drop=True),
         len(ranked),
+        keys=keys,
     )
 
 
@@ -301,29 +303,22 @@ def representation(
     *,
     year: int,
     lang: str,
-) -> object | None:
-    """Hook for issue 6: who gave input compared with who lives in the area.
-
-    Calls ``enschede_gis.representation.for_meeting(inputs_frame, snap, catalogue, area, year=,
-    lang=)`` when that module exists; None otherwise. The input passed is
-    :func:`enschede_gis.inputs.inputs_frame` for the meeting and the area.
-    """
-    if importlib.util.find_spec(REPRESENTATION_MODULE) is None:
-        return None
-    module = importlib.import_module(REPRESENTATION_MODULE)
-    compute = getattr(module, "for_meeting", None)
-    if compute is None:
-        return None
+) -> rep.Representation:
+    """Who gave input (at the meeting or for its area, each input once, hidden ones counted but not
+    shown) next to who lives in the area, from :mod:`enschede_gis.representation`."""
     frame = meeting_inputs(eng, meeting, area, include_hidden=True)[inputs.PROFILE_COLUMNS].reset_index(drop=True)
-    return compute(frame, snap, catalogue, area, year=year, lang=lang)
+    return rep.for_meeting(frame, snap, catalogue, area, year=year, lang=lang)
 
 
 # --------------------------------------------------------------------------------------------------
 # The PDF
 
 
-def to_pdf(session: Session, snap: Snapshot, *, lang: str = "nl", printed: date | None = None) -> bytes:
-    """The session report as PDF bytes (all text plain; residents' text is never interpreted)."""
+def to_pdf(
+    session: Session, snap: Snapshot, catalogue: Catalogue, *, lang: str = "nl", printed: date | None = None
+) -> bytes:
+    """The session report as PDF bytes (all text plain; residents' text is never interpreted). It
+    ends with the plain-language explanation of every figure and weighted indicator it shows."""
     from enschede_gis.pdf import Document
     from enschede_gis.staticmap import area_map
 
@@ -355,6 +350,8 @@ def to_pdf(session: Session, snap: Snapshot, *, lang: str = "nl", printed: date 
     _inputs_section(doc, session, lang)
     _agreements_section(doc, meeting, lang)
     _representation_section(doc, session, lang)
+    explained = [catalogue[k] for k in session.explained if k in catalogue]
+    explain.add_to_pdf(doc, explained, snap.statistics, lang, catalogue=catalogue)
     doc.sources([settings.ATTRIBUTION, *session.sources], title=_t("bijeenkomst.report.sources", lang))
     return doc.to_bytes()
 
@@ -495,10 +492,7 @@ def _agreements_section(doc, meeting: meetings.Meeting, lang: str) -> None:
 
 
 def _representation_section(doc, session: Session, lang: str) -> None:
-    """Issue 6's comparison, when its module offers ``add_to_pdf(doc, result, lang)``."""
-    if session.representation is None:
-        return
-    module = importlib.import_module(REPRESENTATION_MODULE)
-    add = getattr(module, "add_to_pdf", None)
-    if add is not None:
-        add(doc, session.representation, lang)
+    for note in session.notes:
+        doc.paragraph(note, size=9, muted=True)
+    if session.representation is not None:
+        rep.add_to_pdf(doc, session.representation, lang)

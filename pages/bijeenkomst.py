@@ -226,6 +226,7 @@ def _show_situation(session: session_report.Session) -> None:
             for col, row in zip(cols, figures.iloc[start : start + 2].itertuples(), strict=False):
                 col.metric(row.label, row.text)
         st.caption(ui.t("bijeenkomst.figures_year", year=session.year) + " · " + ui.t("app.attribution"))
+        ui.explain_picker([catalogue[k] for k in session.figures["indicator"]], key="bk_explain_figures")
     st.subheader(ui.t("bijeenkomst.projects.title"))
     if not session.projects:
         st.text(ui.t("bijeenkomst.projects.none"))
@@ -266,6 +267,8 @@ def _show_priorities(session: session_report.Session) -> None:
         )
     for name in session.missing_profiles:
         st.caption(ui.t("bijeenkomst.missing_profile", name=ui.escape(name)))
+    weighted = [catalogue[k] for result in session.profiles for k in result.keys]
+    ui.explain_picker(weighted, key="bk_explain_profiles")
     if not session.votes.empty:
         st.subheader(ui.t("bijeenkomst.votes"))
         st.bar_chart(session.votes, horizontal=True)
@@ -318,28 +321,17 @@ def _show_agreements(meeting: meetings.Meeting, session: session_report.Session)
 
 
 def _show_representation(session: session_report.Session) -> None:
-    """Issue 6's closing step: who was heard, when :mod:`enschede_gis.representation` exists."""
+    """The closing step: who gave input next to who lives in the area."""
     for note in session.notes:
         st.caption(ui.escape(note))
-    if session.representation is None:
-        return
-    import importlib
-
-    module = importlib.import_module(session_report.REPRESENTATION_MODULE)
-    st.subheader(ui.t("bijeenkomst.who_heard"))
-    for line in getattr(module, "summary_lines", lambda _r: [])(session.representation):
-        st.text(line)
-    table = getattr(module, "display_table", None)
-    if table is not None:
-        st.table(table(session.representation))
-    for note in getattr(module, "notes", lambda _r: [])(session.representation):
-        st.caption(ui.escape(note))
+    if session.representation is not None:
+        ui.show_representation(session.representation, projector=True)
 
 
 def _report_button(session: session_report.Session) -> None:
     if st.button(ui.t("bijeenkomst.make_report"), key="bijeenkomst_make_report"):
         with ui.user_errors(), st.spinner(ui.t("bijeenkomst.report_busy")):
-            st.session_state["_bijeenkomst_pdf"] = session_report.to_pdf(session, snap, lang=lang)
+            st.session_state["_bijeenkomst_pdf"] = session_report.to_pdf(session, snap, catalogue, lang=lang)
     pdf = st.session_state.get("_bijeenkomst_pdf")
     if pdf:
         st.download_button(

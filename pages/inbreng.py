@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import app_state as ui
-from enschede_gis import db, inputs, maps, meetings, settings
+from enschede_gis import db, inputs, maps, meetings, representation, settings, statistics
 from enschede_gis import priorities as pr
 from enschede_gis.errors import DataError, WijkbeeldError
 
@@ -222,6 +222,18 @@ def _list(shown, names: dict) -> None:
                 st.text(row.text)
 
 
+def _who_gave_input(eng, area, related: list[str]) -> None:
+    """Who gave input for this area next to who lives there (CBS, the newest year with ages)."""
+    year = max(statistics.years(snap.statistics))
+    try:
+        frame = inputs.inputs_frame(eng, area_codes=related)
+        result = representation.for_area(frame, snap, ui.catalogue(), area, year=year, lang=lang)
+    except WijkbeeldError as exc:  # the comparison is an extra: the page goes on without it
+        st.caption(ui.escape(str(exc)))
+        return
+    ui.show_representation(result, heading=False)
+
+
 def _mod_label(row) -> str:
     mark = f"[{ui.t('inbreng.hidden_mark')}] " if row.hidden else ""
     return f"#{row.id} · {mark}{_short(row.text or row.priority or '')}"
@@ -315,6 +327,8 @@ if not votes.empty:
     st.bar_chart(votes, horizontal=True)
 _list(shown, names)
 
+with st.expander(ui.t("uitleg.repr.title", area=ui.escape(area.label))):
+    _who_gave_input(eng, area, related)
 with st.expander(ui.t("inbreng.mod.title")):
     _moderation(eng, related)
 st.caption(ui.t("inbreng.stored_in", where=ui.escape(db.describe(eng))))

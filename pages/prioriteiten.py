@@ -66,6 +66,7 @@ def _weights_form(options: list[str], defaults: list[str]) -> tuple[dict[str, fl
         help=ui.t("prioriteiten.indicators_help"),
         key="prio_indicators",
     )
+    ui.explain_picker([catalogue[k] for k in chosen], level=level, key="prio_explain")
     weights, directions, undirected = {}, {}, []
     directions_all = ["higher_worse", "higher_better"]
     grid = st.columns([3, 2, 3, 2])  # two indicators per row keeps the results in view
@@ -192,6 +193,7 @@ def _breakdown_tab(ranking: pr.Ranking, names: dict[str, str]) -> None:
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch")
+    ui.explain_picker([catalogue[k] for k in parts.index], level=level, key="prio_explain_breakdown")
     st.bar_chart(shown.set_index(ui.t("prioriteiten.col.indicator"))[ui.t("prioriteiten.col.contribution")])
     st.caption(ui.t("prioriteiten.breakdown_note"))
 

@@ -237,6 +237,7 @@ def _before_after(outcome: sc.Outcome, options: dict[str, str], members: dict[st
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch")
+    ui.explain_picker([catalogue[k] for k in long.index], key="scen_explain")
 
 
 def _signed(key: str, value: float) -> str:
@@ -249,6 +250,7 @@ def _difference_map(outcome: sc.Outcome) -> None:
     key = st.selectbox(
         ui.t("scenarios.map_indicator"), keys, format_func=lambda k: catalogue[k].label(lang), key="scen_map_ind"
     )
+    ui.explain_button(catalogue[key], level="buurt", key="scen_map_explain")
     m = sc.difference_map(outcome, key, ui.web_boundaries("buurt", gemeente), catalogue, lang)
     st_folium(m, key="scen_map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[])
     st.caption(ui.t("scenarios.map_note", year=outcome.baseline.year))

@@ -9,7 +9,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from enschede_gis import db, meetings, projects
+from enschede_gis import db, inputs, meetings, projects
+from tests.page_helpers import explanations_offered
 
 PAGE = "../pages/bijeenkomst.py"
 LASONDER = "BU01530001"
@@ -132,6 +133,29 @@ def test_agreements_are_saved_and_the_report_is_made(eng):
     at.button(key="bijeenkomst_make_report").click().run()
     assert not at.exception
     assert at.session_state["_bijeenkomst_pdf"].startswith(b"%PDF")
+
+
+def test_the_situation_figures_are_explained(eng, catalogue):
+    meeting = meetings.with_changes(_meeting(eng), started=True, step=1)
+    meetings.save(eng, meeting)
+    at = _app(meeting.id, present=True)
+    shown = [m.label for m in at.metric]
+    assert shown and explanations_offered(at, "bk_explain_figures") == shown
+
+
+def test_the_closing_step_shows_who_gave_input(eng):
+    meeting = meetings.with_changes(_meeting(eng), started=True, step=len(meetings.AGENDA) - 1)
+    meetings.save(eng, meeting)
+    for i in range(12):
+        draft = inputs.make_input(
+            kind="idea", area_code=LASONDER, text=f"Idee {i}", meeting_id=meeting.id, age_group="65+"
+        )
+        inputs.submit(eng, draft, session_id=f"s{i}")
+    at = _app(meeting.id, present=True)
+    assert any(s.value.startswith("Wie gaf inbreng, en wie woont er in") for s in at.subheader)
+    table = at.table[-1].value
+    assert table.loc["Leeftijd"].set_index("Groep").loc["65 jaar en ouder", "Inbreng (aantal)"] == "12"
+    assert any(t.value.startswith("65 jaar en ouder") and "oververtegenwoordigd" in t.value for t in at.text)
 
 
 def test_presentation_injects_the_projector_style_only_when_presenting(eng):

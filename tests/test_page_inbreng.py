@@ -68,6 +68,21 @@ def test_profile_fields_are_stored(app):
     assert frame.iloc[0][["age_group", "home_buurt", "tenure"]].tolist() == ["15-25", CITY, "huur"]
 
 
+def test_who_gave_input_is_compared_with_who_lives_in_the_area(app):
+    eng = db.engine()
+    for i in range(11):
+        draft = inputs.make_input(kind="note", area_code=CITY, text=f"Bericht {i}", age_group="65+")
+        inputs.submit(eng, draft, session_id=f"s{i}")
+    inputs.submit(eng, inputs.make_input(kind="note", area_code="BU01530001", text="Elders"), session_id="x")
+    app.run()
+    assert not app.exception
+    table = app.dataframe[-1].value.set_index("Groep")
+    assert table.loc["65 jaar en ouder", "Inbreng (aantal)"] == "11"  # only this buurt's input
+    assert table.loc["15–25 jaar", "Inbreng (aantal)"] == "< 5"
+    assert any(t.value.startswith("65 jaar en ouder") and "oververtegenwoordigd" in t.value for t in app.text)
+    assert any("Geteld zijn 11 zichtbare bijdragen" in c.value for c in app.caption)
+
+
 def test_a_vote(app):
     app.radio(key="inbreng_kind").set_value("vote")
     app.run()

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from enschede_gis import figures
 from enschede_gis import priorities as pr
+from tests.page_helpers import explanations_offered
 
 PAGE = "../pages/prioriteiten.py"
 
@@ -139,3 +140,10 @@ def test_a_profile_with_indicators_missing_this_year_says_so(app):
     app.selectbox(key="prio_year").set_value(2020).run()  # 2020 publishes no youth care per buurt
     assert any("Aandeel jongeren met jeugdzorg" in w.value and "tellen niet mee" in w.value for w in app.warning)
     assert [w.indicator for w in app.session_state["prio_current_profile"].active] == ["bijstand_per_1000"]
+
+
+def test_the_chosen_indicators_and_the_breakdown_are_explained(app, catalogue):
+    chosen = app.multiselect(key="prio_indicators").value
+    assert explanations_offered(app, "prio_explain") == [catalogue[k].label("nl") for k in chosen]
+    breakdown = explanations_offered(app, "prio_explain_breakdown")
+    assert set(breakdown) == {catalogue[k].label("nl") for k in chosen}

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from enschede_gis import priorities as pr
 from enschede_gis import scenarios as sc
+from tests.page_helpers import explanations_offered
 
 PAGE = "../pages/scenarios.py"
 TWEKKELERVELD = "BU01530301"
@@ -232,3 +233,14 @@ def test_a_saved_scenario_with_an_unavailable_year_says_which_year_replaced_it(a
     assert not app.exception
     assert any("basisjaar 2022" in w.value and "gaat nu uit van 2023" in w.value for w in app.warning)
     assert app.selectbox(key="scen_year").value == 2023
+
+
+def test_the_changed_figures_are_explained(app):
+    _add_dwellings(app)
+    offered = explanations_offered(app, "scen_explain")
+    assert offered == list(_before_after(app).index)
+    assert "Aantal inwoners" in offered
+    # the map's figure has its own button; pick another figure for the map and its explanation follows
+    app.selectbox(key="scen_map_ind").set_value("huishoudens").run()
+    titles = [c.value for p in app.get("popover") for c in p.children.values() if c.type == "markdown"]
+    assert any(text.startswith("**Aantal huishoudens") for text in titles), titles

@@ -77,6 +77,19 @@ def test_profile_pdf_has_name_inhabitants_sources_and_date(snap, catalogue, broe
     assert "Area profile Broekheurne" in english and "1,820 inhabitants" in english
 
 
+def test_profile_pdf_explains_every_figure_it_shows(snap, catalogue, broekheurne):
+    shown = profile.key_figures(snap, catalogue, broekheurne, year=2023)["indicator"]
+    text = " ".join(_text(export.profile_pdf(snap, catalogue, broekheurne, year=2023, printed=PRINTED)).split())
+    explained = text[text.index("Uitleg bij de cijfers") :]
+    for key in shown:
+        ind = catalogue[key]
+        assert ind.label("nl") in explained, key
+        assert " ".join(ind.caveat("nl").split())[:40] in explained, key
+    assert "2023: CBS Kerncijfers wijken en buurten 2023" in explained
+    english = " ".join(_text(export.profile_pdf(snap, catalogue, broekheurne, year=2023, lang="en")).split())
+    assert "What the figures mean" in english and catalogue["inwoners"].caveat("en")[:40] in english
+
+
 def test_profile_table_as_csv_and_excel(snap, catalogue, broekheurne):
     table = export.profile_table(profile.key_figures(snap, catalogue, broekheurne, year=2023))
     assert list(table.columns[:5]) == ["Thema", "Indicator", "Sleutel", "Waarde", "Eenheid"]

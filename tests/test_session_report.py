@@ -110,7 +110,7 @@ def test_missing_figures_read_unknown_never_zero(meeting, snap, catalogue, eng):
 
 def test_pdf_holds_frame_agreements_input_sources_and_date(meeting, snap, catalogue, eng):
     session = _session(meeting, snap, catalogue, eng)
-    text = _text(session_report.to_pdf(session, snap, printed=PRINTED))
+    text = _text(session_report.to_pdf(session, snap, catalogue, printed=PRINTED))
     for expected in [
         "Verslag: Buurtavond Lasonder",
         "Er komen veertig woningen op het schoolterrein.",
@@ -136,7 +136,7 @@ def test_pdf_holds_frame_agreements_input_sources_and_date(meeting, snap, catalo
 
 def test_pdf_in_english(meeting, snap, catalogue, eng):
     session = _session(meeting, snap, catalogue, eng, lang="en")
-    text = _text(session_report.to_pdf(session, snap, lang="en", printed=PRINTED))
+    text = _text(session_report.to_pdf(session, snap, catalogue, lang="en", printed=PRINTED))
     assert "Report: Buurtavond Lasonder" in text and "Fixed by the council" in text
 
 
@@ -146,56 +146,55 @@ def test_over_ambitious_frame_is_in_the_report(meeting, snap, catalogue, eng):
     )
     session = _session(risky, snap, catalogue, eng)
     assert any("hoger dan het kader" in w for w in session.warnings)
-    text = " ".join(_text(session_report.to_pdf(session, snap, printed=PRINTED)).split())
+    text = " ".join(_text(session_report.to_pdf(session, snap, catalogue, printed=PRINTED)).split())
     assert "is hoger dan het kader toelaat" in text
 
 
-def test_representation_hook_gets_the_inputs_of_meeting_and_area(meeting, snap, catalogue, eng, monkeypatch):
-    """The issue-6 module is called with the inputs frame and its result lands in the session."""
-    import importlib.machinery
-    import sys
-    import types
-
-    seen = {}
-    fake = types.ModuleType(session_report.REPRESENTATION_MODULE)
-    fake.__spec__ = importlib.machinery.ModuleSpec(session_report.REPRESENTATION_MODULE, None)
-
-    def for_meeting(frame, _snap, _catalogue, area, *, year, lang):
-        seen.update(frame=frame, area=area.key, year=year, lang=lang)
-        return "vergeleken"
-
-    def add_to_pdf(doc, result, lang):
-        doc.heading(f"Wie zijn gehoord: {result}")
-
-    fake.for_meeting, fake.add_to_pdf = for_meeting, add_to_pdf
-    monkeypatch.setitem(sys.modules, session_report.REPRESENTATION_MODULE, fake)
-    for session_id, area in [("e", LASONDER), ("f", "BU01530000")]:  # given at the meeting: counted once
-        draft = inputs.make_input(kind="idea", area_code=area, text="Op de avond", meeting_id=meeting.id)
+def test_who_was_heard_counts_meeting_and_area_input_once(meeting, snap, catalogue, eng):
+    """Input given at the meeting (any area) and for the area count once each, hidden ones included
+    in the count but not in the list; the comparison lands in the session and in the PDF."""
+    for session_id, area in [("e", LASONDER), ("f", "BU01530000")]:
+        draft = inputs.make_input(
+            kind="idea", area_code=area, text="Op de avond", meeting_id=meeting.id, age_group="15-25"
+        )
         inputs.submit(eng, draft, session_id=session_id)
     session = _session(meeting, snap, catalogue, eng)
-    assert session.representation == "vergeleken"
-    assert list(seen["frame"].columns) == ["area_code", "age_group", "home_buurt", "tenure", "kind", "hidden"]
-    assert len(seen["frame"]) == 6 and seen["frame"]["hidden"].sum() == 1
     assert len(session.inputs) == 5  # visible only, each once
-    assert (seen["area"], seen["year"], seen["lang"]) == (LASONDER, 2023, "nl")
-    assert "Wie zijn gehoord: vergeleken" in _text(session_report.to_pdf(session, snap, printed=PRINTED))
+    table = session.representation.table.set_index(["dimension", "group"])
+    assert table.loc[("age", "15-25"), "input_text"] == "< 5"  # two, never shown exactly
+    assert table["input_count"].isna().loc[("age", "15-25")]
+    assert table.loc[("age", "not_given"), "input_text"] == "< 5"  # three visible without an age
+    assert session.representation.total_text == "5" and session.representation.hidden_text == "< 5"
+    text = " ".join(_text(session_report.to_pdf(session, snap, catalogue, printed=PRINTED)).split())
+    assert f"Wie gaf inbreng, en wie woont er in {session.area.label}?" in text
+    assert "15–25 jaar" in text
 
 
-def test_a_failing_representation_module_becomes_a_note(meeting, snap, catalogue, eng, monkeypatch):
-    import importlib.machinery
-    import sys
-    import types
-
+def test_a_failing_comparison_becomes_a_note(meeting, snap, catalogue, eng, monkeypatch):
+    from enschede_gis import representation
     from enschede_gis.errors import DataError
 
-    fake = types.ModuleType(session_report.REPRESENTATION_MODULE)
-    fake.__spec__ = importlib.machinery.ModuleSpec(session_report.REPRESENTATION_MODULE, None)
-
-    def for_meeting(*_args, **_kwargs):
+    def fails(*_args, **_kwargs):
         raise DataError("Geen leeftijdsgegevens voor dit gebied.")
 
-    fake.for_meeting = for_meeting
-    monkeypatch.setitem(sys.modules, session_report.REPRESENTATION_MODULE, fake)
+    monkeypatch.setattr(representation, "for_meeting", fails)
     session = _session(meeting, snap, catalogue, eng)
     assert session.representation is None
     assert session.notes == ("Geen leeftijdsgegevens voor dit gebied.",)
+    text = _text(session_report.to_pdf(session, snap, catalogue, printed=PRINTED))
+    assert "Geen leeftijdsgegevens voor dit gebied." in text
+
+
+def test_pdf_explains_its_figures_and_weighted_indicators(meeting, snap, catalogue, eng):
+    session = _session(meeting, snap, catalogue, eng)
+    weighted = {k for p in session.profiles for k in p.keys}
+    assert weighted and set(session.figures["indicator"]) <= set(session.explained)
+    assert weighted <= set(session.explained)
+    text = " ".join(_text(session_report.to_pdf(session, snap, catalogue, printed=PRINTED)).split())
+    explained = text[text.index("Uitleg bij de cijfers") :]
+    for key in session.explained:
+        ind = catalogue[key]
+        assert ind.label("nl") in explained, key
+        assert " ".join(ind.caveat("nl").split())[:40] in explained, key
+    english = " ".join(_text(session_report.to_pdf(session, snap, catalogue, lang="en", printed=PRINTED)).split())
+    assert "What the figures mean" in english and catalogue["woz_waarde"].caveat("en")[:40] in english
