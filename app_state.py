@@ -205,18 +205,18 @@ _REPO = Path(__file__).resolve().parent
 
 #: (file, title key, icon, url path). The first is the default page; a page appears once its file exists.
 PAGES = [
-    ("pages/start.py", "nav.start", ":material/home:", "start"),
-    ("pages/kaart.py", "nav.kaart", ":material/map:", "kaart"),
-    ("pages/profiel.py", "nav.profiel", ":material/description:", "profiel"),
-    ("pages/vergelijken.py", "nav.vergelijken", ":material/compare:", "vergelijken"),
-    ("pages/gebieden.py", "nav.gebieden", ":material/select_all:", "gebieden"),
-    ("pages/eigen_gegevens.py", "nav.eigen_gegevens", ":material/upload_file:", "eigen-gegevens"),
-    ("pages/prioriteiten.py", "nav.prioriteiten", ":material/leaderboard:", "prioriteiten"),
-    ("pages/scenarios.py", "nav.scenarios", ":material/science:", "scenarios"),
-    ("pages/bijeenkomst.py", "nav.bijeenkomst", ":material/co_present:", "bijeenkomst"),
-    ("pages/inbreng.py", "nav.inbreng", ":material/forum:", "inbreng"),
-    ("pages/projecten.py", "nav.projecten", ":material/event_note:", "projecten"),
-    ("pages/gegevens.py", "nav.gegevens", ":material/database:", "gegevens"),
+    ("views/start.py", "nav.start", ":material/home:", "start"),
+    ("views/kaart.py", "nav.kaart", ":material/map:", "kaart"),
+    ("views/profiel.py", "nav.profiel", ":material/description:", "profiel"),
+    ("views/vergelijken.py", "nav.vergelijken", ":material/compare:", "vergelijken"),
+    ("views/gebieden.py", "nav.gebieden", ":material/select_all:", "gebieden"),
+    ("views/eigen_gegevens.py", "nav.eigen_gegevens", ":material/upload_file:", "eigen-gegevens"),
+    ("views/prioriteiten.py", "nav.prioriteiten", ":material/leaderboard:", "prioriteiten"),
+    ("views/scenarios.py", "nav.scenarios", ":material/science:", "scenarios"),
+    ("views/bijeenkomst.py", "nav.bijeenkomst", ":material/co_present:", "bijeenkomst"),
+    ("views/inbreng.py", "nav.inbreng", ":material/forum:", "inbreng"),
+    ("views/projecten.py", "nav.projecten", ":material/event_note:", "projecten"),
+    ("views/gegevens.py", "nav.gegevens", ":material/database:", "gegevens"),
 ]
 
 

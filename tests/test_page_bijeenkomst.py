@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from enschede_gis import db, inputs, meetings, projects
 from tests.page_helpers import explanations_offered
 
-PAGE = "../pages/bijeenkomst.py"
+PAGE = "../views/bijeenkomst.py"
 LASONDER = "BU01530001"
 
 
@@ -175,7 +175,7 @@ def test_every_text_key_of_these_pages_exists_in_both_languages():
     i18n.strings.cache_clear()
     known = i18n.strings()
     repo = Path(__file__).resolve().parents[1]
-    sources = ["pages/bijeenkomst.py", "pages/inbreng.py", "pages/projecten.py", "enschede_gis/session_report.py"]
+    sources = ["views/bijeenkomst.py", "views/inbreng.py", "views/projecten.py", "enschede_gis/session_report.py"]
     used = set()
     for name in sources:
         used |= set(

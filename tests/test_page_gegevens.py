@@ -18,7 +18,7 @@ from enschede_gis import _cbs, settings, snapshot
 from enschede_gis.errors import SourceError
 from tests.fixtures.live import fake_services as fake
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "gegevens.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "views" / "gegevens.py")
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from enschede_gis import db, inputs, meetings
 
-PAGE = "../pages/inbreng.py"
+PAGE = "../views/inbreng.py"
 CITY = "BU01530000"
 EVIL = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
 

@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "kaart.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "views" / "kaart.py")
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from enschede_gis import figures
 from enschede_gis import priorities as pr
 from tests.page_helpers import explanations_offered
 
-PAGE = "../pages/prioriteiten.py"
+PAGE = "../views/prioriteiten.py"
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from enschede_gis import areas, uploads
 
-PAGES = Path(__file__).resolve().parents[1] / "pages"
+PAGES = Path(__file__).resolve().parents[1] / "views"
 FIXTURES = Path(__file__).parent / "fixtures" / "uploads"
 KNOWN = {f"BU0153090{i}" for i in range(9)}
 

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from enschede_gis import db, projects
 
-PAGE = "../pages/projecten.py"
+PAGE = "../views/projecten.py"
 CITY, LASONDER = "BU01530000", "BU01530001"
 
 

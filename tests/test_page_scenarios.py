@@ -12,7 +12,7 @@ from enschede_gis import priorities as pr
 from enschede_gis import scenarios as sc
 from tests.page_helpers import explanations_offered
 
-PAGE = "../pages/scenarios.py"
+PAGE = "../views/scenarios.py"
 TWEKKELERVELD = "BU01530301"
 
 
@@ -165,7 +165,7 @@ def test_english_ui():
     assert _before_after(app).loc["Inhabitants", "Difference"].startswith("+1,000")
 
 
-@pytest.mark.parametrize("page", ["pages/scenarios.py", "pages/prioriteiten.py"])
+@pytest.mark.parametrize("page", ["views/scenarios.py", "views/prioriteiten.py"])
 def test_every_text_key_of_the_page_exists_in_both_languages(page):
     import re
     from pathlib import Path

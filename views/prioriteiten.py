@@ -16,7 +16,7 @@ from enschede_gis import figures, maps, statistics
 from enschede_gis import priorities as pr
 
 LEVELS = ["buurt", "wijk"]
-CURRENT_KEY = "prio_current_profile"  # read by pages/scenarios.py
+CURRENT_KEY = "prio_current_profile"  # read by views/scenarios.py
 MAP_HEIGHT = 560
 
 

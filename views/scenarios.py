@@ -16,7 +16,7 @@ from enschede_gis import priorities as pr
 from enschede_gis import scenarios as sc
 from enschede_gis.errors import WijkbeeldError
 
-PROFILE_KEY = "prio_current_profile"  # set by pages/prioriteiten.py
+PROFILE_KEY = "prio_current_profile"  # set by views/prioriteiten.py
 MEASURES_KEY = "scen_measures"
 NEW = "__new__"
 MAP_HEIGHT = 520
