@@ -13,12 +13,12 @@ ui.language_selector()
 try:
     ui.data()
 except WijkbeeldError as exc:
-    st.error(ui.t("app.data_error", message=str(exc)))
+    st.error(ui.t("app.data_error", message=ui.error_text(exc)))
     st.stop()
 
 pages = ui.pages()
 if not pages:
-    st.error("Geen pagina's gevonden.")
+    st.error(ui.t("app.no_pages"))
     st.stop()
 navigation = st.navigation(pages)
 ui.attribution()

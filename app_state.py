@@ -34,7 +34,7 @@ def _local() -> tuple[snapshot.Snapshot, tuple[Indicator, ...]]:
     try:
         return _with_uploads(str(settings.DATA_DIR), str(folder), uploads.version(folder))
     except DataError as exc:  # a damaged uploads file must not take the CBS figures down with it
-        st.warning(str(exc))
+        st.warning(error_text(exc))
         return _snapshot(str(settings.DATA_DIR)), ()
 
 
@@ -102,8 +102,13 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except WijkbeeldError as exc:
-        st.error(str(exc))
+        st.error(error_text(exc))
         st.stop()
+
+
+def error_text(exc: WijkbeeldError) -> str:
+    """A package error in this run's language, escaped for markdown (it may quote what a user typed)."""
+    return escape(exc.message(lang()))
 
 
 def language_selector() -> str:
@@ -144,14 +149,20 @@ def selectable_areas() -> list:
     try:
         custom = areas.load_areas()
     except DataError as exc:
-        st.warning(str(exc))
+        st.warning(error_text(exc))
         custom = []
     return profile.selectable_areas(data(), custom, gemeente=gemeente())
 
 
-def area_label(area) -> str:
+def area_label(area, language: str | None = None) -> str:
     """``Wijk: Wijk 09 Landelijk gebied en kernen`` — the kind of area, then its name."""
-    return f"{t('level.' + area.kind)}: {area.label}"
+    return f"{i18n.t('level.' + area.kind, language or lang())}: {area.label}"
+
+
+def area_labeller(by_key: dict):
+    """A ``format_func`` for area keys: :func:`area_label` in this run's language, also when called later."""
+    language = lang()
+    return lambda key: area_label(by_key[key], language)
 
 
 _MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"

@@ -55,7 +55,8 @@ def check_gemeente(code: str) -> str:
     cleaned = str(code).strip().upper()
     if not _GEMEENTE.match(cleaned):
         raise InputError(
-            f"'{plain(code)}' is geen geldige gemeentecode: gebruik GM gevolgd door vier cijfers, bijvoorbeeld GM0153."
+            f"'{plain(code)}' is geen geldige gemeentecode: gebruik GM gevolgd door vier cijfers, bijvoorbeeld GM0153.",
+            en=f"'{plain(code)}' is not a valid gemeente code: use GM followed by four digits, for example GM0153.",
         )
     return cleaned
 
@@ -67,7 +68,8 @@ def table_for(year: int) -> str:
     except (KeyError, TypeError, ValueError):
         known = ", ".join(str(y) for y in sorted(settings.KWB_TABLES))
         raise InputError(
-            f"Voor het jaar {plain(year)} is geen CBS-tabel Kerncijfers wijken en buurten bekend (wel: {known})."
+            f"Voor het jaar {plain(year)} is geen CBS-tabel Kerncijfers wijken en buurten bekend (wel: {known}).",
+            en=f"No CBS table Kerncijfers wijken en buurten is known for the year {plain(year)} (known: {known}).",
         ) from None
 
 
@@ -99,7 +101,9 @@ def fetch(gemeente: str, year: int, *, catalogue: Catalogue, timeout: float | No
     if not columns:
         raise SourceError(
             f"CBS-tabel {table} ({int(year)}) heeft geen enkele bekende kolom (zoals AantalInwoners_5); "
-            "de tabel heeft een onverwachte vorm."
+            "de tabel heeft een onverwachte vorm.",
+            en=f"CBS table {table} ({int(year)}) has none of the known columns (such as AantalInwoners_5); "
+            "the table has an unexpected shape.",
         )
     long = st.to_long(frame, code_column=CODE_COLUMN, year=int(year), source=source, columns=columns)
     long = long.drop_duplicates(["code", "year", "indicator"], keep="first")
@@ -115,35 +119,60 @@ def _download(table: str, gemeente: str, *, timeout: float) -> list[dict]:
     """The TypedDataSet rows through ``cbsodata.get_data``; every failure becomes one clear error."""
     url = table_url(table)
     where = f"CBS-tabel {table} ({url})"
+    where_en = f"CBS table {table} ({url})"
     try:
         return cbsodata.get_data(table, filters=region_filter(gemeente), catalog_url=CATALOG_URL, timeout=timeout)
     except requests.Timeout as exc:
-        raise SourceError(f"{where} antwoordde niet binnen {timeout:g} seconden ({_failed_url(exc)}).") from None
+        raise SourceError(
+            f"{where} antwoordde niet binnen {timeout:g} seconden ({_failed_url(exc)}).",
+            en=f"{where_en} did not answer within {timeout:g} seconds ({_failed_url(exc, 'en')}).",
+        ) from None
     except requests.HTTPError as exc:
         status = _status(exc)
-        raise SourceError(f"{where} gaf een foutmelding (HTTP {status}) bij {_failed_url(exc)}.") from None
+        raise SourceError(
+            f"{where} gaf een foutmelding (HTTP {status}) bij {_failed_url(exc)}.",
+            en=f"{where_en} returned an error (HTTP {status}) at {_failed_url(exc, 'en')}.",
+        ) from None
     except requests.ConnectionError as exc:
         raise SourceError(
-            f"{where} is niet bereikbaar ({_failed_url(exc)}): controleer de internetverbinding."
+            f"{where} is niet bereikbaar ({_failed_url(exc)}): controleer de internetverbinding.",
+            en=f"{where_en} cannot be reached ({_failed_url(exc, 'en')}): check the internet connection.",
         ) from None
     except requests.RequestException as exc:
-        raise SourceError(f"{where} kon niet worden opgehaald ({type(exc).__name__}).") from None
+        raise SourceError(
+            f"{where} kon niet worden opgehaald ({type(exc).__name__}).",
+            en=f"{where_en} could not be fetched ({type(exc).__name__}).",
+        ) from None
     except json.JSONDecodeError:
-        raise SourceError(f"{where} gaf geen geldige JSON terug.") from None
+        raise SourceError(
+            f"{where} gaf geen geldige JSON terug.", en=f"{where_en} did not return valid JSON."
+        ) from None
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise SourceError(f"{where} gaf een antwoord met een onverwachte vorm ({type(exc).__name__}: {exc}).") from None
+        raise SourceError(
+            f"{where} gaf een antwoord met een onverwachte vorm ({type(exc).__name__}: {exc}).",
+            en=f"{where_en} returned an answer with an unexpected shape ({type(exc).__name__}: {exc}).",
+        ) from None
 
 
 def _frame(rows: object, *, table: str, gemeente: str) -> pd.DataFrame:
     """The downloaded rows as a frame, checked: a code column, and the gemeente itself among them."""
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        raise SourceError(f"CBS-tabel {table} gaf een antwoord met een onverwachte vorm (geen lijst met rijen).")
+        raise SourceError(
+            f"CBS-tabel {table} gaf een antwoord met een onverwachte vorm (geen lijst met rijen).",
+            en=f"CBS table {table} returned an answer with an unexpected shape (not a list of rows).",
+        )
     frame = pd.DataFrame(rows)
-    missing = InputError(f"CBS-tabel {table} heeft geen cijfers voor gemeente {gemeente}: controleer de gemeentecode.")
+    missing = InputError(
+        f"CBS-tabel {table} heeft geen cijfers voor gemeente {gemeente}: controleer de gemeentecode.",
+        en=f"CBS table {table} has no figures for gemeente {gemeente}: check the gemeente code.",
+    )
     if frame.empty:
         raise missing
     if CODE_COLUMN not in frame.columns:
-        raise SourceError(f"CBS-tabel {table} gaf rijen zonder de kolom {CODE_COLUMN}: onverwachte vorm.")
+        raise SourceError(
+            f"CBS-tabel {table} gaf rijen zonder de kolom {CODE_COLUMN}: onverwachte vorm.",
+            en=f"CBS table {table} returned rows without the column {CODE_COLUMN}: unexpected shape.",
+        )
     codes = frame[CODE_COLUMN].astype("string").str.strip()
     frame = frame.assign(**{CODE_COLUMN: codes})
     frame = frame[belongs_to(codes, gemeente).to_numpy()]
@@ -175,12 +204,12 @@ def _status(exc: requests.HTTPError) -> str:
     return found.group(1) if found else "?"
 
 
-def _failed_url(exc: BaseException) -> str:
+def _failed_url(exc: BaseException, lang: str = "nl") -> str:
     for err in (exc, exc.__cause__):
         request = getattr(err, "request", None)
         if request is not None and getattr(request, "url", None):
             return without_query(request.url)
-    return "onbekend adres"
+    return "unknown address" if lang == "en" else "onbekend adres"
 
 
 def without_query(url: str) -> str:

@@ -39,7 +39,10 @@ def base_url(year: int) -> str:
     """The OGC API of the wijk- en buurtkaart of one year; other years are an :class:`InputError`."""
     if int(year) not in settings.PDOK_OGC_YEARS:
         known = ", ".join(str(y) for y in settings.PDOK_OGC_YEARS)
-        raise InputError(f"PDOK heeft geen wijk- en buurtkaart als OGC API voor {plain(year)} (wel voor {known}).")
+        raise InputError(
+            f"PDOK heeft geen wijk- en buurtkaart als OGC API voor {plain(year)} (wel voor {known}).",
+            en=f"PDOK has no wijk- en buurtkaart as an OGC API for {plain(year)} (only for {known}).",
+        )
     return settings.PDOK_OGC_URL.format(year=int(year)).rstrip("/")
 
 
@@ -68,7 +71,10 @@ def fetch_level(
 ) -> gpd.GeoDataFrame:
     """The land parts of one level's areas in one gemeente, standardised; every failure is one clear error."""
     if level not in COLLECTIONS:
-        raise InputError(f"Onbekend niveau '{plain(level)}': kies buurt, wijk of gemeente.")
+        raise InputError(
+            f"Onbekend niveau '{plain(level)}': kies buurt, wijk of gemeente.",
+            en=f"Unknown level '{plain(level)}': choose buurt, wijk or gemeente.",
+        )
     gemeente = check_gemeente(gemeente)
     url = items_url(year, level)
     params = {"gemeentecode": gemeente, "limit": PAGE_LIMIT, "crs": RD_URI, "f": "json"}
@@ -88,7 +94,10 @@ def _pages(session: requests.Session, url: str, params: dict, *, timeout: float)
     pages, seen, next_url = [], set(), url
     while next_url is not None:
         if next_url in seen or len(pages) >= MAX_PAGES:
-            raise SourceError(f"PDOK ({without_query(url)}) blijft naar een volgende pagina verwijzen; opgehouden.")
+            raise SourceError(
+                f"PDOK ({without_query(url)}) blijft naar een volgende pagina verwijzen; opgehouden.",
+                en=f"PDOK ({without_query(url)}) keeps pointing to a next page; stopped.",
+            )
         seen.add(next_url)
         body, crs = _get(session, next_url, params, timeout=timeout)
         pages.append(_page_frame(body, crs, url=url))
@@ -103,17 +112,32 @@ def _get(session: requests.Session, url: str, params: dict | None, *, timeout: f
         response.raise_for_status()
         body = response.json()
     except requests.JSONDecodeError:
-        raise SourceError(f"{where} gaf geen geldige JSON terug.") from None
+        raise SourceError(f"{where} gaf geen geldige JSON terug.", en=f"{where} did not return valid JSON.") from None
     except requests.Timeout:
-        raise SourceError(f"{where} antwoordde niet binnen {timeout:g} seconden.") from None
+        raise SourceError(
+            f"{where} antwoordde niet binnen {timeout:g} seconden.",
+            en=f"{where} did not answer within {timeout:g} seconds.",
+        ) from None
     except requests.HTTPError as exc:
-        raise SourceError(f"{where} gaf een foutmelding (HTTP {exc.response.status_code}).") from None
+        raise SourceError(
+            f"{where} gaf een foutmelding (HTTP {exc.response.status_code}).",
+            en=f"{where} returned an error (HTTP {exc.response.status_code}).",
+        ) from None
     except requests.ConnectionError:
-        raise SourceError(f"{where} is niet bereikbaar: controleer de internetverbinding.") from None
+        raise SourceError(
+            f"{where} is niet bereikbaar: controleer de internetverbinding.",
+            en=f"{where} cannot be reached: check the internet connection.",
+        ) from None
     except requests.RequestException as exc:
-        raise SourceError(f"{where} kon niet worden opgehaald ({type(exc).__name__}).") from None
+        raise SourceError(
+            f"{where} kon niet worden opgehaald ({type(exc).__name__}).",
+            en=f"{where} could not be fetched ({type(exc).__name__}).",
+        ) from None
     if not isinstance(body, dict) or not isinstance(body.get("features"), list):
-        raise SourceError(f"{where} gaf geen FeatureCollection met 'features' terug: onverwachte vorm.")
+        raise SourceError(
+            f"{where} gaf geen FeatureCollection met 'features' terug: onverwachte vorm.",
+            en=f"{where} did not return a FeatureCollection with 'features': unexpected shape.",
+        )
     return body, _crs(response.headers.get("Content-Crs"))
 
 
@@ -125,7 +149,10 @@ def _crs(header: str | None) -> str:
     code = uri.rsplit("/", 1)[-1]
     if "/EPSG/" in uri and code.isdigit():
         return f"EPSG:{code}"
-    raise SourceError(f"PDOK gaf coördinaten in een onbekend stelsel ({plain(uri, 80)}).")
+    raise SourceError(
+        f"PDOK gaf coördinaten in een onbekend stelsel ({plain(uri, 80)}).",
+        en=f"PDOK returned coordinates in an unknown reference system ({plain(uri, 80)}).",
+    )
 
 
 def _page_frame(body: dict, crs: str, *, url: str) -> gpd.GeoDataFrame:
@@ -135,9 +162,15 @@ def _page_frame(body: dict, crs: str, *, url: str) -> gpd.GeoDataFrame:
     try:
         frame = gpd.GeoDataFrame.from_features(features, crs=crs)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise SourceError(f"PDOK ({without_query(url)}) gaf features met een onverwachte vorm ({exc}).") from None
+        raise SourceError(
+            f"PDOK ({without_query(url)}) gaf features met een onverwachte vorm ({exc}).",
+            en=f"PDOK ({without_query(url)}) returned features with an unexpected shape ({exc}).",
+        ) from None
     if frame.geometry.isna().any():
-        raise SourceError(f"PDOK ({without_query(url)}) gaf features zonder geometrie.")
+        raise SourceError(
+            f"PDOK ({without_query(url)}) gaf features zonder geometrie.",
+            en=f"PDOK ({without_query(url)}) returned features without geometry.",
+        )
     return frame.to_crs(settings.CRS_RD)
 
 
@@ -154,23 +187,31 @@ def _combine(pages: list[gpd.GeoDataFrame], *, url: str, level: str, gemeente: s
     frame = gpd.GeoDataFrame(pd.concat(pages, ignore_index=True), geometry="geometry", crs=settings.CRS_RD)
     if frame.empty:
         raise InputError(
-            f"PDOK kent geen {COLLECTIONS[level]} van gemeente {gemeente} in {int(year)}: controleer de gemeentecode."
+            f"PDOK kent geen {COLLECTIONS[level]} van gemeente {gemeente} in {int(year)}: controleer de gemeentecode.",
+            en=f"PDOK has no {COLLECTIONS[level]} of gemeente {gemeente} in {int(year)}: check the gemeente code.",
         )
     code, name = CODE_NAME[level]
     needed = {code, name, "gemeentecode"} | ({"wijkcode"} if level == "buurt" else set())
     missing = needed - set(frame.columns)
     if missing:
-        raise SourceError(f"{where} gaf features zonder de eigenschappen {sorted(missing)}: onverwachte vorm.")
+        raise SourceError(
+            f"{where} gaf features zonder de eigenschappen {sorted(missing)}: onverwachte vorm.",
+            en=f"{where} returned features without the properties {sorted(missing)}: unexpected shape.",
+        )
     if "water" in frame.columns:
         frame = frame[frame["water"].astype("string").str.strip().str.upper() == "NEE"]
     frame = frame[frame["gemeentecode"].astype("string").str.strip() == gemeente]
     if frame.empty:
         raise InputError(
-            f"PDOK kent geen {COLLECTIONS[level]} van gemeente {gemeente} in {int(year)}: controleer de gemeentecode."
+            f"PDOK kent geen {COLLECTIONS[level]} van gemeente {gemeente} in {int(year)}: controleer de gemeentecode.",
+            en=f"PDOK has no {COLLECTIONS[level]} of gemeente {gemeente} in {int(year)}: check the gemeente code.",
         )
     if frame[code].duplicated().any():
         twice = sorted(frame.loc[frame[code].duplicated(), code].astype(str).unique())
-        raise SourceError(f"{where} gaf {', '.join(twice[:5])} meer dan eens (land): onverwachte vorm.")
+        raise SourceError(
+            f"{where} gaf {', '.join(twice[:5])} meer dan eens (land): onverwachte vorm.",
+            en=f"{where} returned {', '.join(twice[:5])} more than once (land): unexpected shape.",
+        )
     renamed = frame.rename(columns={code: "code", name: "name"})
     if level == "wijk":
         renamed["wijkcode"] = renamed["code"]

@@ -1,10 +1,12 @@
-"""Turning validation failures into one clear Dutch message that names the field."""
+"""Turning validation failures into one clear message (Dutch, or English) that names the field."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
 from pydantic import ValidationError
+
+from enschede_gis.errors import InputError
 
 #: pydantic's error types in plain Dutch; anything else keeps pydantic's own text.
 _PYDANTIC_NL = {
@@ -36,35 +38,50 @@ _PYDANTIC_NL = {
 }
 
 
-def describe(exc: ValidationError, names: Mapping[str, str] | None = None, *, skip: Iterable[str] = ()) -> str:
-    """One Dutch sentence per problem, ``field: problem``, with the field path renamed for the reader.
+def describe(
+    exc: ValidationError, names: Mapping[str, str] | None = None, *, skip: Iterable[str] = (), lang: str = "nl"
+) -> str:
+    """One sentence per problem, ``field: problem``, with the field path renamed for the reader.
 
     ``names`` renames a whole dotted path (``{"frame.level": "participatieniveau"}``) or its parts
     (``{"weights": "gewichten"}``); list positions count from 1;
     path parts in ``skip`` (e.g. the tags of a tagged union) are left out.
+    In English (``lang="en"``) the fields keep their own names and the problems pydantic's words;
+    an :class:`InputError` raised by a validator gives its own English text.
     """
     skipped = set(skip)
+    english = lang == "en"
     parts = []
     for error in exc.errors():
-        loc = _location(error["loc"], names or {}, skipped)
-        template = _PYDANTIC_NL.get(error["type"])
-        if template is None:
-            message = str(error["msg"]).removeprefix("Value error, ")
-        else:
-            context = {k: _plain(v) for k, v in (error.get("ctx") or {}).items()}
-            try:
-                message = template.format(**context)
-            except (KeyError, IndexError):
-                message = str(error["msg"])
+        loc = _location(error["loc"], {} if english else names or {}, skipped, english=english)
+        message = _english(error) if english else _dutch(error)
         parts.append(f"{loc}: {message}" if loc else message)
     return "; ".join(parts)
+
+
+def _dutch(error: Mapping) -> str:
+    template = _PYDANTIC_NL.get(error["type"])
+    if template is None:
+        return str(error["msg"]).removeprefix("Value error, ")
+    context = {k: _plain(v) for k, v in (error.get("ctx") or {}).items()}
+    try:
+        return template.format(**context)
+    except (KeyError, IndexError):
+        return str(error["msg"])
+
+
+def _english(error: Mapping) -> str:
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, InputError):
+        return cause.message("en")
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def non_empty(value: str) -> str:
     """A name stripped of surrounding blanks; a blank name is refused (use as a field validator)."""
     value = value.strip()
     if not value:
-        raise ValueError("naam is leeg")
+        raise InputError("naam is leeg", en="name is empty")
     return value
 
 
@@ -72,14 +89,14 @@ def _plain(value: object) -> str:
     return str(value).replace("'", "").replace(" or ", " of ")
 
 
-def _location(loc: Sequence[object], names: Mapping[str, str], skip: set[str]) -> str:
+def _location(loc: Sequence[object], names: Mapping[str, str], skip: set[str], *, english: bool = False) -> str:
     dotted = ".".join(str(part) for part in loc)
     if dotted in names:  # a name for the whole path wins over names for its parts
         return names[dotted]
     words: list[str] = []
     for part in loc:
         if isinstance(part, int):
-            words.append(f"nr. {part + 1}")
+            words.append(f"{'no.' if english else 'nr.'} {part + 1}")
         elif str(part) in names:
             words.append(names[str(part)])
         elif str(part) not in skip:

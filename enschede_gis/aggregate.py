@@ -52,10 +52,12 @@ def aggregate(
     members = {name: list(dict.fromkeys(codes)) for name, codes in groups.items()}
     unknown = sorted({c for codes in members.values() for c in codes} - set(table.index))
     if unknown:
-        raise InputError(f"Onbekende buurtcode(s): {', '.join(unknown)}")
+        raise InputError(
+            f"Onbekende buurtcode(s): {', '.join(unknown)}", en=f"Unknown buurt code(s): {', '.join(unknown)}"
+        )
     empty = [name for name, codes in members.items() if not codes]
     if empty:
-        raise InputError(f"Gebied '{empty[0]}' bevat geen buurten.")
+        raise InputError(f"Gebied '{empty[0]}' bevat geen buurten.", en=f"Area '{empty[0]}' contains no buurten.")
     wanted = list(indicators) if indicators is not None else [ind.key for ind in catalogue]
     keys = [key for key in wanted if _supported(table, catalogue, key)]
     # One membership matrix (groups x buurten): every rule below is a matrix product over it, so

@@ -39,7 +39,7 @@ class CustomArea(BaseModel):
         cleaned = tuple(dict.fromkeys(c.strip().upper() for c in codes))
         bad = [c for c in cleaned if not _BUURT.match(c)]
         if bad:
-            raise ValueError(f"geen buurtcode: {', '.join(bad)}")
+            raise InputError(f"geen buurtcode: {', '.join(bad)}", en=f"not a buurt code: {', '.join(bad)}")
         return cleaned
 
     @property
@@ -57,7 +57,9 @@ def load_areas(folder: Path | None = None) -> list[CustomArea]:
     try:
         return [CustomArea(**entry) for entry in raw.get("areas", [])]
     except (ValidationError, TypeError, AttributeError) as exc:
-        raise DataError(f"Het bestand met eigen gebieden is beschadigd: {exc}") from None
+        raise DataError(
+            f"Het bestand met eigen gebieden is beschadigd: {exc}", en=f"The file with custom areas is damaged: {exc}"
+        ) from None
 
 
 def save_area(
@@ -66,10 +68,15 @@ def save_area(
     """Add or update a custom area. ``replace`` names the area being edited (it may be renamed)."""
     unknown = [c for c in area.codes if c not in known_buurten]
     if unknown:
-        raise InputError(f"Onbekende buurtcode(s): {', '.join(unknown)}")
+        raise InputError(
+            f"Onbekende buurtcode(s): {', '.join(unknown)}", en=f"Unknown buurt code(s): {', '.join(unknown)}"
+        )
     areas = [a for a in load_areas(folder) if replace is None or a.name != replace]
     if any(a.name == area.name for a in areas):
-        raise InputError(f"Er bestaat al een gebied met de naam '{area.name}'.")
+        raise InputError(
+            f"Er bestaat al een gebied met de naam '{area.name}'.",
+            en=f"An area named '{area.name}' already exists.",
+        )
     areas.append(area)
     _write(areas, folder)
 
@@ -78,7 +85,7 @@ def delete_area(name: str, folder: Path | None = None) -> None:
     areas = load_areas(folder)
     kept = [a for a in areas if a.name != name]
     if len(kept) == len(areas):
-        raise InputError(f"Er is geen gebied met de naam '{name}'.")
+        raise InputError(f"Er is geen gebied met de naam '{name}'.", en=f"There is no area named '{name}'.")
     _write(kept, folder)
 
 
@@ -96,4 +103,6 @@ def parse_area(name: str, codes: list[str], description: str = "") -> CustomArea
         return CustomArea(name=name, codes=tuple(codes), description=description)
     except ValidationError as exc:
         names = {"name": "naam", "codes": "buurten", "description": "omschrijving"}
-        raise InputError(f"Ongeldig gebied: {describe(exc, names)}") from None
+        raise InputError(
+            f"Ongeldig gebied: {describe(exc, names)}", en=f"Invalid area: {describe(exc, names, lang='en')}"
+        ) from None

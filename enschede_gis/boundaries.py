@@ -23,12 +23,18 @@ LEVEL_LABELS = {
 def for_gemeente(snap: Snapshot, level: str, gemeente: str = settings.DEFAULT_GEMEENTE) -> gpd.GeoDataFrame:
     """The boundaries of one level within one gemeente, sorted by code."""
     if level not in snap.boundaries:
-        raise InputError(f"Onbekend niveau '{level}': kies buurt, wijk of gemeente.")
+        raise InputError(
+            f"Onbekend niveau '{level}': kies buurt, wijk of gemeente.",
+            en=f"Unknown level '{level}': choose buurt, wijk or gemeente.",
+        )
     frame = snap.boundaries[level]
     selected = frame[frame["gemeentecode"] == gemeente]
     if selected.empty:
         known = ", ".join(sorted(frame["gemeentecode"].dropna().unique()))
-        raise InputError(f"Gemeente '{gemeente}' staat niet in de gegevens (wel: {known}).")
+        raise InputError(
+            f"Gemeente '{gemeente}' staat niet in de gegevens (wel: {known}).",
+            en=f"Gemeente '{gemeente}' is not in the data (available: {known}).",
+        )
     return selected.sort_values("code").reset_index(drop=True)
 
 
@@ -36,7 +42,10 @@ def standardise(frame: gpd.GeoDataFrame, level: str) -> gpd.GeoDataFrame:
     """Bring a boundary frame to the standard columns and RD New (copying, never mutating)."""
     out = frame.copy()
     if out.crs is None:
-        raise InputError("Grenzen zonder coördinatenstelsel kunnen niet worden gebruikt.")
+        raise InputError(
+            "Grenzen zonder coördinatenstelsel kunnen niet worden gebruikt.",
+            en="Boundaries without a coordinate reference system cannot be used.",
+        )
     out = out.to_crs(settings.CRS_RD)
     out["level"] = level
     if level == "wijk" and "wijkcode" not in out:
@@ -46,7 +55,10 @@ def standardise(frame: gpd.GeoDataFrame, level: str) -> gpd.GeoDataFrame:
         out["wijkcode"] = None
     missing = set(BOUNDARY_COLUMNS) - set(out.columns)
     if missing:
-        raise InputError(f"Grenzen missen de kolommen {sorted(missing)}.")
+        raise InputError(
+            f"Grenzen missen de kolommen {sorted(missing)}.",
+            en=f"Boundaries are missing the columns {sorted(missing)}.",
+        )
     for col in ("code", "name", "level", "wijkcode", "gemeentecode"):
         out[col] = out[col].astype("string")
     return out[BOUNDARY_COLUMNS].sort_values("code").reset_index(drop=True)
@@ -88,7 +100,9 @@ def custom_outlines(snap: Snapshot, groups: dict[str, list[str]], names: dict[st
     buurten = snap.boundaries["buurt"].set_index("code")
     unknown = sorted({c for codes in groups.values() for c in codes} - set(buurten.index))
     if unknown:
-        raise InputError(f"Onbekende buurtcode(s): {', '.join(unknown)}")
+        raise InputError(
+            f"Onbekende buurtcode(s): {', '.join(unknown)}", en=f"Unknown buurt code(s): {', '.join(unknown)}"
+        )
     rows = [
         {
             "code": key,
@@ -119,5 +133,5 @@ def buurten_of(snap: Snapshot, area_code: str) -> list[str]:
     else:
         found = buurten.iloc[0:0]
     if found.empty:
-        raise InputError(f"Onbekende gebiedscode '{area_code}'.")
+        raise InputError(f"Onbekende gebiedscode '{area_code}'.", en=f"Unknown area code '{area_code}'.")
     return list(found["code"])

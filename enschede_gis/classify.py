@@ -73,9 +73,15 @@ def classify(values: pd.Series, method: Method = "quantiles", k: int = 5) -> Cla
     all the result has no classes and every area is missing.
     """
     if method not in METHODS:
-        raise InputError(f"Onbekende klassenindeling '{method}': kies uit {', '.join(METHODS)}.")
+        raise InputError(
+            f"Onbekende klassenindeling '{method}': kies uit {', '.join(METHODS)}.",
+            en=f"Unknown classification '{method}': choose from {', '.join(METHODS)}.",
+        )
     if not MIN_CLASSES <= int(k) <= MAX_CLASSES:
-        raise InputError(f"Het aantal klassen moet tussen {MIN_CLASSES} en {MAX_CLASSES} liggen, niet {k}.")
+        raise InputError(
+            f"Het aantal klassen moet tussen {MIN_CLASSES} en {MAX_CLASSES} liggen, niet {k}.",
+            en=f"The number of classes must be between {MIN_CLASSES} and {MAX_CLASSES}, not {k}.",
+        )
     numbers = pd.to_numeric(values, errors="coerce").astype(float)
     present = numbers[np.isfinite(numbers)]
     if present.empty:
@@ -99,9 +105,15 @@ def classify_diverging(
     ``2 * k_side`` (empty classes repeat their neighbour's bound).
     """
     if not np.isfinite(reference):
-        raise InputError("Er is geen referentiewaarde om mee te vergelijken (onbekend).")
+        raise InputError(
+            "Er is geen referentiewaarde om mee te vergelijken (onbekend).",
+            en="There is no reference value to compare with (unknown).",
+        )
     if not 1 <= int(k_side) <= MAX_CLASSES // 2:
-        raise InputError(f"Het aantal klassen aan elke kant moet tussen 1 en {MAX_CLASSES // 2} liggen.")
+        raise InputError(
+            f"Het aantal klassen aan elke kant moet tussen 1 en {MAX_CLASSES // 2} liggen.",
+            en=f"The number of classes on each side must be between 1 and {MAX_CLASSES // 2}.",
+        )
     numbers = pd.to_numeric(values, errors="coerce").astype(float)
     below = numbers[numbers < reference]
     above = numbers[numbers >= reference]

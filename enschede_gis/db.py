@@ -147,7 +147,10 @@ def _make_engine(url: str) -> Engine:
             eng = create_engine(url, pool_pre_ping=True)
         METADATA.create_all(eng)
     except SQLAlchemyError as exc:
-        raise DataError(f"De database kon niet worden geopend ({_safe(url)}): {exc.__class__.__name__}") from None
+        raise DataError(
+            f"De database kon niet worden geopend ({_safe(url)}): {exc.__class__.__name__}",
+            en=f"The database could not be opened ({_safe(url)}): {exc.__class__.__name__}",
+        ) from None
     return eng
 
 

@@ -26,7 +26,10 @@ MIN_GEMEENTEN_NL = 300
 def check_year(snap: Snapshot, year: int) -> int:
     known = st.years(snap.statistics)
     if int(year) not in known:
-        raise InputError(f"Geen gegevens voor het jaar {year} (wel voor: {', '.join(map(str, known))}).")
+        raise InputError(
+            f"Geen gegevens voor het jaar {year} (wel voor: {', '.join(map(str, known))}).",
+            en=f"No data for the year {year} (available for: {', '.join(map(str, known))}).",
+        )
     return int(year)
 
 

@@ -40,10 +40,15 @@ def strings(folder: Path = LOCALE_DIR) -> dict[str, dict[str, str]]:
         try:
             entries = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
         except tomllib.TOMLDecodeError as exc:
-            raise DataError(f"Vertaalbestand {path.name} is ongeldig: {exc}") from None
+            raise DataError(
+                f"Vertaalbestand {path.name} is ongeldig: {exc}", en=f"Translation file {path.name} is invalid: {exc}"
+            ) from None
         twice = set(entries) & set(merged)
         if twice:
-            raise DataError(f"Vertaalsleutels dubbel gedefinieerd in {path.name}: {sorted(twice)}")
+            raise DataError(
+                f"Vertaalsleutels dubbel gedefinieerd in {path.name}: {sorted(twice)}",
+                en=f"Translation keys defined twice in {path.name}: {sorted(twice)}",
+            )
         merged.update(entries)
     return merged
 

@@ -72,7 +72,10 @@ class Indicator(BaseModel):
         }.get(self.aggregation, ())
         missing = [name for name in needs if getattr(self, name) is None]
         if missing:
-            raise ValueError(f"aggregation '{self.aggregation}' needs {', '.join(missing)}")
+            raise InputError(
+                f"samenvoegregel '{self.aggregation}' heeft {', '.join(missing)} nodig",
+                en=f"aggregation '{self.aggregation}' needs {', '.join(missing)}",
+            )
         return self
 
     def label(self, lang: Language = "nl") -> str:
@@ -130,7 +133,7 @@ class Catalogue(BaseModel):
         try:
             return self.indicators[key]
         except KeyError:
-            raise InputError(f"Onbekende indicator '{key}'.") from None
+            raise InputError(f"Onbekende indicator '{key}'.", en=f"Unknown indicator '{key}'.") from None
 
     def __contains__(self, key: object) -> bool:
         return key in self.indicators
@@ -154,7 +157,10 @@ class Catalogue(BaseModel):
         merged = dict(self.indicators)
         for ind in extra:
             if ind.key in merged and not merged[ind.key].local:
-                raise InputError(f"De naam '{ind.key}' is al een CBS-indicator; kies een andere naam.")
+                raise InputError(
+                    f"De naam '{ind.key}' is al een CBS-indicator; kies een andere naam.",
+                    en=f"The name '{ind.key}' is already a CBS indicator; choose another name.",
+                )
             merged[ind.key] = ind
         themes = dict(self.themes)
         themes.setdefault("lokaal", Theme(key="lokaal", label_nl="Eigen gegevens", label_en="Own data"))
@@ -176,18 +182,29 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DataError(f"De indicatorcatalogus ontbreekt: {path}") from None
+        raise DataError(
+            f"De indicatorcatalogus ontbreekt: {path}", en=f"The indicator catalogue is missing: {path}"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"De indicatorcatalogus {path.name} is geen geldige TOML: {exc}") from None
+        raise DataError(
+            f"De indicatorcatalogus {path.name} is geen geldige TOML: {exc}",
+            en=f"The indicator catalogue {path.name} is not valid TOML: {exc}",
+        ) from None
     indicators: dict[str, Indicator] = {}
     for i, entry in enumerate(raw.get("indicator", [])):
         try:
             ind = Indicator(**entry)
         except ValidationError as exc:
             name = entry.get("key", f"#{i + 1}")
-            raise DataError(f"Indicator '{name}' in {path.name} is ongeldig: {describe(exc)}") from None
+            raise DataError(
+                f"Indicator '{name}' in {path.name} is ongeldig: {describe(exc)}",
+                en=f"Indicator '{name}' in {path.name} is invalid: {describe(exc, lang='en')}",
+            ) from None
         if ind.key in indicators:
-            raise DataError(f"Indicator '{ind.key}' staat twee keer in {path.name}.")
+            raise DataError(
+                f"Indicator '{ind.key}' staat twee keer in {path.name}.",
+                en=f"Indicator '{ind.key}' appears twice in {path.name}.",
+            )
         indicators[ind.key] = ind
     themes = {t["key"]: Theme(**t) for t in raw.get("theme", [])}
     _check_references(indicators, themes, path.name)
@@ -195,12 +212,20 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
 
 
 def _check_references(indicators: dict[str, Indicator], themes: dict[str, Theme], name: str) -> None:
-    problems = []
+    problems: list[tuple[str, str]] = []  # (Dutch, English)
     for ind in indicators.values():
         if ind.theme not in themes:
-            problems.append(f"{ind.key}: onbekend thema '{ind.theme}'")
+            problems.append((f"{ind.key}: onbekend thema '{ind.theme}'", f"{ind.key}: unknown theme '{ind.theme}'"))
         for ref in (ind.weight, ind.numerator, ind.denominator):
             if ref is not None and ref not in indicators:
-                problems.append(f"{ind.key}: verwijst naar onbekende indicator '{ref}'")
+                problems.append(
+                    (
+                        f"{ind.key}: verwijst naar onbekende indicator '{ref}'",
+                        f"{ind.key}: refers to unknown indicator '{ref}'",
+                    )
+                )
     if problems:
-        raise DataError(f"Fouten in {name}: " + "; ".join(problems))
+        raise DataError(
+            f"Fouten in {name}: " + "; ".join(nl for nl, _ in problems),
+            en=f"Errors in {name}: " + "; ".join(en for _, en in problems),
+        )

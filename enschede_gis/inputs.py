@@ -131,11 +131,19 @@ class InputDraft(BaseModel):
     def _check(self) -> InputDraft:
         if self.kind == "vote":
             if not self.priority:
-                raise ValueError("een stem hoort bij een prioriteit: kies waarvoor u stemt")
+                raise InputError(
+                    "een stem hoort bij een prioriteit: kies waarvoor u stemt",
+                    en="a vote belongs to a priority: choose what you are voting for",
+                )
         elif len(self.text) < MIN_TEXT:
-            raise ValueError(f"tekst: schrijf minstens {MIN_TEXT} tekens")
+            raise InputError(
+                f"tekst: schrijf minstens {MIN_TEXT} tekens", en=f"text: write at least {MIN_TEXT} characters"
+            )
         if (self.lat is None) != (self.lon is None):
-            raise ValueError("een speld op de kaart heeft zowel een breedte- als een lengtegraad nodig")
+            raise InputError(
+                "een speld op de kaart heeft zowel een breedte- als een lengtegraad nodig",
+                en="a pin on the map needs both a latitude and a longitude",
+            )
         return self
 
 
@@ -144,7 +152,10 @@ def make_input(**fields: object) -> InputDraft:
     try:
         return InputDraft.model_validate(fields)
     except ValidationError as exc:
-        raise InputError(f"Ongeldige inbreng: {describe(exc, _FIELD_NAMES)}") from None
+        raise InputError(
+            f"Ongeldige inbreng: {describe(exc, _FIELD_NAMES)}",
+            en=f"Invalid input: {describe(exc, _FIELD_NAMES, lang='en')}",
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -160,12 +171,16 @@ class Places:
         try:
             lat, lon = float(lat), float(lon)
         except (TypeError, ValueError):
-            raise InputError("De speld op de kaart heeft geen geldige coördinaten.") from None
+            raise InputError(
+                "De speld op de kaart heeft geen geldige coördinaten.",
+                en="The pin on the map has no valid coordinates.",
+            ) from None
         point = shapely.Point(lon, lat)
         hits = self.outlines[self.outlines.geometry.covers(point)]
         if hits.empty:
             raise InputError(
-                f"De speld ({lat:.5f}, {lon:.5f}) ligt buiten de gemeente: zet hem op een plek binnen de gemeente."
+                f"De speld ({lat:.5f}, {lon:.5f}) ligt buiten de gemeente: zet hem op een plek binnen de gemeente.",
+                en=f"The pin ({lat:.5f}, {lon:.5f}) lies outside the gemeente: place it somewhere inside the gemeente.",
             )
         return str(hits["code"].iloc[0])
 
@@ -181,9 +196,15 @@ def places(snap: Snapshot, *, custom_keys: Iterable[str] = (), gemeente: str = s
 def check_place(draft: InputDraft, where: Places) -> InputDraft:
     """Check the area and the optional home buurt and pin against the gemeente."""
     if draft.area_code not in where.codes:
-        raise InputError(f"Onbekend gebied '{draft.area_code}': kies een buurt, wijk of eigen gebied.")
+        raise InputError(
+            f"Onbekend gebied '{draft.area_code}': kies een buurt, wijk of eigen gebied.",
+            en=f"Unknown area '{draft.area_code}': choose a buurt, wijk or custom area.",
+        )
     if draft.home_buurt is not None and draft.home_buurt not in where.buurten and draft.home_buurt != ELSEWHERE:
-        raise InputError(f"Onbekende woonbuurt '{draft.home_buurt}': kies een buurt uit de lijst.")
+        raise InputError(
+            f"Onbekende woonbuurt '{draft.home_buurt}': kies een buurt uit de lijst.",
+            en=f"Unknown home buurt '{draft.home_buurt}': choose a buurt from the list.",
+        )
     if draft.lat is not None and draft.lon is not None:
         where.pin(draft.lat, draft.lon)
     return draft
@@ -207,7 +228,9 @@ def submit(eng: Engine, draft: InputDraft, *, session_id: str, where: Places | N
         check_place(draft, where)
     session_id = str(session_id)[:64]
     if not session_id:
-        raise InputError("Inbreng zonder sessie kan niet worden opgeslagen.")
+        raise InputError(
+            "Inbreng zonder sessie kan niet worden opgeslagen.", en="Input without a session cannot be saved."
+        )
     created = db.now()
     since = (datetime.now(UTC) - RATE_WINDOW).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     table = db.INPUTS
@@ -224,10 +247,15 @@ def submit(eng: Engine, draft: InputDraft, *, session_id: str, where: Places | N
         ).one()
         if recent >= RATE_LIMIT:
             raise InputError(
-                f"U heeft de afgelopen minuut al {recent} keer iets ingestuurd. Wacht even en probeer het opnieuw."
+                f"U heeft de afgelopen minuut al {recent} keer iets ingestuurd. Wacht even en probeer het opnieuw.",
+                en=f"You have already sent something {recent} times in the past minute. "
+                "Please wait a moment and try again.",
             )
         if total >= SESSION_MAX:
-            raise InputError(f"Vanaf dit apparaat is al {total} keer iets ingestuurd: dat is het maximum per sessie.")
+            raise InputError(
+                f"Vanaf dit apparaat is al {total} keer iets ingestuurd: dat is het maximum per sessie.",
+                en=f"Something has already been sent {total} times from this device: that is the maximum per session.",
+            )
         row = {**draft.model_dump(), "created_at": created, "session_id": session_id, "hidden": False}
         new_id = conn.execute(insert(table).values(**row).returning(table.c.id)).scalar_one()
     return Stored(id=int(new_id), created_at=created)

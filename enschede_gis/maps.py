@@ -114,7 +114,10 @@ def palette(scheme: str, n: int) -> list[str]:
     """``n`` colours (light to dark, or low to high for diverging) of a ColorBrewer scheme."""
     if scheme not in SEQUENTIAL_SCHEMES + DIVERGING_SCHEMES:
         known = ", ".join(SEQUENTIAL_SCHEMES + DIVERGING_SCHEMES)
-        raise InputError(f"Onbekend kleurenschema '{scheme}': kies uit {known}.")
+        raise InputError(
+            f"Onbekend kleurenschema '{scheme}': kies uit {known}.",
+            en=f"Unknown colour scheme '{scheme}': choose from {known}.",
+        )
     if n <= 0:
         return []
     if n >= 3:

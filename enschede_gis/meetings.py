@@ -105,14 +105,17 @@ class Meeting(BaseModel):
     def _strip(cls, value: str) -> str:
         value = value.strip()
         if not value:
-            raise ValueError("is leeg")
+            raise InputError("is leeg", en="is empty")
         return value
 
     @field_validator("schema_version")
     @classmethod
     def _version(cls, value: int) -> int:
         if value > SCHEMA_VERSION:
-            raise ValueError(f"gemaakt met een nieuwere versie (schema {value}); deze app leest {SCHEMA_VERSION}")
+            raise InputError(
+                f"gemaakt met een nieuwere versie (schema {value}); deze app leest {SCHEMA_VERSION}",
+                en=f"made with a newer version (schema {value}); this app reads {SCHEMA_VERSION}",
+            )
         return value
 
     @property
@@ -140,7 +143,10 @@ def make_meeting(**fields: object) -> Meeting:
     try:
         return Meeting.model_validate(fields)
     except ValidationError as exc:
-        raise InputError(f"Ongeldige bijeenkomst: {describe(exc, _FIELD_NAMES)}") from None
+        raise InputError(
+            f"Ongeldige bijeenkomst: {describe(exc, _FIELD_NAMES)}",
+            en=f"Invalid meeting: {describe(exc, _FIELD_NAMES, lang='en')}",
+        ) from None
 
 
 def make_frame(**fields: object) -> Frame:
@@ -148,14 +154,19 @@ def make_frame(**fields: object) -> Frame:
         return Frame.model_validate(fields)
     except ValidationError as exc:
         names = {k.removeprefix("frame."): v for k, v in _FIELD_NAMES.items()}
-        raise InputError(f"Ongeldig kader: {describe(exc, names)}") from None
+        raise InputError(
+            f"Ongeldig kader: {describe(exc, names)}", en=f"Invalid frame: {describe(exc, names, lang='en')}"
+        ) from None
 
 
 def make_agreement(**fields: object) -> Agreement:
     try:
         return Agreement.model_validate(fields)
     except ValidationError as exc:
-        raise InputError(f"Ongeldige afspraak: {describe(exc, _FIELD_NAMES)}") from None
+        raise InputError(
+            f"Ongeldige afspraak: {describe(exc, _FIELD_NAMES)}",
+            en=f"Invalid agreement: {describe(exc, _FIELD_NAMES, lang='en')}",
+        ) from None
 
 
 def level_rank(level: str) -> int:
@@ -222,7 +233,10 @@ def _parse(payload: str, meeting_id: str) -> Meeting:
     try:
         return Meeting.model_validate(json.loads(payload))
     except (ValueError, ValidationError) as exc:
-        raise DataError(f"Bijeenkomst {meeting_id} is beschadigd en kan niet worden gelezen: {exc}") from None
+        raise DataError(
+            f"Bijeenkomst {meeting_id} is beschadigd en kan niet worden gelezen: {exc}",
+            en=f"Meeting {meeting_id} is damaged and cannot be read: {exc}",
+        ) from None
 
 
 def load(eng: Engine, meeting_id: str) -> Meeting:
@@ -230,7 +244,9 @@ def load(eng: Engine, meeting_id: str) -> Meeting:
     with db.reading(eng) as conn:
         payload = conn.execute(select(table.c.payload).where(table.c.id == meeting_id)).scalar_one_or_none()
     if payload is None:
-        raise InputError(f"Er is geen bijeenkomst met nummer '{meeting_id}'.")
+        raise InputError(
+            f"Er is geen bijeenkomst met nummer '{meeting_id}'.", en=f"There is no meeting with ID '{meeting_id}'."
+        )
     return _parse(payload, meeting_id)
 
 
@@ -247,4 +263,6 @@ def remove(eng: Engine, meeting_id: str) -> None:
     with db.writing(eng) as conn:
         result = conn.execute(delete(table).where(table.c.id == meeting_id))
     if not result.rowcount:
-        raise InputError(f"Er is geen bijeenkomst met nummer '{meeting_id}'.")
+        raise InputError(
+            f"Er is geen bijeenkomst met nummer '{meeting_id}'.", en=f"There is no meeting with ID '{meeting_id}'."
+        )

@@ -277,7 +277,10 @@ def _font_files() -> tuple[Path, Path]:
         regular, bold = folder / FONT_REGULAR, folder / FONT_BOLD
         if regular.exists() and bold.exists():
             return regular, bold
-    raise DataError(f"Lettertype voor de PDF ontbreekt: {FONT_DIR / FONT_REGULAR} (installeer fonts-dejavu-core).")
+    raise DataError(
+        f"Lettertype voor de PDF ontbreekt: {FONT_DIR / FONT_REGULAR} (installeer fonts-dejavu-core).",
+        en=f"Font for the PDF is missing: {FONT_DIR / FONT_REGULAR} (install fonts-dejavu-core).",
+    )
 
 
 def _heading_style():

@@ -95,9 +95,15 @@ class PriorityProfile(BaseModel):
         keys = [w.indicator for w in self.weights]
         twice = sorted({k for k in keys if keys.count(k) > 1})
         if twice:
-            raise ValueError(f"indicator staat twee keer in het profiel: {', '.join(twice)}")
+            raise InputError(
+                f"indicator staat twee keer in het profiel: {', '.join(twice)}",
+                en=f"indicator appears twice in the profile: {', '.join(twice)}",
+            )
         if not any(w.weight > 0 for w in self.weights):
-            raise ValueError("geef minstens één indicator een gewicht groter dan 0")
+            raise InputError(
+                "geef minstens één indicator een gewicht groter dan 0",
+                en="give at least one indicator a weight greater than 0",
+            )
         return self
 
     @property
@@ -139,7 +145,10 @@ def make_profile(
             missing=missing,  # type: ignore[arg-type]
         )
     except ValidationError as exc:
-        raise InputError(f"Ongeldig profiel: {describe(exc, _PROFILE_NAMES)}") from None
+        raise InputError(
+            f"Ongeldig profiel: {describe(exc, _PROFILE_NAMES)}",
+            en=f"Invalid profile: {describe(exc, _PROFILE_NAMES, lang='en')}",
+        ) from None
 
 
 def renamed(profile: PriorityProfile, name: str, rationale: str) -> PriorityProfile:
@@ -147,7 +156,10 @@ def renamed(profile: PriorityProfile, name: str, rationale: str) -> PriorityProf
     try:
         return PriorityProfile.model_validate(profile.model_dump() | {"name": name, "rationale": rationale})
     except ValidationError as exc:
-        raise InputError(f"Ongeldig profiel: {describe(exc, _PROFILE_NAMES)}") from None
+        raise InputError(
+            f"Ongeldig profiel: {describe(exc, _PROFILE_NAMES)}",
+            en=f"Invalid profile: {describe(exc, _PROFILE_NAMES, lang='en')}",
+        ) from None
 
 
 def default_indicators(
@@ -168,7 +180,10 @@ def default_profile(table: pd.DataFrame, catalogue: Catalogue, name: str = "Stan
     """Equal weights over :func:`default_indicators`, each in its catalogue direction."""
     keys = default_indicators(table, catalogue)
     if not keys:
-        raise InputError("Dit jaar heeft geen indicatoren met een richting (meer of minder aandacht).")
+        raise InputError(
+            "Dit jaar heeft geen indicatoren met een richting (meer of minder aandacht).",
+            en="This year has no indicators with a direction (more or less attention).",
+        )
     return make_profile(
         name,
         dict.fromkeys(keys, 1.0),
@@ -186,14 +201,18 @@ def load_profiles(folder: Path | None = None) -> list[PriorityProfile]:
     path = _profiles_path(folder)
     raw = read_json(path, default={"version": SCHEMA_VERSION, "profiles": []})
     if not isinstance(raw, dict) or not isinstance(raw.get("profiles"), list):
-        raise DataError(f"Het profielenbestand {path.name} is beschadigd: het veld 'profiles' ontbreekt.")
+        raise DataError(
+            f"Het profielenbestand {path.name} is beschadigd: het veld 'profiles' ontbreekt.",
+            en=f"The profiles file {path.name} is damaged: the field 'profiles' is missing.",
+        )
     profiles = []
     for i, entry in enumerate(raw["profiles"]):
         try:
             profiles.append(PriorityProfile.model_validate(entry))
         except ValidationError as exc:
             raise DataError(
-                f"Profiel nr. {i + 1} in {path.name} is ongeldig: {describe(exc, _PROFILE_NAMES)}"
+                f"Profiel nr. {i + 1} in {path.name} is ongeldig: {describe(exc, _PROFILE_NAMES)}",
+                en=f"Profile no. {i + 1} in {path.name} is invalid: {describe(exc, _PROFILE_NAMES, lang='en')}",
             ) from None
     return profiles
 
@@ -202,7 +221,10 @@ def save_profile(profile: PriorityProfile, folder: Path | None = None, *, replac
     """Store a profile under its name (replacing one of the same name unless ``replace`` is False)."""
     profiles = load_profiles(folder)
     if not replace and any(p.name == profile.name for p in profiles):
-        raise InputError(f"Er bestaat al een profiel met de naam '{profile.name}'.")
+        raise InputError(
+            f"Er bestaat al een profiel met de naam '{profile.name}'.",
+            en=f"A profile named '{profile.name}' already exists.",
+        )
     kept = [p for p in profiles if p.name != profile.name] + [profile]
     _write_profiles(kept, folder)
 
@@ -211,7 +233,7 @@ def delete_profile(name: str, folder: Path | None = None) -> None:
     profiles = load_profiles(folder)
     kept = [p for p in profiles if p.name != name]
     if len(kept) == len(profiles):
-        raise InputError(f"Er is geen profiel met de naam '{name}'.")
+        raise InputError(f"Er is geen profiel met de naam '{name}'.", en=f"There is no profile named '{name}'.")
     _write_profiles(kept, folder)
 
 
@@ -271,19 +293,27 @@ def normalise(values: pd.Series, method: str, direction: str) -> pd.Series:
     if method == "rank":
         n = int(x.notna().sum())
         return ((x * sign).rank(method="average") - 1.0) / (n - 1) if n > 1 else x * 0.0
-    raise InputError(f"Onbekende normalisatie '{method}': kies {', '.join(NORMALISATIONS)}.")
+    raise InputError(
+        f"Onbekende normalisatie '{method}': kies {', '.join(NORMALISATIONS)}.",
+        en=f"Unknown normalisation '{method}': choose {', '.join(NORMALISATIONS)}.",
+    )
 
 
 def check_indicators(table: pd.DataFrame, profile: PriorityProfile, catalogue: Catalogue) -> None:
     """Every weighted indicator must be in the catalogue and have figures in this table."""
-    problems = []
+    problems, problems_en = [], []
     for w in profile.active:
         if w.indicator not in catalogue:
             problems.append(f"'{w.indicator}' staat niet in de catalogus")
+            problems_en.append(f"'{w.indicator}' is not in the catalogue")
         elif w.indicator not in table.columns or table[w.indicator].notna().sum() < 2:
             problems.append(f"'{catalogue[w.indicator].label()}' heeft geen cijfers voor deze gebieden en dit jaar")
+            problems_en.append(f"'{catalogue[w.indicator].label('en')}' has no figures for these areas and this year")
     if problems:
-        raise InputError(f"Profiel '{profile.name}': " + "; ".join(problems) + ".")
+        raise InputError(
+            f"Profiel '{profile.name}': " + "; ".join(problems) + ".",
+            en=f"Profile '{profile.name}': " + "; ".join(problems_en) + ".",
+        )
 
 
 def rank_areas(table: pd.DataFrame, profile: PriorityProfile, catalogue: Catalogue) -> Ranking:
@@ -304,7 +334,9 @@ def rank_areas(table: pd.DataFrame, profile: PriorityProfile, catalogue: Catalog
     if len(raw) < 2:
         raise InputError(
             f"Profiel '{profile.name}': minder dan twee gebieden hebben alle gekozen indicatoren; "
-            "kies andere indicatoren of vul ontbrekende waarden aan met het gemiddelde."
+            "kies andere indicatoren of vul ontbrekende waarden aan met het gemiddelde.",
+            en=f"Profile '{profile.name}': fewer than two areas have all the chosen indicators; "
+            "choose other indicators or fill in missing values with the mean.",
         )
     directions = {w.indicator: w.direction for w in profile.active}
     normalised = pd.DataFrame(
@@ -377,9 +409,14 @@ class Stability:
 def perturbed_weights(weights: np.ndarray, *, draws: int, concentration: float, seed: int) -> np.ndarray:
     """``draws`` x K weight vectors from a Dirichlet centred on ``weights`` (which must sum to 1)."""
     if draws < 1:
-        raise InputError("Het aantal verstoringen moet minstens 1 zijn.")
+        raise InputError(
+            "Het aantal verstoringen moet minstens 1 zijn.", en="The number of perturbations must be at least 1."
+        )
     if concentration <= 0:
-        raise InputError("De concentratie van de verstoring moet groter zijn dan 0.")
+        raise InputError(
+            "De concentratie van de verstoring moet groter zijn dan 0.",
+            en="The concentration of the perturbation must be greater than 0.",
+        )
     rng = np.random.default_rng(seed)
     return rng.dirichlet(np.asarray(weights, dtype=float) * concentration, size=draws)
 
@@ -457,9 +494,9 @@ def compare_profiles(
     profiles = list(profiles)
     names = [p.name for p in profiles]
     if len(set(names)) != len(names):
-        raise InputError("Kies profielen met verschillende namen.")
+        raise InputError("Kies profielen met verschillende namen.", en="Choose profiles with different names.")
     if not profiles:
-        raise InputError("Kies minstens één profiel.")
+        raise InputError("Kies minstens één profiel.", en="Choose at least one profile.")
     ranks = pd.DataFrame({p.name: rank_areas(table, p, catalogue).table["rank"] for p in profiles})
     ranks = ranks.reindex(sorted(ranks.index))
     in_top = ranks.le(top)
@@ -511,7 +548,7 @@ def summary(ranking: Ranking, stability: Stability | None = None) -> pd.DataFram
 def breakdown(ranking: Ranking, code: str, table: pd.DataFrame) -> pd.DataFrame:
     """How each indicator built one area's score: value, normalised value, weight and contribution."""
     if code not in ranking.table.index:
-        raise InputError(f"Gebied '{code}' is niet gerangschikt.")
+        raise InputError(f"Gebied '{code}' is niet gerangschikt.", en=f"Area '{code}' is not ranked.")
     keys = list(ranking.weights.index)
     frame = pd.DataFrame(
         {

@@ -118,7 +118,7 @@ def find_area(areas: Sequence[Area], key: str | None) -> Area:
     for area in areas:
         if area.key == key:
             return area
-    raise InputError(f"Onbekend gebied '{key}'.")
+    raise InputError(f"Onbekend gebied '{key}'.", en=f"Unknown area '{key}'.")
 
 
 def default_year(snap: Snapshot, *, level: str = "buurt") -> int:
@@ -126,7 +126,7 @@ def default_year(snap: Snapshot, *, level: str = "buurt") -> int:
     rows = snap.statistics
     rows = rows[(rows["level"] == level) & rows["value"].notna()]
     if rows.empty:
-        raise InputError(f"Geen gegevens op het niveau '{level}'.")
+        raise InputError(f"Geen gegevens op het niveau '{level}'.", en=f"No data at the level '{level}'.")
     counts = rows.groupby("year")["indicator"].nunique()
     best = counts[counts == counts.max()]
     return int(best.index.max())
@@ -447,7 +447,10 @@ def similar_buurten(
     """
     keys = [k for k in dict.fromkeys(indicators) if k in table.columns]
     if not keys:
-        raise InputError("Kies minstens één indicator om buurten te vergelijken.")
+        raise InputError(
+            "Kies minstens één indicator om buurten te vergelijken.",
+            en="Choose at least one indicator to compare buurten.",
+        )
     data = table[keys].astype(float)
     mean, sd = data.mean(), data.std(ddof=0)
     usable = [k for k in keys if np.isfinite(sd[k]) and sd[k] > 0]
@@ -584,10 +587,13 @@ def compare(
     Columns: ``theme_label, indicator, label`` and one column per area label; rows keep catalogue order.
     """
     if not 2 <= len(areas) <= MAX_COMPARE:
-        raise InputError(f"Kies twee tot {MAX_COMPARE} gebieden om te vergelijken.")
+        raise InputError(
+            f"Kies twee tot {MAX_COMPARE} gebieden om te vergelijken.",
+            en=f"Choose two to {MAX_COMPARE} areas to compare.",
+        )
     labels = [a.label for a in areas]
     if len(set(labels)) != len(labels):
-        raise InputError("Kies verschillende gebieden om te vergelijken.")
+        raise InputError("Kies verschillende gebieden om te vergelijken.", en="Choose different areas to compare.")
     values = pd.DataFrame({a.label: area_values(snap, catalogue, a, year=year, gemeente=gemeente) for a in areas})
     rows = []
     for ind in catalogue:

@@ -30,7 +30,7 @@ from sqlalchemy import Engine, delete, select
 
 from enschede_gis import db, settings
 from enschede_gis._validate import describe
-from enschede_gis.errors import DataError, InputError
+from enschede_gis.errors import DataError, InputError, WijkbeeldError
 
 DOMAINS: tuple[str, ...] = ("sociaal", "fysiek", "verkeer", "groen", "veiligheid", "energie")
 Domain = Literal["sociaal", "fysiek", "verkeer", "groen", "veiligheid", "energie"]
@@ -81,7 +81,10 @@ class ProjectArea(BaseModel):
         cleaned = tuple(dict.fromkeys(c.strip().upper() for c in codes if c.strip()))
         bad = [c for c in cleaned if not _CODE.match(c)]
         if bad:
-            raise ValueError(f"geen buurt-, wijk- of gemeentecode: {', '.join(bad)}")
+            raise InputError(
+                f"geen buurt-, wijk- of gemeentecode: {', '.join(bad)}",
+                en=f"not a buurt, wijk or gemeente code: {', '.join(bad)}",
+            )
         return cleaned
 
     @field_validator("polygon")
@@ -92,16 +95,25 @@ class ProjectArea(BaseModel):
         try:
             geom = shapely.geometry.shape(value)
         except (ValueError, TypeError, AttributeError, KeyError, IndexError):
-            raise ValueError("het getekende vlak is geen geldige GeoJSON-geometrie") from None
+            raise InputError(
+                "het getekende vlak is geen geldige GeoJSON-geometrie",
+                en="the drawn shape is not a valid GeoJSON geometry",
+            ) from None
         if geom.geom_type not in ("Polygon", "MultiPolygon") or geom.is_empty or not geom.is_valid:
-            raise ValueError("teken een gesloten vlak dat zichzelf niet snijdt")
+            raise InputError(
+                "teken een gesloten vlak dat zichzelf niet snijdt",
+                en="draw a closed shape that does not intersect itself",
+            )
         return shapely.geometry.mapping(geom)
 
     @model_validator(mode="after")
     def _exactly_one(self) -> ProjectArea:
         given = sum([bool(self.codes), bool(self.custom), self.polygon is not None])
         if given != 1:
-            raise ValueError("geef precies één gebied: buurtcodes, een eigen gebied of een getekend vlak")
+            raise InputError(
+                "geef precies één gebied: buurtcodes, een eigen gebied of een getekend vlak",
+                en="give exactly one area: buurt codes, a custom area or a drawn shape",
+            )
         return self
 
     def describe(self, names: Mapping[str, str] | None = None) -> str:
@@ -135,11 +147,17 @@ class Project(BaseModel):
     @model_validator(mode="after")
     def _period(self) -> Project:
         if not self.title:
-            raise ValueError("titel is leeg")
+            raise InputError("titel is leeg", en="title is empty")
         if not self.responsible:
-            raise ValueError("verantwoordelijke is leeg: wie is aanspreekbaar?")
+            raise InputError(
+                "verantwoordelijke is leeg: wie is aanspreekbaar?",
+                en="responsible person is empty: who can be contacted?",
+            )
         if self.end < self.start:
-            raise ValueError(f"eind ({self.end:%d-%m-%Y}) ligt vóór start ({self.start:%d-%m-%Y})")
+            raise InputError(
+                f"eind ({self.end:%d-%m-%Y}) ligt vóór start ({self.start:%d-%m-%Y})",
+                en=f"end ({self.end:%d-%m-%Y}) is before start ({self.start:%d-%m-%Y})",
+            )
         return self
 
 
@@ -148,7 +166,10 @@ def make_project(**fields: object) -> Project:
     try:
         return Project.model_validate(fields)
     except ValidationError as exc:
-        raise InputError(f"Ongeldig project: {describe(exc, _FIELD_NAMES)}") from None
+        raise InputError(
+            f"Ongeldig project: {describe(exc, _FIELD_NAMES)}",
+            en=f"Invalid project: {describe(exc, _FIELD_NAMES, lang='en')}",
+        ) from None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -166,7 +187,10 @@ def footprint(
         name = area.custom.removeprefix(CUSTOM_PREFIX)
         members = (custom or {}).get(name)
         if members is None:
-            raise InputError(f"Onbekend eigen gebied '{name}': maak het eerst aan onder Eigen gebieden.")
+            raise InputError(
+                f"Onbekend eigen gebied '{name}': maak het eerst aan onder Eigen gebieden.",
+                en=f"Unknown custom area '{name}': create it first under Custom areas.",
+            )
         return frozenset(members)
     return _polygon_footprint(area.polygon or {}, buurten)
 
@@ -177,7 +201,7 @@ def _codes_footprint(codes: Iterable[str], buurten: gpd.GeoDataFrame) -> frozens
         column = {"BU": "code", "WK": "wijkcode", "GM": "gemeentecode"}[code[:2]]
         found = buurten.loc[buurten[column] == code, "code"]
         if found.empty:
-            raise InputError(f"Onbekende gebiedscode '{code}'.")
+            raise InputError(f"Onbekende gebiedscode '{code}'.", en=f"Unknown area code '{code}'.")
         out.update(map(str, found))
     return frozenset(out)
 
@@ -189,7 +213,10 @@ def _polygon_footprint(polygon: Mapping, buurten: gpd.GeoDataFrame) -> frozenset
     overlap = candidates.geometry.intersection(shape).area
     hits = candidates.loc[overlap > MIN_OVERLAP_M2, "code"]
     if hits.empty:
-        raise InputError("Het getekende vlak ligt buiten de buurten van de gemeente.")
+        raise InputError(
+            "Het getekende vlak ligt buiten de buurten van de gemeente.",
+            en="The drawn shape lies outside the buurten of the gemeente.",
+        )
     return frozenset(map(str, hits))
 
 
@@ -293,35 +320,51 @@ def timeline(projects: Iterable[Project], found: pd.DataFrame | None = None) -> 
 def read_table(data: bytes, filename: str) -> pd.DataFrame:
     """A CSV (comma or semicolon) or Excel file as a table of text cells."""
     name = filename.lower()
+    if not name.endswith((".xlsx", ".xlsm", ".csv", ".txt")):
+        raise InputError(
+            f"Bestand '{filename}': kies een CSV- of Excel-bestand (.csv of .xlsx).",
+            en=f"File '{filename}': choose a CSV or Excel file (.csv or .xlsx).",
+        )
     try:
         if name.endswith((".xlsx", ".xlsm")):
             frame = pd.read_excel(io.BytesIO(data), dtype=object, engine="openpyxl")
-        elif name.endswith(".csv") or name.endswith(".txt"):
+        else:
             text = data.decode("utf-8-sig")
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
             frame = pd.read_csv(io.StringIO(text), sep=dialect.delimiter, dtype=str, keep_default_na=False)
-        else:
-            raise InputError(f"Bestand '{filename}': kies een CSV- of Excel-bestand (.csv of .xlsx).")
     except UnicodeDecodeError:
-        raise InputError(f"Bestand '{filename}' is geen UTF-8-tekst: sla het op als CSV UTF-8.") from None
-    except (ValueError, csv.Error, OSError, KeyError) as exc:
-        raise InputError(f"Bestand '{filename}' kan niet worden gelezen: {exc}") from None
+        raise InputError(
+            f"Bestand '{filename}' is geen UTF-8-tekst: sla het op als CSV UTF-8.",
+            en=f"File '{filename}' is not UTF-8 text: save it as CSV UTF-8.",
+        ) from None
+    except (ValueError, csv.Error, OSError, KeyError) as exc:  # the reader's own words, as they are
+        raise InputError(
+            f"Bestand '{filename}' kan niet worden gelezen: {exc}",
+            en=f"File '{filename}' cannot be read: {exc}",
+        ) from None
     if len(frame) > MAX_IMPORT_ROWS:
-        raise InputError(f"Bestand '{filename}' heeft {len(frame)} rijen; het maximum is {MAX_IMPORT_ROWS}.")
+        raise InputError(
+            f"Bestand '{filename}' heeft {len(frame)} rijen; het maximum is {MAX_IMPORT_ROWS}.",
+            en=f"File '{filename}' has {len(frame)} rows; the maximum is {MAX_IMPORT_ROWS}.",
+        )
     return frame
 
 
 def _columns(frame: pd.DataFrame) -> dict[str, str]:
     lower = {str(c).strip().lower(): c for c in frame.columns}
-    found, missing = {}, []
+    found, missing, missing_en = {}, [], []
     for field, aliases in IMPORT_COLUMNS.items():
         hit = next((lower[a] for a in aliases if a in lower), None)
         if hit is not None:
             found[field] = hit
         elif field != "contact":
             missing.append(f"{aliases[0]} (of {', '.join(aliases[1:])})")
+            missing_en.append(f"{aliases[0]} (or {', '.join(aliases[1:])})")
     if missing:
-        raise InputError(f"Het bestand mist de kolom(men): {'; '.join(missing)}.")
+        raise InputError(
+            f"Het bestand mist de kolom(men): {'; '.join(missing)}.",
+            en=f"The file is missing the column(s): {'; '.join(missing_en)}.",
+        )
     return found
 
 
@@ -337,7 +380,10 @@ def parse_date(value: object) -> date:
             return datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise ValueError(f"'{text}' is geen datum (gebruik bijvoorbeeld 2026-03-01 of 1-3-2026)")
+    raise InputError(
+        f"'{text}' is geen datum (gebruik bijvoorbeeld 2026-03-01 of 1-3-2026)",
+        en=f"'{text}' is not a date (use for example 2026-03-01 or 1-3-2026)",
+    )
 
 
 def parse_area(text: str, custom_names: Iterable[str] = ()) -> ProjectArea:
@@ -366,7 +412,7 @@ def parse_rows(
     """Validate every row; one :class:`InputError` lists every bad row (numbered as in a spreadsheet,
     header = row 1), so nothing is imported half."""
     columns = _columns(frame)
-    projects, problems = [], []
+    projects, problems, problems_en = [], [], []
     for number, (_, row) in enumerate(frame.iterrows(), start=2):
         try:
             area = parse_area(str(_cell(row, columns["area"])), (custom or {}).keys())
@@ -382,15 +428,21 @@ def parse_rows(
             footprint(project.area, buurten, custom)
         except ValidationError as exc:
             problems.append(f"rij {number}: {describe(exc, _FIELD_NAMES)}")
+            problems_en.append(f"row {number}: {describe(exc, _FIELD_NAMES, lang='en')}")
         except (ValueError, InputError) as exc:
             problems.append(f"rij {number}: {exc}")
+            problems_en.append(f"row {number}: {exc.message('en') if isinstance(exc, WijkbeeldError) else exc}")
         else:
             projects.append(project)
     if problems:
         shown = problems[:20] + ([f"... en nog {len(problems) - 20} rijen"] if len(problems) > 20 else [])
-        raise InputError("Niets geïmporteerd; verbeter deze rijen:\n" + "\n".join(shown))
+        shown_en = problems_en[:20] + ([f"... and {len(problems) - 20} more rows"] if len(problems) > 20 else [])
+        raise InputError(
+            "Niets geïmporteerd; verbeter deze rijen:\n" + "\n".join(shown),
+            en="Nothing imported; correct these rows:\n" + "\n".join(shown_en),
+        )
     if not projects:
-        raise InputError("Het bestand bevat geen projecten.")
+        raise InputError("Het bestand bevat geen projecten.", en="The file contains no projects.")
     return projects
 
 
@@ -429,7 +481,10 @@ def load_all(eng: Engine) -> list[Project]:
         try:
             out.append(Project.model_validate(json.loads(payload)))
         except (ValueError, ValidationError) as exc:
-            raise DataError(f"Project {pid} in het register is beschadigd: {exc}") from None
+            raise DataError(
+                f"Project {pid} in het register is beschadigd: {exc}",
+                en=f"Project {pid} in the register is damaged: {exc}",
+            ) from None
     return out
 
 
@@ -438,4 +493,6 @@ def remove(eng: Engine, project_id: str) -> None:
     with db.writing(eng) as conn:
         result = conn.execute(delete(table).where(table.c.id == project_id))
     if not result.rowcount:
-        raise InputError(f"Er is geen project met nummer '{project_id}'.")
+        raise InputError(
+            f"Er is geen project met nummer '{project_id}'.", en=f"There is no project with number '{project_id}'."
+        )

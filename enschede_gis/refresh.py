@@ -72,7 +72,8 @@ def run(
         snapshot.write(new, folder)
     except OSError as exc:
         raise DataError(
-            f"De nieuwe gegevens konden niet worden geschreven naar {folder}: {exc.strerror or exc}."
+            f"De nieuwe gegevens konden niet worden geschreven naar {folder}: {exc.strerror or exc}.",
+            en=f"The new data could not be written to {folder}: {exc.strerror or exc}.",
         ) from None
     return RefreshResult(
         data_dir=folder,
@@ -99,13 +100,16 @@ def _check_codes(
     for level in ("wijk", "buurt"):
         cbs_codes = set(figures.regions.loc[figures.regions["level"] == level, "code"])
         pdok_codes = set(outlines[level]["code"])
-        only_cbs = ", ".join(sorted(cbs_codes - pdok_codes)[:5]) or "geen"
-        only_pdok = ", ".join(sorted(pdok_codes - cbs_codes)[:5]) or "geen"
+        only_cbs = ", ".join(sorted(cbs_codes - pdok_codes)[:5])
+        only_pdok = ", ".join(sorted(pdok_codes - cbs_codes)[:5])
         if cbs_codes != pdok_codes:
             raise SourceError(
                 f"De {level}codes van CBS {year} en PDOK {boundary_year} verschillen "
-                f"(alleen CBS: {only_cbs}; alleen PDOK: {only_pdok}). "
-                "Kies een grenzenjaar met dezelfde indeling (--boundary-year)."
+                f"(alleen CBS: {only_cbs or 'geen'}; alleen PDOK: {only_pdok or 'geen'}). "
+                "Kies een grenzenjaar met dezelfde indeling (--boundary-year).",
+                en=f"The {level} codes of CBS {year} and PDOK {boundary_year} differ "
+                f"(only CBS: {only_cbs or 'none'}; only PDOK: {only_pdok or 'none'}). "
+                "Choose a boundary year with the same division (--boundary-year).",
             )
 
 

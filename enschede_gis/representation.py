@@ -189,7 +189,10 @@ def _nearest_year(snap, catalogue, area, *, year: int, gemeente: str) -> tuple[i
         if fallback is None and candidate == int(year):
             fallback = (candidate, values, people)
     if fallback is None:
-        raise InputError(f"Geen CBS-gegevens over de bevolking van {area.label}.")
+        raise InputError(
+            f"Geen CBS-gegevens over de bevolking van {area.label}.",
+            en=f"No CBS data on the population of {area.label}.",
+        )
     return fallback
 
 
@@ -234,22 +237,30 @@ def check_inputs(inputs: pd.DataFrame) -> pd.DataFrame:
     """
     missing = [col for col in REQUIRED_COLUMNS if col not in inputs.columns]
     if missing:
-        raise InputError(f"De inbreng mist de kolom(men): {', '.join(missing)}.")
+        raise InputError(
+            f"De inbreng mist de kolom(men): {', '.join(missing)}.",
+            en=f"The input is missing the column(s): {', '.join(missing)}.",
+        )
     if "id" in inputs.columns:  # the same input fetched twice (by area and by meeting) counts once
         inputs = inputs[~(inputs["id"].notna() & inputs["id"].duplicated())]
     frame = inputs.loc[:, list(REQUIRED_COLUMNS)].copy()
     for col in ("age_group", "home_buurt", "tenure"):
         frame[col] = frame[col].astype("object").where(frame[col].notna(), None)
         frame[col] = frame[col].map(lambda v: None if v is None or str(v).strip() == "" else str(v).strip())
-    problems = []
+    problems, problems_en = [], []
     bad_age = sorted(set(frame["age_group"].dropna()) - set(AGE_SHARES))
     if bad_age:
         problems.append(f"onbekende leeftijdsgroep {', '.join(bad_age)} (kies uit {', '.join(AGE_SHARES)})")
+        problems_en.append(f"unknown age group {', '.join(bad_age)} (choose from {', '.join(AGE_SHARES)})")
     bad_tenure = sorted(set(frame["tenure"].dropna()) - set(TENURES))
     if bad_tenure:
         problems.append(f"onbekende waarde voor huur of koop: {', '.join(bad_tenure)} (kies huur of koop)")
+        problems_en.append(f"unknown value for rent or own: {', '.join(bad_tenure)} (choose huur or koop)")
     if problems:
-        raise InputError("De inbreng is ongeldig: " + "; ".join(problems) + ".")
+        raise InputError(
+            "De inbreng is ongeldig: " + "; ".join(problems) + ".",
+            en="The input is invalid: " + "; ".join(problems_en) + ".",
+        )
     frame["hidden"] = frame["hidden"].fillna(False).astype(bool)
     return frame
 

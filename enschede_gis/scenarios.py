@@ -89,10 +89,13 @@ class _DwellingChange(_Measure):
         if mix is None:
             return None
         if any(share < 0 for share in mix.values()):
-            raise ValueError("een aandeel is negatief")
+            raise InputError("een aandeel is negatief", en="a share is negative")
         total = sum(mix.values())
         if abs(total - 100) > AGE_MIX_TOLERANCE:
-            raise ValueError(f"de aandelen tellen op tot {total:g}%, niet tot 100%")
+            raise InputError(
+                f"de aandelen tellen op tot {total:g}%, niet tot 100%",
+                en=f"the shares add up to {total:g}%, not to 100%",
+            )
         return {group: float(mix.get(group, 0.0)) for group in AGE_GROUPS}
 
     @property
@@ -123,10 +126,13 @@ class DirectAssumption(_Measure):
     @model_validator(mode="after")
     def _one_of(self) -> DirectAssumption:
         if (self.delta is None) == (self.new_value is None):
-            raise ValueError("geef óf een verandering (delta) óf een nieuwe waarde (new_value)")
+            raise InputError(
+                "geef óf een verandering (delta) óf een nieuwe waarde (new_value)",
+                en="give either a change (delta) or a new value (new_value)",
+            )
         for value in (self.delta, self.new_value):
             if value is not None and not math.isfinite(value):
-                raise ValueError("de waarde moet een eindig getal zijn")
+                raise InputError("de waarde moet een eindig getal zijn", en="the value must be a finite number")
         return self
 
 
@@ -148,12 +154,13 @@ class Scenario(BaseModel):
     @classmethod
     def _check_version(cls, version: int) -> int:
         if version > SCHEMA_VERSION:
-            raise ValueError(
+            raise InputError(
                 f"het bestand is gemaakt met een nieuwere versie (schema {version}); "
-                f"deze app leest schema {SCHEMA_VERSION}"
+                f"deze app leest schema {SCHEMA_VERSION}",
+                en=f"the file was made with a newer version (schema {version}); this app reads schema {SCHEMA_VERSION}",
             )
         if version < 1:
-            raise ValueError(f"onbekende schemaversie {version}")
+            raise InputError(f"onbekende schemaversie {version}", en=f"unknown schema version {version}")
         return version
 
     _strip = field_validator("name")(non_empty)
@@ -185,18 +192,24 @@ def make_scenario(**fields: object) -> Scenario:
     try:
         return Scenario.model_validate(fields)
     except ValidationError as exc:
-        raise InputError(f"Ongeldig scenario: {describe(exc, _FIELD_NAMES, skip=_MEASURE_TAGS)}") from None
+        raise InputError(
+            f"Ongeldig scenario: {describe(exc, _FIELD_NAMES, skip=_MEASURE_TAGS)}",
+            en=f"Invalid scenario: {describe(exc, _FIELD_NAMES, skip=_MEASURE_TAGS, lang='en')}",
+        ) from None
 
 
 def make_measure(kind: str, **fields: object) -> NewDwellings | Demolition | DirectAssumption:
     """Validate one measure from a form; ``kind`` is its type."""
     model = {"new_dwellings": NewDwellings, "demolition": Demolition, "direct_assumption": DirectAssumption}.get(kind)
     if model is None:
-        raise InputError(f"Onbekend type maatregel '{kind}'.")
+        raise InputError(f"Onbekend type maatregel '{kind}'.", en=f"Unknown measure type '{kind}'.")
     try:
         return model.model_validate(fields)
     except ValidationError as exc:
-        raise InputError(f"Ongeldige maatregel: {describe(exc, _FIELD_NAMES, skip=_MEASURE_TAGS)}") from None
+        raise InputError(
+            f"Ongeldige maatregel: {describe(exc, _FIELD_NAMES, skip=_MEASURE_TAGS)}",
+            en=f"Invalid measure: {describe(exc, _FIELD_NAMES, skip=_MEASURE_TAGS, lang='en')}",
+        ) from None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -211,25 +224,36 @@ def to_json(scenario: Scenario) -> str:
 
 def from_json(text: str | bytes, source: str = "het bestand") -> Scenario:
     """Read a scenario file; a broken or hand-edited file gives one Dutch message naming the field."""
+    source_en = "The file" if source == "het bestand" else source
     try:
         raw = json.loads(text)
     except UnicodeDecodeError:
-        raise InputError(f"{source} is geen tekstbestand (verwacht: JSON in UTF-8).") from None
+        raise InputError(
+            f"{source} is geen tekstbestand (verwacht: JSON in UTF-8).",
+            en=f"{source_en} is not a text file (expected: JSON in UTF-8).",
+        ) from None
     except json.JSONDecodeError as exc:
-        raise InputError(f"{source} is geen geldige JSON (regel {exc.lineno}, kolom {exc.colno}: {exc.msg}).") from None
+        raise InputError(
+            f"{source} is geen geldige JSON (regel {exc.lineno}, kolom {exc.colno}: {exc.msg}).",
+            en=f"{source_en} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).",
+        ) from None
     if not isinstance(raw, dict):
         raise InputError(
-            f"{source} bevat geen scenario: verwacht een JSON-object met de velden name, year en measures."
+            f"{source} bevat geen scenario: verwacht een JSON-object met de velden name, year en measures.",
+            en=f"{source_en} does not contain a scenario: "
+            "expected a JSON object with the fields name, year and measures.",
         )
     if "schema_version" not in raw:
         raise InputError(
-            f"{source}: het veld schema_version (schemaversie) ontbreekt; deze app leest schema {SCHEMA_VERSION}."
+            f"{source}: het veld schema_version (schemaversie) ontbreekt; deze app leest schema {SCHEMA_VERSION}.",
+            en=f"{source_en}: the field schema_version is missing; this app reads schema {SCHEMA_VERSION}.",
         )
     try:
         return Scenario.model_validate(raw)
     except ValidationError as exc:
         raise InputError(
-            f"{source} is geen geldig scenario: {describe(exc, _FIELD_NAMES, skip=_MEASURE_TAGS)}"
+            f"{source} is geen geldig scenario: {describe(exc, _FIELD_NAMES, skip=_MEASURE_TAGS)}",
+            en=f"{source_en} is not a valid scenario: {describe(exc, _FIELD_NAMES, skip=_MEASURE_TAGS, lang='en')}",
         ) from None
 
 
@@ -243,14 +267,14 @@ def file_name(name: str) -> str:
     return f"{stem}.json"
 
 
-def load_scenarios(folder: Path | None = None) -> tuple[list[Scenario], list[str]]:
-    """All saved scenarios by name, and a message for every file that could not be read."""
+def load_scenarios(folder: Path | None = None) -> tuple[list[Scenario], list[InputError]]:
+    """All saved scenarios by name, and the error (in Dutch and English) of every file that could not be read."""
     scenarios, problems = [], []
     for path in sorted(_folder(folder).glob("*.json")):
         try:
             scenarios.append(from_json(path.read_bytes(), source=path.name))
         except InputError as exc:
-            problems.append(str(exc))
+            problems.append(exc)
     return sorted(scenarios, key=lambda s: s.name.lower()), problems
 
 
@@ -262,7 +286,10 @@ def save_scenario(scenario: Scenario, folder: Path | None = None, *, replace: st
     if any(s.name.lower() == scenario.name.lower() for s in others) or any(
         file_name(s.name) == file_name(scenario.name) for s in others
     ):
-        raise InputError(f"Er bestaat al een scenario met de naam '{scenario.name}'; kies een andere naam.")
+        raise InputError(
+            f"Er bestaat al een scenario met de naam '{scenario.name}'; kies een andere naam.",
+            en=f"A scenario named '{scenario.name}' already exists; choose another name.",
+        )
     atomic_write_json(target / file_name(scenario.name), scenario.model_dump(mode="json"))
     if replace is not None and file_name(replace) != file_name(scenario.name):
         (target / file_name(replace)).unlink(missing_ok=True)
@@ -271,7 +298,7 @@ def save_scenario(scenario: Scenario, folder: Path | None = None, *, replace: st
 def delete_scenario(name: str, folder: Path | None = None) -> None:
     path = _folder(folder) / file_name(name)
     if not path.exists():
-        raise InputError(f"Er is geen scenario met de naam '{name}'.")
+        raise InputError(f"Er is geen scenario met de naam '{name}'.", en=f"There is no scenario named '{name}'.")
     path.unlink()
 
 
@@ -308,7 +335,8 @@ def baseline(table: pd.DataFrame, catalogue: Catalogue, *, year: int, land_area:
     """
     if INHABITANTS not in table.columns or HOUSEHOLDS not in table.columns:
         raise InputError(
-            f"Het jaar {year} heeft geen aantallen inwoners en huishoudens per buurt; kies een ander basisjaar."
+            f"Het jaar {year} heeft geen aantallen inwoners en huishoudens per buurt; kies een ander basisjaar.",
+            en=f"The year {year} has no numbers of inhabitants and households per buurt; choose another baseline year.",
         )
     out = table.copy()
     derived: dict[str, str] = {}
@@ -373,7 +401,10 @@ def resolve_areas(
     for i, measure in enumerate(scenario.measures, start=1):
         codes = area_members(measure.area, buurten, custom)
         if not codes:
-            raise InputError(f"Maatregel nr. {i}: onbekend gebied '{measure.area}'.")
+            raise InputError(
+                f"Maatregel nr. {i}: onbekend gebied '{measure.area}'.",
+                en=f"Measure no. {i}: unknown area '{measure.area}'.",
+            )
         members[measure.area] = codes
     return members
 
@@ -402,9 +433,15 @@ def allocate(total: int, weights: pd.Series) -> pd.Series:
     """
     if weights.isna().any():
         unknown = ", ".join(weights.index[weights.isna()])
-        raise InputError(f"Geen bekend aantal huishoudens in {unknown}: kies de buurten apart als gebied.")
+        raise InputError(
+            f"Geen bekend aantal huishoudens in {unknown}: kies de buurten apart als gebied.",
+            en=f"No known number of households in {unknown}: choose the buurten separately as areas.",
+        )
     if (weights < 0).any() or weights.sum() <= 0:
-        raise InputError("Dit gebied heeft geen huishoudens om de maatregel over te verdelen; kies één buurt.")
+        raise InputError(
+            "Dit gebied heeft geen huishoudens om de maatregel over te verdelen; kies één buurt.",
+            en="This area has no households to divide the measure over; choose a single buurt.",
+        )
     exact = weights / weights.sum() * total
     parts = np.floor(exact).astype(int)
     left = int(total - parts.sum())
@@ -437,7 +474,10 @@ class Outcome:
 def run(scenario: Scenario, base: Baseline, catalogue: Catalogue, members: Mapping[str, Sequence[str]]) -> Outcome:
     """Apply the measures in order, each from counts to shares, densities and averages."""
     if scenario.year != base.year:
-        raise InputError(f"Het scenario gaat uit van {scenario.year}, de uitgangssituatie is {base.year}.")
+        raise InputError(
+            f"Het scenario gaat uit van {scenario.year}, de uitgangssituatie is {base.year}.",
+            en=f"The scenario starts from {scenario.year}, the baseline is {base.year}.",
+        )
     table = base.table.copy()
     touched: set[str] = set()
     rows: list[dict] = []
@@ -445,11 +485,15 @@ def run(scenario: Scenario, base: Baseline, catalogue: Catalogue, members: Mappi
     for number, measure in enumerate(scenario.measures, start=1):
         codes = list(members.get(measure.area, []))
         if not codes:
-            raise InputError(f"Maatregel nr. {number}: onbekend gebied '{measure.area}'.")
+            raise InputError(
+                f"Maatregel nr. {number}: onbekend gebied '{measure.area}'.",
+                en=f"Measure no. {number}: unknown area '{measure.area}'.",
+            )
         unknown = [c for c in codes if c not in table.index]
         if unknown:
             raise InputError(
-                f"Maatregel nr. {number}: onbekende buurtcode(s) {', '.join(unknown)} in '{measure.area}'."
+                f"Maatregel nr. {number}: onbekende buurtcode(s) {', '.join(unknown)} in '{measure.area}'.",
+                en=f"Measure no. {number}: unknown buurt code(s) {', '.join(unknown)} in '{measure.area}'.",
             )
         if isinstance(measure, DirectAssumption):
             table = _apply_assumption(table, measure, codes, catalogue, number)
@@ -537,7 +581,9 @@ def _check_not_negative(row: pd.Series, number: int, code: str) -> None:
         if key in row and row[key] < -1e-9:
             raise InputError(
                 f"Maatregel nr. {number}: in buurt {code} zou '{key}' onder 0 komen ({row[key]:.0f}); "
-                "sloop hoogstens wat er is."
+                "sloop hoogstens wat er is.",
+                en=f"Measure no. {number}: in buurt {code}, '{key}' would drop below 0 ({row[key]:.0f}); "
+                "demolish at most what there is.",
             )
 
 
@@ -546,28 +592,34 @@ def _apply_assumption(
 ) -> pd.DataFrame:
     key = measure.indicator
     prefix = f"Maatregel nr. {number}"
+    prefix_en = f"Measure no. {number}"
     if key not in catalogue:
-        raise InputError(f"{prefix}: onbekende indicator '{key}'.")
+        raise InputError(f"{prefix}: onbekende indicator '{key}'.", en=f"{prefix_en}: unknown indicator '{key}'.")
     ind = catalogue[key]
     if key in (INHABITANTS, HOUSEHOLDS) or ind.aggregation == "density" or ind.kind == "area":
         raise InputError(
             f"{prefix}: '{ind.label()}' volgt uit andere aantallen; "
-            "gebruik een woningmaatregel of verander de telling zelf."
+            "gebruik een woningmaatregel of verander de telling zelf.",
+            en=f"{prefix_en}: '{ind.label('en')}' follows from other counts; "
+            "use a dwelling measure or change the count itself.",
         )
     if key not in table or table.loc[codes, key].isna().all():
-        raise InputError(f"{prefix}: '{ind.label()}' heeft in het basisjaar geen cijfers voor dit gebied.")
+        raise InputError(
+            f"{prefix}: '{ind.label()}' heeft in het basisjaar geen cijfers voor dit gebied.",
+            en=f"{prefix_en}: '{ind.label('en')}' has no figures for this area in the baseline year.",
+        )
     out = table.copy()
     if ind.aggregation == "ratio" and ind.numerator in out and ind.denominator in out:
-        target = _target(out.loc[codes, key], measure, ind, prefix)
+        target = _target(out.loc[codes, key], measure, ind, prefix, prefix_en)
         out.loc[codes, ind.numerator] = target / ind.scale * out.loc[codes, ind.denominator]
     elif ind.kind == "count":
-        out.loc[codes, key] = _count_target(out.loc[codes, key], measure, out.loc[codes, HOUSEHOLDS], prefix)
+        out.loc[codes, key] = _count_target(out.loc[codes, key], measure, out.loc[codes, HOUSEHOLDS], prefix, prefix_en)
     else:
-        out.loc[codes, key] = _target(out.loc[codes, key], measure, ind, prefix)
+        out.loc[codes, key] = _target(out.loc[codes, key], measure, ind, prefix, prefix_en)
     return out
 
 
-def _target(current: pd.Series, measure: DirectAssumption, ind: Indicator, prefix: str) -> pd.Series:
+def _target(current: pd.Series, measure: DirectAssumption, ind: Indicator, prefix: str, prefix_en: str) -> pd.Series:
     """Per buurt: the value plus the change, or the new value; a share must stay within 0-100%."""
     target = current + measure.delta if measure.delta is not None else current * 0 + measure.new_value
     upper = 100.0 if ind.kind == "percentage" else np.inf
@@ -575,29 +627,35 @@ def _target(current: pd.Series, measure: DirectAssumption, ind: Indicator, prefi
     if not bad.empty:
         raise InputError(
             f"{prefix}: '{ind.label()}' zou in {', '.join(bad.index)} buiten het mogelijke bereik komen "
-            f"({ind.format(float(bad.iloc[0]))})."
+            f"({ind.format(float(bad.iloc[0]))}).",
+            en=f"{prefix_en}: '{ind.label('en')}' would fall outside the possible range in {', '.join(bad.index)} "
+            f"({ind.format(float(bad.iloc[0]), 'en')}).",
         )
     return target
 
 
-def _count_target(current: pd.Series, measure: DirectAssumption, households: pd.Series, prefix: str) -> pd.Series:
+def _count_target(
+    current: pd.Series, measure: DirectAssumption, households: pd.Series, prefix: str, prefix_en: str
+) -> pd.Series:
     """A count for the whole area: a change divided by households, or a new total in proportion."""
     if measure.delta is not None:
         weights = households / households.sum() if households.notna().all() and households.sum() > 0 else None
         if weights is None:
             raise InputError(
-                f"{prefix}: het gebied heeft geen bekend aantal huishoudens om de verandering over te verdelen."
+                f"{prefix}: het gebied heeft geen bekend aantal huishoudens om de verandering over te verdelen.",
+                en=f"{prefix_en}: the area has no known number of households to divide the change over.",
             )
         target = current + measure.delta * weights
     else:
         total = current.sum(min_count=len(current))
         if not total > 0:
             raise InputError(
-                f"{prefix}: het huidige totaal is onbekend of 0; geef een verandering in plaats van een nieuwe waarde."
+                f"{prefix}: het huidige totaal is onbekend of 0; geef een verandering in plaats van een nieuwe waarde.",
+                en=f"{prefix_en}: the current total is unknown or 0; give a change instead of a new value.",
             )
         target = current * (measure.new_value / total)
     if (target < 0).any():
-        raise InputError(f"{prefix}: de telling zou onder 0 komen.")
+        raise InputError(f"{prefix}: de telling zou onder 0 komen.", en=f"{prefix_en}: the count would drop below 0.")
     return target
 
 
@@ -661,7 +719,10 @@ def rerank(
         after = agg.aggregate(after, groups, catalogue, land_area=land)
         missing = [k for k in keys if k not in before.columns]
         if missing:
-            raise InputError(f"Deze indicatoren kunnen niet per gebied worden opgeteld: {', '.join(missing)}.")
+            raise InputError(
+                f"Deze indicatoren kunnen niet per gebied worden opgeteld: {', '.join(missing)}.",
+                en=f"These indicators cannot be added up per area: {', '.join(missing)}.",
+            )
     first = pr.rank_areas(before, profile, catalogue).table
     second = pr.rank_areas(after, profile, catalogue).table
     table = pd.DataFrame(
@@ -685,14 +746,19 @@ def side_by_side(
 ) -> pd.DataFrame:
     """One area's figures in the baseline and in up to four scenarios: index indicator, one column each."""
     if not outcomes:
-        raise InputError("Kies minstens één scenario.")
+        raise InputError("Kies minstens één scenario.", en="Choose at least one scenario.")
     if len(outcomes) > MAX_SIDE_BY_SIDE:
-        raise InputError(f"Vergelijk hoogstens {MAX_SIDE_BY_SIDE} scenario's tegelijk.")
+        raise InputError(
+            f"Vergelijk hoogstens {MAX_SIDE_BY_SIDE} scenario's tegelijk.",
+            en=f"Compare at most {MAX_SIDE_BY_SIDE} scenarios at a time.",
+        )
     years = {o.baseline.year for o in outcomes}
     if len(years) > 1:
         raise InputError(
             f"Deze scenario's gaan uit van verschillende jaren ({', '.join(map(str, sorted(years)))}); "
-            "vergelijk scenario's met hetzelfde basisjaar."
+            "vergelijk scenario's met hetzelfde basisjaar.",
+            en=f"These scenarios start from different years ({', '.join(map(str, sorted(years)))}); "
+            "compare scenarios with the same baseline year.",
         )
     columns = {}
     for outcome in outcomes:

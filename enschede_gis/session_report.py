@@ -17,11 +17,14 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from enschede_gis import explain, i18n, inputs, meetings, settings
+from enschede_gis import priorities as pr
 from enschede_gis import profile as prof
 from enschede_gis import projects as proj
 from enschede_gis import representation as rep
+from enschede_gis import scenarios as sc
 from enschede_gis.boundaries import for_gemeente
 from enschede_gis.errors import DataError, InputError, WijkbeeldError
+from enschede_gis.figures import buurt_table
 from enschede_gis.indicators import Catalogue
 from enschede_gis.snapshot import Snapshot
 
@@ -114,7 +117,7 @@ def gather(
     try:
         heard = representation(eng, snap, catalogue, meeting, area, year=year, lang=lang)
     except WijkbeeldError as exc:  # the comparison is an extra: the meeting goes on without it
-        heard, notes = None, (str(exc),)
+        heard, notes = None, (exc.message(lang),)
     return Session(
         meeting=meeting,
         area=area,
@@ -186,12 +189,9 @@ def _profiles(
     if not meeting.profiles:
         return [], []
     try:
-        from enschede_gis import priorities as pr
-        from enschede_gis.figures import buurt_table
-
         saved = {p.name: p for p in pr.load_profiles()}
-    except (ImportError, DataError) as exc:
-        return [], [f"{name} ({exc})" for name in meeting.profiles]
+    except DataError as exc:
+        return [], [f"{name} ({exc.message(lang)})" for name in meeting.profiles]
     table = buurt_table(snap, year=year, gemeente=gemeente)
     names = dict(zip(*_buurt_names(snap, gemeente), strict=True))
     results, missing = [], []
@@ -200,7 +200,7 @@ def _profiles(
         if profile is None:
             missing.append(name)
             continue
-        results.append(_apply_profile(pr, profile, table, catalogue, area, names, lang))
+        results.append(_apply_profile(profile, table, catalogue, area, names, lang))
     return results, missing
 
 
@@ -209,7 +209,7 @@ def _buurt_names(snap: Snapshot, gemeente: str) -> tuple[list[str], list[str]]:
     return list(buurten["code"]), list(buurten["name"])
 
 
-def _apply_profile(pr, profile, table, catalogue, area, names, lang) -> ProfileResult:
+def _apply_profile(profile, table, catalogue, area, names, lang) -> ProfileResult:
     total = sum(w.weight for w in profile.active) or 1.0
     weights = tuple(
         (catalogue[w.indicator].label(lang) if w.indicator in catalogue else w.indicator, w.weight / total, w.direction)
@@ -220,7 +220,7 @@ def _apply_profile(pr, profile, table, catalogue, area, names, lang) -> ProfileR
         ranking = pr.rank_areas(table, profile, catalogue).table
     except InputError as exc:
         empty = pd.DataFrame(columns=["code", "name", "rank", "score", "in_area"])
-        return ProfileResult(profile.name, profile.rationale, weights, empty, 0, problem=str(exc), keys=keys)
+        return ProfileResult(profile.name, profile.rationale, weights, empty, 0, problem=exc.message(lang), keys=keys)
     ranked = ranking.reset_index().rename(columns={ranking.index.name or "index": "code"})
     ranked["name"] = ranked["code"].map(names).fillna(ranked["code"])
     ranked["in_area"] = ranked["code"].isin(area.codes)
@@ -239,11 +239,9 @@ def _scenarios(meeting: meetings.Meeting, catalogue: Catalogue, lang: str) -> tu
     if not meeting.scenarios:
         return [], []
     try:
-        from enschede_gis import scenarios as sc
-
         saved, _problems = sc.load_scenarios()
-    except (ImportError, DataError) as exc:
-        return [], [f"{name} ({exc})" for name in meeting.scenarios]
+    except DataError as exc:
+        return [], [f"{name} ({exc.message(lang)})" for name in meeting.scenarios]
     by_name = {s.name: s for s in saved}
     found, missing = [], []
     for name in meeting.scenarios:

@@ -54,17 +54,22 @@ def load(data_dir: Path | None = None) -> Snapshot:
     folder = Path(data_dir or settings.DATA_DIR)
     manifest_path = folder / MANIFEST_FILE
     if not manifest_path.exists():
-        raise DataError(f"Er is geen gegevensmomentopname in {folder}: {MANIFEST_FILE} ontbreekt.")
+        raise DataError(
+            f"Er is geen gegevensmomentopname in {folder}: {MANIFEST_FILE} ontbreekt.",
+            en=f"There is no data snapshot in {folder}: {MANIFEST_FILE} is missing.",
+        )
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise DataError(f"{manifest_path} is beschadigd: {exc}") from None
+        raise DataError(f"{manifest_path} is beschadigd: {exc}", en=f"{manifest_path} is damaged: {exc}") from None
     boundaries = {level: _read_geo(folder / name) for level, name in BOUNDARY_FILES.items()}
     statistics = _read_table(folder / STATS_FILE)
     regions = _read_table(folder / REGIONS_FILE)
     missing = {"code", "year", "indicator", "value"} - set(statistics.columns)
     if missing:
-        raise DataError(f"{STATS_FILE} mist de kolommen {sorted(missing)}.")
+        raise DataError(
+            f"{STATS_FILE} mist de kolommen {sorted(missing)}.", en=f"{STATS_FILE} lacks the columns {sorted(missing)}."
+        )
     return Snapshot(boundaries=boundaries, statistics=statistics, regions=regions, manifest=manifest)
 
 
@@ -72,12 +77,19 @@ def _read_geo(path: Path) -> gpd.GeoDataFrame:
     try:
         frame = gpd.read_parquet(path)
     except FileNotFoundError:
-        raise DataError(f"Bestand ontbreekt in de gegevensmap: {path.name}") from None
+        raise DataError(
+            f"Bestand ontbreekt in de gegevensmap: {path.name}", en=f"File missing from the data folder: {path.name}"
+        ) from None
     except Exception as exc:  # pyarrow raises several types for a damaged file
-        raise DataError(f"Bestand {path.name} is beschadigd of geen GeoParquet ({type(exc).__name__}).") from None
+        raise DataError(
+            f"Bestand {path.name} is beschadigd of geen GeoParquet ({type(exc).__name__}).",
+            en=f"File {path.name} is damaged or not GeoParquet ({type(exc).__name__}).",
+        ) from None
     missing = set(BOUNDARY_COLUMNS) - set(frame.columns)
     if missing:
-        raise DataError(f"{path.name} mist de kolommen {sorted(missing)}.")
+        raise DataError(
+            f"{path.name} mist de kolommen {sorted(missing)}.", en=f"{path.name} lacks the columns {sorted(missing)}."
+        )
     return frame
 
 
@@ -85,9 +97,14 @@ def _read_table(path: Path) -> pd.DataFrame:
     try:
         return pd.read_parquet(path)
     except FileNotFoundError:
-        raise DataError(f"Bestand ontbreekt in de gegevensmap: {path.name}") from None
+        raise DataError(
+            f"Bestand ontbreekt in de gegevensmap: {path.name}", en=f"File missing from the data folder: {path.name}"
+        ) from None
     except Exception as exc:  # pyarrow raises several types for a damaged file
-        raise DataError(f"Bestand {path.name} is beschadigd of geen Parquet ({type(exc).__name__}).") from None
+        raise DataError(
+            f"Bestand {path.name} is beschadigd of geen Parquet ({type(exc).__name__}).",
+            en=f"File {path.name} is damaged or not Parquet ({type(exc).__name__}).",
+        ) from None
 
 
 def write(snapshot: Snapshot, data_dir: Path) -> Path:

@@ -38,11 +38,14 @@ def area_map(
     """
     wanted = list(dict.fromkeys(codes))
     if not wanted:
-        raise InputError("Er is geen buurt om op de kaart te tonen.")
+        raise InputError("Er is geen buurt om op de kaart te tonen.", en="There is no buurt to show on the map.")
     buurten = for_gemeente(snap, "buurt", gemeente)
     unknown = sorted(set(wanted) - set(buurten["code"]))
     if unknown:
-        raise InputError(f"Onbekende buurtcode(s) voor de kaart: {', '.join(unknown)}")
+        raise InputError(
+            f"Onbekende buurtcode(s) voor de kaart: {', '.join(unknown)}",
+            en=f"Unknown buurt code(s) for the map: {', '.join(unknown)}",
+        )
     wijken = for_gemeente(snap, "wijk", gemeente)
     selected = buurten[buurten["code"].isin(wanted)]
 

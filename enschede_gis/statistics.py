@@ -42,7 +42,10 @@ def level_of(code: str) -> str:
     try:
         return {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}[prefix]
     except KeyError:
-        raise InputError(f"'{code}' is geen CBS-regiocode (GM…, WK… of BU…).") from None
+        raise InputError(
+            f"'{code}' is geen CBS-regiocode (GM…, WK… of BU…).",
+            en=f"'{code}' is not a CBS region code (GM…, WK… or BU…).",
+        ) from None
 
 
 def clean_values(values: pd.Series) -> pd.Series:

@@ -50,4 +50,7 @@ def read_json(path: Path, default: Any = None) -> Any:
     except FileNotFoundError:
         return default
     except (OSError, ValueError) as exc:
-        raise DataError(f"Bestand {Path(path).name} is beschadigd en kan niet worden gelezen: {exc}") from None
+        raise DataError(
+            f"Bestand {Path(path).name} is beschadigd en kan niet worden gelezen: {exc}",
+            en=f"File {Path(path).name} is damaged and cannot be read: {exc}",
+        ) from None

@@ -86,11 +86,14 @@ class UploadError(InputError):
 
     def __init__(self, problems: Sequence[Problem], lang: str = "nl") -> None:
         self.problems = list(problems)
+        super().__init__(self._summary(lang), en=self._summary("en"))
+
+    def _summary(self, lang: str) -> str:
         listed = "; ".join(p.message(lang) for p in self.problems[:MAX_LISTED])
         more = len(self.problems) - MAX_LISTED
         suffix = i18n.t("eigen.more_problems", lang, count=more) if more > 0 else ""
         head = i18n.t("eigen.refused", lang, count=len(self.problems))
-        super().__init__(f"{head} {listed}{suffix}")
+        return f"{head} {listed}{suffix}"
 
     def messages(self, lang: str = "nl") -> list[str]:
         return [p.message(lang) for p in self.problems]
@@ -409,7 +412,11 @@ def load_datasets(folder: Path | None = None) -> list[Dataset]:
         return [Dataset(**entry) for entry in raw.get("datasets", [])]
     except (ValidationError, TypeError, AttributeError) as exc:
         detail = describe(exc) if isinstance(exc, ValidationError) else str(exc)
-        raise DataError(f"Het bestand met eigen gegevens is beschadigd: {detail}") from None
+        detail_en = describe(exc, lang="en") if isinstance(exc, ValidationError) else str(exc)
+        raise DataError(
+            f"Het bestand met eigen gegevens is beschadigd: {detail}",
+            en=f"The file with your own data is damaged: {detail_en}",
+        ) from None
 
 
 def save_dataset(dataset: Dataset, folder: Path | None = None) -> None:
@@ -428,7 +435,9 @@ def delete_dataset(dataset_id: str, folder: Path | None = None) -> None:
     datasets = load_datasets(folder)
     kept = [ds for ds in datasets if ds.id != dataset_id]
     if len(kept) == len(datasets):
-        raise InputError(f"Er is geen upload met de naam '{dataset_id}'.")
+        raise InputError(
+            f"Er is geen upload met de naam '{dataset_id}'.", en=f"There is no upload named '{dataset_id}'."
+        )
     _write(kept, folder)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from streamlit.testing.v1 import AppTest
 
 
@@ -18,3 +20,8 @@ def explanations_offered(at: AppTest, key: str) -> list[str]:
     assert any(text.startswith(titles) for text in shown)
     assert any(picked.caveat("nl")[:30] in text or picked.caveat("en")[:30] in text for text in shown)
     return list(box.options)
+
+
+def rendered(text: str) -> str:
+    """Markdown text as the reader sees it: escaped characters (``\\(`` from ``ui.escape``) plain again."""
+    return re.sub(r"\\(.)", r"\1", text)

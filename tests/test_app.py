@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from enschede_gis import settings
+from tests.page_helpers import rendered
 
 APP = settings.REPO_ROOT / "app.py"
 
@@ -44,4 +45,4 @@ def test_a_broken_snapshot_gives_one_clear_message(tmp_path, monkeypatch):
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     assert not at.exception
     assert len(at.error) == 1
-    assert "manifest.json" in at.error[0].value
+    assert "manifest.json ontbreekt" in rendered(at.error[0].value)

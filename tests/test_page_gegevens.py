@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from enschede_gis import _cbs, settings, snapshot
 from enschede_gis.errors import SourceError
 from tests.fixtures.live import fake_services as fake
+from tests.page_helpers import rendered
 
 PAGE = str(Path(__file__).resolve().parents[1] / "views" / "gegevens.py")
 
@@ -92,7 +93,7 @@ def test_failed_refresh_shows_one_message_and_keeps_the_data(data_dir, monkeypat
     monkeypatch.setattr(_cbs, "fetch", broken)
     before = fingerprint(data_dir)
     at = _refresh(_run(), "GM0153", 2024)
-    assert [e.value for e in at.error] == [
+    assert [rendered(e.value) for e in at.error] == [
         "CBS-tabel 85984NED (https://opendata.cbs.nl/ODataFeed/odata/85984NED/) gaf HTTP 500."
     ]
     assert not at.success

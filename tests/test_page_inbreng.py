@@ -147,4 +147,7 @@ def test_english(monkeypatch, isolated_state):
     at.run()
     assert not at.exception
     assert at.title[0].value == "Residents' input"
+    _send(at, "ok")  # too short: the package's message comes in English too
+    assert at.error and "write at least" in at.error[0].value and "minstens" not in at.error[0].value
+    assert inputs.list_inputs(db.engine()).empty
     db.dispose_all()

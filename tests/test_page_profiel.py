@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from enschede_gis import areas, uploads
+from tests.page_helpers import rendered
 
 PAGES = Path(__file__).resolve().parents[1] / "views"
 FIXTURES = Path(__file__).parent / "fixtures" / "uploads"
@@ -126,7 +127,7 @@ def test_an_invalid_area_gives_one_message_and_saves_nothing():
     at.text_input[0].set_value("Leeg")
     at.button[0].click()
     at.run()
-    assert len(at.error) == 1 and at.error[0].value.startswith("Ongeldig gebied: buurten:")
+    assert len(at.error) == 1 and rendered(at.error[0].value).startswith("Ongeldig gebied: buurten:")
     assert areas.load_areas() == []
 
 

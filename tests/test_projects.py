@@ -194,9 +194,11 @@ def test_excel_import(grid):
     assert items[0].start == date(2026, 10, 1)
 
 
-def test_unknown_file_type_is_refused():
-    with pytest.raises(InputError, match="CSV- of Excel"):
+def test_unknown_file_type_is_refused_with_one_message():
+    with pytest.raises(InputError, match="CSV- of Excel") as caught:
         projects.read_table(b"x", "werken.pdf")
+    assert str(caught.value).count("werken.pdf") == 1  # said once, not wrapped in "kan niet worden gelezen"
+    assert caught.value.message("en") == "File 'werken.pdf': choose a CSV or Excel file (.csv or .xlsx)."
 
 
 def test_store_round_trip(db_engine):

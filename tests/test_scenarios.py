@@ -286,7 +286,8 @@ def test_scenarios_are_saved_listed_duplicated_renamed_and_deleted(isolated_stat
     (isolated_state / sc.FOLDER / "kapot.json").write_text('{"schema_version": 1, "name": "x"}')
     listed, problems = sc.load_scenarios()
     assert len(listed) == 2
-    assert len(problems) == 1 and "kapot.json" in problems[0] and "basisjaar: ontbreekt" in problems[0]
+    assert len(problems) == 1 and "kapot.json" in str(problems[0]) and "basisjaar: ontbreekt" in str(problems[0])
+    assert "year: Field required" in problems[0].message("en")
     sc.delete_scenario("Plan B")
     assert [s.name for s in sc.load_scenarios()[0]] == ["Plan A (kopie)"]
 

@@ -89,7 +89,7 @@ def _new_meeting_form() -> None:
     with st.form("bijeenkomst_new"):
         title = st.text_input(ui.t("bijeenkomst.title_field"), max_chars=200)
         keys = [a.key for a in options]
-        area_key = st.selectbox(ui.t("bijeenkomst.area"), keys, format_func=lambda k: ui.area_label(by_key[k]))
+        area_key = st.selectbox(ui.t("bijeenkomst.area"), keys, format_func=ui.area_labeller(by_key))
         held_on = st.date_input(ui.t("bijeenkomst.date"), value=date.today(), format="DD-MM-YYYY")
         if not st.form_submit_button(ui.t("bijeenkomst.create"), type="primary"):
             return
@@ -112,7 +112,7 @@ def _frame_form(meeting: meetings.Meeting) -> None:
             ui.t("bijeenkomst.frame.room"),
             meetings.ROOMS,
             index=meetings.ROOMS.index(frame.room),
-            format_func=lambda r: ui.t(f"bijeenkomst.room.{r}"),
+            format_func=ui.labeller("bijeenkomst.room"),
             key="bk_room",
         )
         level = cols[1].selectbox(
@@ -126,7 +126,7 @@ def _frame_form(meeting: meetings.Meeting) -> None:
             ui.t("bijeenkomst.frame.purposes"),
             meetings.PURPOSES,
             default=list(frame.purposes),
-            format_func=lambda p: ui.t(f"bijeenkomst.purpose.{p}"),
+            format_func=ui.labeller("bijeenkomst.purpose"),
             key="bk_purposes",
         )
         used_profiles = st.multiselect(

@@ -39,12 +39,12 @@ def _column_specs(layout: uploads.Layout) -> list[ColumnSpec]:
         name = cols[0].text_input(ui.t("eigen.name"), value=column[:80], max_chars=80, key=f"eigen_name_{column}")
         unit = cols[1].text_input(ui.t("eigen.unit"), max_chars=30, key=f"eigen_unit_{column}")
         kind = cols[2].selectbox(
-            ui.t("eigen.kind"), KINDS, format_func=lambda k: ui.t(f"eigen.kind.{k}"), key=f"eigen_kind_{column}"
+            ui.t("eigen.kind"), KINDS, format_func=ui.labeller("eigen.kind"), key=f"eigen_kind_{column}"
         )
         direction = cols[3].selectbox(
             ui.t("eigen.direction"),
             DIRECTIONS,
-            format_func=lambda d: ui.t(f"eigen.direction.{d}"),
+            format_func=ui.labeller("eigen.direction"),
             key=f"eigen_direction_{column}",
         )
         if use:

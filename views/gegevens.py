@@ -44,7 +44,7 @@ if sources.empty:
     st.info(ui.t("gegevens.no_data", gemeente=_md(gemeente)))
 else:
     st.caption(ui.t("gegevens.sources_caption", gemeente=_md(gemeente)))
-    sources["level"] = sources["level"].map(lambda level: ui.t(f"level.{level}"))
+    sources["level"] = sources["level"].map(ui.labeller("level"))
     names = ["common.year", "common.level", "common.source", "gegevens.figures", "gegevens.missing"]
     sources.columns = [ui.t(name) for name in names]
     st.dataframe(sources, hide_index=True, width="stretch")

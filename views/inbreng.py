@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import app_state as ui
-from enschede_gis import db, inputs, maps, meetings, representation, settings, statistics
+from enschede_gis import db, i18n, inputs, maps, meetings, representation, settings, statistics
 from enschede_gis import priorities as pr
 from enschede_gis.errors import DataError, WijkbeeldError
 
@@ -37,6 +37,11 @@ def _meeting(meeting_id: str | None) -> meetings.Meeting | None:
         return meetings.load(db.engine(), meeting_id)
     except WijkbeeldError:
         return None
+
+
+def _t(key: str, **values: object) -> str:
+    """Text in this run's language, also when a widget formats its options after the run."""
+    return i18n.t(key, lang, **values)
 
 
 def _session_id() -> str:
@@ -118,7 +123,7 @@ def _take_click(where: inputs.Places) -> None:
     try:
         where.pin(clicked["lat"], clicked["lng"])
     except WijkbeeldError as exc:  # shown, and the page goes on: the resident can click again
-        st.error(ui.escape(str(exc)))
+        st.error(ui.error_text(exc))
         return
     st.session_state[PIN_KEY] = (round(float(clicked["lat"]), 6), round(float(clicked["lng"]), 6))
 
@@ -128,7 +133,7 @@ def _form(area, where: inputs.Places, meeting_id: str | None, lang: str) -> None
     kind = st.radio(
         ui.t("inbreng.kind_label"),
         kinds,
-        format_func=lambda k: ui.t(f"inbreng.kind.{k}"),
+        format_func=ui.labeller("inbreng.kind"),
         horizontal=True,
         key="inbreng_kind",
     )
@@ -152,7 +157,7 @@ def _form(area, where: inputs.Places, meeting_id: str | None, lang: str) -> None
             age = st.selectbox(
                 ui.t("inbreng.age_group"),
                 [None, *inputs.AGE_GROUPS],
-                format_func=lambda a: ui.t("inbreng.rather_not") if a is None else ui.t("inbreng.age", band=a),
+                format_func=lambda a: _t("inbreng.rather_not") if a is None else _t("inbreng.age", band=a),
                 key="inbreng_age",
             )
             home_options = [None, *sorted(where.buurten), inputs.ELSEWHERE]
@@ -161,9 +166,9 @@ def _form(area, where: inputs.Places, meeting_id: str | None, lang: str) -> None
                 ui.t("inbreng.home_buurt"),
                 home_options,
                 format_func=lambda c: (
-                    ui.t("inbreng.rather_not")
+                    _t("inbreng.rather_not")
                     if c is None
-                    else ui.t("inbreng.elsewhere")
+                    else _t("inbreng.elsewhere")
                     if c == inputs.ELSEWHERE
                     else names.get(c, c)
                 ),
@@ -172,7 +177,7 @@ def _form(area, where: inputs.Places, meeting_id: str | None, lang: str) -> None
             tenure = st.radio(
                 ui.t("inbreng.tenure_label"),
                 [None, *inputs.TENURES],
-                format_func=lambda x: ui.t("inbreng.rather_not") if x is None else ui.t(f"inbreng.tenure.{x}"),
+                format_func=lambda x: _t("inbreng.rather_not") if x is None else _t(f"inbreng.tenure.{x}"),
                 horizontal=True,
                 key="inbreng_tenure",
             )
@@ -198,7 +203,7 @@ def _form(area, where: inputs.Places, meeting_id: str | None, lang: str) -> None
         )
         stored = inputs.submit(db.engine(), draft, session_id=_session_id(), where=where)
     except WijkbeeldError as exc:  # one clear message; the map and the list below stay on screen
-        st.error(ui.escape(str(exc)))
+        st.error(ui.error_text(exc))
         return
     st.session_state.pop(PIN_KEY, None)
     st.success(ui.t("inbreng.saved", number=stored.id))
@@ -229,7 +234,7 @@ def _who_gave_input(eng, area, related: list[str]) -> None:
         frame = inputs.inputs_frame(eng, area_codes=related)
         result = representation.for_area(frame, snap, ui.catalogue(), area, year=year, lang=lang)
     except WijkbeeldError as exc:  # the comparison is an extra: the page goes on without it
-        st.caption(ui.escape(str(exc)))
+        st.caption(ui.error_text(exc))
         return
     ui.show_representation(result, heading=False)
 
@@ -297,7 +302,7 @@ area_key = st.selectbox(
     ui.t("inbreng.area"),
     keys,
     index=ui.choice_index(keys, start),
-    format_func=lambda k: ui.area_label(by_key[k]),
+    format_func=ui.area_labeller(by_key),
     key="inbreng_area",
 )
 area = by_key[area_key]

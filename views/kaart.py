@@ -81,7 +81,7 @@ custom_areas = tuple((a.key, a.label, tuple(a.codes)) for a in ui.selectable_are
 levels = LEVELS + ([CUSTOM] if custom_areas else [])
 _pick("kaart_level", levels, ui.param("niveau", "buurt"))
 level = controls[0].radio(
-    ui.t("common.level"), levels, format_func=lambda lv: ui.t(f"level.{lv}"), key="kaart_level", horizontal=True
+    ui.t("common.level"), levels, format_func=ui.labeller("level"), key="kaart_level", horizontal=True
 )
 keys = tuple(catalogue.indicators)
 with ui.user_errors():
@@ -108,7 +108,7 @@ with st.expander(ui.t("kaart.options")):
     opts = st.columns(4)
     _pick("kaart_method", list(METHODS), ui.param("klassen", "quantiles"))
     method = opts[0].selectbox(
-        ui.t("kaart.method"), list(METHODS), format_func=lambda m: ui.t(f"kaart.methods.{m}"), key="kaart_method"
+        ui.t("kaart.method"), list(METHODS), format_func=ui.labeller("kaart.methods"), key="kaart_method"
     )
     k = opts[0].slider(ui.t("kaart.classes"), 3, 7, 5, key="kaart_k")
     relative = opts[1].toggle(
@@ -120,7 +120,7 @@ with st.expander(ui.t("kaart.options")):
     schemes = list(maps.DIVERGING_SCHEMES if relative else maps.SEQUENTIAL_SCHEMES)
     _pick("kaart_scheme", schemes, ui.param("kleuren"))
     scheme = opts[1].selectbox(
-        ui.t("kaart.scheme"), schemes, format_func=lambda name: ui.t(f"kaart.schemes.{name}"), key="kaart_scheme"
+        ui.t("kaart.scheme"), schemes, format_func=ui.labeller("kaart.schemes"), key="kaart_scheme"
     )
     outlines = opts[2].checkbox(ui.t("kaart.outlines"), value=level == "buurt", key="kaart_outlines")
     labels = opts[2].checkbox(ui.t("kaart.labels"), value=level == "wijk", key=f"kaart_labels_{level}")

@@ -189,7 +189,7 @@ area_key = left.selectbox(
     ui.t("profiel.area"),
     keys,
     index=ui.choice_index(keys, ui.param("gebied", ui.gemeente())),
-    format_func=lambda k: ui.area_label(by_key[k]),
+    format_func=ui.area_labeller(by_key),
     key="profiel_area",
 )
 area = by_key[area_key]

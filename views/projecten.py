@@ -104,7 +104,7 @@ def _area_inputs(current: proj.Project | None, names: dict[str, str], custom: di
         ui.t("projecten.area_kind_label"),
         kinds,
         index=kinds.index(now),
-        format_func=lambda k: ui.t(f"projecten.area_kind.{k}"),
+        format_func=ui.labeller("projecten.area_kind"),
         horizontal=True,
         key="projecten_area_kind",
     )
@@ -252,7 +252,7 @@ def _timeline(items, prints, found) -> None:
         ui.t("projecten.timeline_area"),
         keys,
         index=ui.choice_index(keys, ui.param("gebied")),
-        format_func=lambda k: ui.area_label(by_key[k]),
+        format_func=ui.area_labeller(by_key),
         key="projecten_area",
     )
     ui.set_params(gebied=area_key)
@@ -329,7 +329,7 @@ view = (
         ui.t("projecten.view"),
         views,
         default=views[ui.choice_index(views, ui.param("weergave"))],
-        format_func=lambda v: ui.t(f"projecten.tab.{v}"),
+        format_func=ui.labeller("projecten.tab"),
         key="projecten_view",
         label_visibility="collapsed",
     )

@@ -39,7 +39,7 @@ def _shown(action) -> object:
     try:
         return action()
     except WijkbeeldError as exc:
-        st.error(ui.escape(str(exc)))
+        st.error(ui.error_text(exc))
         return None
 
 
@@ -48,7 +48,7 @@ def _ok(action) -> bool:
     try:
         action()
     except WijkbeeldError as exc:
-        st.error(ui.escape(str(exc)))
+        st.error(ui.error_text(exc))
         return False
     return True
 
@@ -399,7 +399,7 @@ st.caption(ui.t("scenarios.intro"))
 if "_scen_flash" in st.session_state:
     st.success(st.session_state.pop("_scen_flash"))
 for problem in problems:
-    st.warning(ui.t("scenarios.problems") + " " + ui.escape(problem))
+    st.warning(ui.t("scenarios.problems") + " " + ui.error_text(problem))
 
 top = st.columns([2, 2])
 top[0].selectbox(

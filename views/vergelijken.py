@@ -24,7 +24,7 @@ chosen = st.multiselect(
     ui.t("vergelijken.areas"),
     keys,
     default=default[: profile.MAX_COMPARE],
-    format_func=lambda k: ui.area_label(by_key[k]),
+    format_func=ui.area_labeller(by_key),
     max_selections=profile.MAX_COMPARE,
     key="vergelijken_areas",
 )
