@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from enschede_gis.errors import InputError
 
@@ -36,6 +37,28 @@ _PYDANTIC_NL = {
     "bool_parsing": "moet waar of onwaar zijn",
     "bool_type": "moet waar of onwaar zijn",
 }
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def validated(
+    model: type[Model],
+    data: object,
+    names: Mapping[str, str] | None = None,
+    *,
+    nl: str,
+    en: str,
+    skip: Iterable[str] = (),
+) -> Model:
+    """``model.model_validate(data)``; a failure becomes one :class:`InputError` that starts with
+    ``nl`` / ``en`` ("Ongeldig project" / "Invalid project") and names every wrong field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(
+            f"{nl}: {describe(exc, names, skip=skip)}", en=f"{en}: {describe(exc, names, skip=skip, lang='en')}"
+        ) from None
 
 
 def describe(

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from enschede_gis import settings
-from enschede_gis._validate import describe, non_empty
+from enschede_gis._validate import non_empty, validated
 from enschede_gis.errors import DataError, InputError
 from enschede_gis.store import atomic_write_json, read_json, state_dir
 
@@ -99,10 +99,6 @@ def _write(areas: list[CustomArea], folder: Path | None) -> None:
 
 def parse_area(name: str, codes: list[str], description: str = "") -> CustomArea:
     """Validate user input into a :class:`CustomArea`, with a Dutch message naming the field."""
-    try:
-        return CustomArea(name=name, codes=tuple(codes), description=description)
-    except ValidationError as exc:
-        names = {"name": "naam", "codes": "buurten", "description": "omschrijving"}
-        raise InputError(
-            f"Ongeldig gebied: {describe(exc, names)}", en=f"Invalid area: {describe(exc, names, lang='en')}"
-        ) from None
+    fields = {"name": name, "codes": tuple(codes), "description": description}
+    names = {"name": "naam", "codes": "buurten", "description": "omschrijving"}
+    return validated(CustomArea, fields, names, nl="Ongeldig gebied", en="Invalid area")

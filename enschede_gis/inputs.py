@@ -25,12 +25,12 @@ from typing import Literal
 import geopandas as gpd
 import pandas as pd
 import shapely
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy import Engine, delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from enschede_gis import db, settings
-from enschede_gis._validate import describe
+from enschede_gis._validate import validated
 from enschede_gis.boundaries import for_gemeente
 from enschede_gis.errors import InputError
 from enschede_gis.snapshot import Snapshot
@@ -149,13 +149,7 @@ class InputDraft(BaseModel):
 
 def make_input(**fields: object) -> InputDraft:
     """Validate a resident's input; a problem gives one Dutch message naming the field."""
-    try:
-        return InputDraft.model_validate(fields)
-    except ValidationError as exc:
-        raise InputError(
-            f"Ongeldige inbreng: {describe(exc, _FIELD_NAMES)}",
-            en=f"Invalid input: {describe(exc, _FIELD_NAMES, lang='en')}",
-        ) from None
+    return validated(InputDraft, fields, _FIELD_NAMES, nl="Ongeldige inbreng", en="Invalid input")
 
 
 @dataclass(frozen=True)

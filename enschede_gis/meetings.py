@@ -19,7 +19,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from enschede_gis import db, i18n
-from enschede_gis._validate import describe
+from enschede_gis._validate import validated
 from enschede_gis.errors import DataError, InputError
 
 SCHEMA_VERSION = 1
@@ -140,33 +140,16 @@ _FIELD_NAMES = {
 
 def make_meeting(**fields: object) -> Meeting:
     """Validate a meeting from a form; one Dutch message names every wrong field."""
-    try:
-        return Meeting.model_validate(fields)
-    except ValidationError as exc:
-        raise InputError(
-            f"Ongeldige bijeenkomst: {describe(exc, _FIELD_NAMES)}",
-            en=f"Invalid meeting: {describe(exc, _FIELD_NAMES, lang='en')}",
-        ) from None
+    return validated(Meeting, fields, _FIELD_NAMES, nl="Ongeldige bijeenkomst", en="Invalid meeting")
 
 
 def make_frame(**fields: object) -> Frame:
-    try:
-        return Frame.model_validate(fields)
-    except ValidationError as exc:
-        names = {k.removeprefix("frame."): v for k, v in _FIELD_NAMES.items()}
-        raise InputError(
-            f"Ongeldig kader: {describe(exc, names)}", en=f"Invalid frame: {describe(exc, names, lang='en')}"
-        ) from None
+    names = {k.removeprefix("frame."): v for k, v in _FIELD_NAMES.items()}
+    return validated(Frame, fields, names, nl="Ongeldig kader", en="Invalid frame")
 
 
 def make_agreement(**fields: object) -> Agreement:
-    try:
-        return Agreement.model_validate(fields)
-    except ValidationError as exc:
-        raise InputError(
-            f"Ongeldige afspraak: {describe(exc, _FIELD_NAMES)}",
-            en=f"Invalid agreement: {describe(exc, _FIELD_NAMES, lang='en')}",
-        ) from None
+    return validated(Agreement, fields, _FIELD_NAMES, nl="Ongeldige afspraak", en="Invalid agreement")
 
 
 def level_rank(level: str) -> int:

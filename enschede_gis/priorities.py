@@ -27,7 +27,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from enschede_gis import i18n
-from enschede_gis._validate import describe, non_empty
+from enschede_gis._validate import describe, non_empty, validated
 from enschede_gis.errors import DataError, InputError
 from enschede_gis.indicators import Catalogue, Indicator
 from enschede_gis.store import atomic_write_json, read_json, state_dir
@@ -133,33 +133,22 @@ def make_profile(
     missing: str = "exclude",
 ) -> PriorityProfile:
     """Validate what a user set into a profile; a problem gives one Dutch message naming the field."""
-    try:
-        return PriorityProfile(
-            name=name,
-            rationale=rationale,
-            weights=tuple(  # type: ignore[arg-type]
-                {"indicator": key, "weight": weight, "direction": directions.get(key)}
-                for key, weight in weights.items()
-            ),
-            normalisation=normalisation,  # type: ignore[arg-type]
-            missing=missing,  # type: ignore[arg-type]
-        )
-    except ValidationError as exc:
-        raise InputError(
-            f"Ongeldig profiel: {describe(exc, _PROFILE_NAMES)}",
-            en=f"Invalid profile: {describe(exc, _PROFILE_NAMES, lang='en')}",
-        ) from None
+    fields = {
+        "name": name,
+        "rationale": rationale,
+        "weights": [
+            {"indicator": key, "weight": weight, "direction": directions.get(key)} for key, weight in weights.items()
+        ],
+        "normalisation": normalisation,
+        "missing": missing,
+    }
+    return validated(PriorityProfile, fields, _PROFILE_NAMES, nl="Ongeldig profiel", en="Invalid profile")
 
 
 def renamed(profile: PriorityProfile, name: str, rationale: str) -> PriorityProfile:
     """The same weighting under a new name and rationale (e.g. to save it as a party's profile)."""
-    try:
-        return PriorityProfile.model_validate(profile.model_dump() | {"name": name, "rationale": rationale})
-    except ValidationError as exc:
-        raise InputError(
-            f"Ongeldig profiel: {describe(exc, _PROFILE_NAMES)}",
-            en=f"Invalid profile: {describe(exc, _PROFILE_NAMES, lang='en')}",
-        ) from None
+    fields = profile.model_dump() | {"name": name, "rationale": rationale}
+    return validated(PriorityProfile, fields, _PROFILE_NAMES, nl="Ongeldig profiel", en="Invalid profile")
 
 
 def default_indicators(

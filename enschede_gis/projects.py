@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import Engine, delete, select
 
 from enschede_gis import db, settings
-from enschede_gis._validate import describe
+from enschede_gis._validate import describe, validated
 from enschede_gis.errors import DataError, InputError, WijkbeeldError
 
 DOMAINS: tuple[str, ...] = ("sociaal", "fysiek", "verkeer", "groen", "veiligheid", "energie")
@@ -163,13 +163,7 @@ class Project(BaseModel):
 
 def make_project(**fields: object) -> Project:
     """Validate one project from a form or an import row; one Dutch message names every wrong field."""
-    try:
-        return Project.model_validate(fields)
-    except ValidationError as exc:
-        raise InputError(
-            f"Ongeldig project: {describe(exc, _FIELD_NAMES)}",
-            en=f"Invalid project: {describe(exc, _FIELD_NAMES, lang='en')}",
-        ) from None
+    return validated(Project, fields, _FIELD_NAMES, nl="Ongeldig project", en="Invalid project")
 
 
 # --------------------------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from enschede_gis import aggregate as agg
 from enschede_gis import i18n, maps
 from enschede_gis import priorities as pr
-from enschede_gis._validate import describe, non_empty
+from enschede_gis._validate import describe, non_empty, validated
 from enschede_gis.errors import InputError
 from enschede_gis.indicators import Catalogue, Indicator
 from enschede_gis.store import atomic_write_json, state_dir
@@ -189,13 +189,7 @@ _FIELD_NAMES = {
 
 def make_scenario(**fields: object) -> Scenario:
     """Validate user input into a :class:`Scenario`; a problem gives a Dutch message naming the field."""
-    try:
-        return Scenario.model_validate(fields)
-    except ValidationError as exc:
-        raise InputError(
-            f"Ongeldig scenario: {describe(exc, _FIELD_NAMES, skip=_MEASURE_TAGS)}",
-            en=f"Invalid scenario: {describe(exc, _FIELD_NAMES, skip=_MEASURE_TAGS, lang='en')}",
-        ) from None
+    return validated(Scenario, fields, _FIELD_NAMES, nl="Ongeldig scenario", en="Invalid scenario", skip=_MEASURE_TAGS)
 
 
 def make_measure(kind: str, **fields: object) -> NewDwellings | Demolition | DirectAssumption:
@@ -203,13 +197,7 @@ def make_measure(kind: str, **fields: object) -> NewDwellings | Demolition | Dir
     model = {"new_dwellings": NewDwellings, "demolition": Demolition, "direct_assumption": DirectAssumption}.get(kind)
     if model is None:
         raise InputError(f"Onbekend type maatregel '{kind}'.", en=f"Unknown measure type '{kind}'.")
-    try:
-        return model.model_validate(fields)
-    except ValidationError as exc:
-        raise InputError(
-            f"Ongeldige maatregel: {describe(exc, _FIELD_NAMES, skip=_MEASURE_TAGS)}",
-            en=f"Invalid measure: {describe(exc, _FIELD_NAMES, skip=_MEASURE_TAGS, lang='en')}",
-        ) from None
+    return validated(model, fields, _FIELD_NAMES, nl="Ongeldige maatregel", en="Invalid measure", skip=_MEASURE_TAGS)
 
 
 # ---------------------------------------------------------------------------------------------------

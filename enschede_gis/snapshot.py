@@ -74,17 +74,7 @@ def load(data_dir: Path | None = None) -> Snapshot:
 
 
 def _read_geo(path: Path) -> gpd.GeoDataFrame:
-    try:
-        frame = gpd.read_parquet(path)
-    except FileNotFoundError:
-        raise DataError(
-            f"Bestand ontbreekt in de gegevensmap: {path.name}", en=f"File missing from the data folder: {path.name}"
-        ) from None
-    except Exception as exc:  # pyarrow raises several types for a damaged file
-        raise DataError(
-            f"Bestand {path.name} is beschadigd of geen GeoParquet ({type(exc).__name__}).",
-            en=f"File {path.name} is damaged or not GeoParquet ({type(exc).__name__}).",
-        ) from None
+    frame = _read_parquet(path, gpd.read_parquet, "GeoParquet")
     missing = set(BOUNDARY_COLUMNS) - set(frame.columns)
     if missing:
         raise DataError(
@@ -94,16 +84,21 @@ def _read_geo(path: Path) -> gpd.GeoDataFrame:
 
 
 def _read_table(path: Path) -> pd.DataFrame:
+    return _read_parquet(path, pd.read_parquet, "Parquet")
+
+
+def _read_parquet(path: Path, reader, kind: str):
+    """``reader(path)``; a missing or damaged file becomes one DataError naming the file."""
     try:
-        return pd.read_parquet(path)
+        return reader(path)
     except FileNotFoundError:
         raise DataError(
             f"Bestand ontbreekt in de gegevensmap: {path.name}", en=f"File missing from the data folder: {path.name}"
         ) from None
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise DataError(
-            f"Bestand {path.name} is beschadigd of geen Parquet ({type(exc).__name__}).",
-            en=f"File {path.name} is damaged or not Parquet ({type(exc).__name__}).",
+            f"Bestand {path.name} is beschadigd of geen {kind} ({type(exc).__name__}).",
+            en=f"File {path.name} is damaged or not {kind} ({type(exc).__name__}).",
         ) from None
 
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: the real snapshot, the catalogue, and an isolated state folder per test."""
+"""Shared fixtures: the real snapshot, the catalogue, an isolated state folder per test, and for
+page tests fresh Streamlit caches and a database of their own."""
 
 from __future__ import annotations
 
@@ -25,3 +26,26 @@ def isolated_state(tmp_path, monkeypatch):
     monkeypatch.setattr(settings, "STATE_DIR", folder)
     monkeypatch.setenv("WIJKBEELD_STATE_DIR", str(folder))
     return folder
+
+
+@pytest.fixture
+def fresh_caches():
+    """Empty Streamlit caches before and after a page test (the adapter caches data per process)."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def page_db(monkeypatch, isolated_state, fresh_caches):
+    """The SQLite database in this test's state folder, as the pages open it (no DATABASE_URL)."""
+    from enschede_gis import db
+
+    monkeypatch.delenv(db.DATABASE_URL_ENV, raising=False)
+    db.dispose_all()
+    yield db.engine()
+    db.dispose_all()

@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+
+VIEWS = Path(__file__).resolve().parents[1] / "views"
+
+
+def run_page(name: str, *, session: dict | None = None, timeout: float = 120, **params: str) -> AppTest:
+    """Run ``views/<name>`` once with these query parameters (and session state); no exception allowed."""
+    at = AppTest.from_file(str(VIEWS / name), default_timeout=timeout)
+    for key, value in params.items():
+        at.query_params[key] = value
+    for key, value in (session or {}).items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 def explanations_offered(at: AppTest, key: str) -> list[str]:

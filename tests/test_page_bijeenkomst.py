@@ -6,35 +6,22 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from enschede_gis import db, inputs, meetings, projects
-from tests.page_helpers import explanations_offered
+from enschede_gis import inputs, meetings, projects
+from tests.page_helpers import explanations_offered, run_page
 
-PAGE = "../views/bijeenkomst.py"
 LASONDER = "BU01530001"
 
 
 @pytest.fixture
-def eng(monkeypatch, isolated_state):
-    monkeypatch.delenv(db.DATABASE_URL_ENV, raising=False)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    db.dispose_all()
-    yield db.engine()
-    db.dispose_all()
+def eng(page_db):
+    return page_db
 
 
 def _app(meeting_id: str | None = None, present: bool = False) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    if meeting_id:
-        at.query_params["bijeenkomst"] = meeting_id
-    if present:
-        at.session_state["bijeenkomst_present"] = True
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    params = {"bijeenkomst": meeting_id} if meeting_id else {}
+    return run_page("bijeenkomst.py", session={"bijeenkomst_present": True} if present else None, **params)
 
 
 def _meeting(eng, **frame) -> meetings.Meeting:

@@ -11,24 +11,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from enschede_gis import _cbs, settings, snapshot
 from enschede_gis.errors import SourceError
 from tests.fixtures.live import fake_services as fake
-from tests.page_helpers import rendered
+from tests.page_helpers import rendered, run_page
 
-PAGE = str(Path(__file__).resolve().parents[1] / "views" / "gegevens.py")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 @pytest.fixture
@@ -44,12 +34,7 @@ def fingerprint(folder: Path) -> dict[str, str]:
 
 
 def _run(**params: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=90)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page("gegevens.py", timeout=90, **params)
 
 
 def _refresh(at: AppTest, code: str, year: int) -> AppTest:

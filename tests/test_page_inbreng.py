@@ -5,29 +5,23 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from enschede_gis import db, inputs, meetings
+from tests.page_helpers import run_page
 
-PAGE = "../views/inbreng.py"
 CITY = "BU01530000"
 EVIL = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
 
 
-@pytest.fixture
-def app(monkeypatch, isolated_state) -> AppTest:
-    monkeypatch.delenv(db.DATABASE_URL_ENV, raising=False)
+@pytest.fixture(autouse=True)
+def _no_password(monkeypatch):
     monkeypatch.delenv(inputs.PASSWORD_ENV, raising=False)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    db.dispose_all()
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    at.query_params["gebied"] = CITY
-    at.run()
-    assert not at.exception, at.exception
-    yield at
-    db.dispose_all()
+
+
+@pytest.fixture
+def app(page_db) -> AppTest:
+    return run_page("inbreng.py", gebied=CITY)
 
 
 def _send(at: AppTest, text: str) -> None:
@@ -111,43 +105,23 @@ def test_moderation_needs_the_password(app, monkeypatch):
     assert inputs.list_inputs(db.engine(), include_hidden=True)["hidden"].tolist() == [True]
 
 
-def test_input_given_for_a_meeting_carries_its_id(monkeypatch, isolated_state):
-    monkeypatch.delenv(db.DATABASE_URL_ENV, raising=False)
-    st.cache_resource.clear()
-    meeting = meetings.save(
-        db.engine(), meetings.make_meeting(title="Avond", area_code=CITY, held_on=date(2026, 12, 1))
-    )
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    at.query_params["bijeenkomst"] = meeting.id
-    at.query_params["gebied"] = CITY
-    at.run()
+def test_input_given_for_a_meeting_carries_its_id(page_db):
+    meeting = meetings.save(page_db, meetings.make_meeting(title="Avond", area_code=CITY, held_on=date(2026, 12, 1)))
+    at = run_page("inbreng.py", bijeenkomst=meeting.id, gebied=CITY)
     assert any("bijeenkomst 'Avond' van 01-12-2026" in i.value for i in at.info)
     _send(at, "Idee voor de avond")
-    assert inputs.inputs_frame(db.engine(), meeting_id=meeting.id)["area_code"].tolist() == [CITY]
-    db.dispose_all()
+    assert inputs.inputs_frame(page_db, meeting_id=meeting.id)["area_code"].tolist() == [CITY]
 
 
-def test_an_unknown_meeting_id_is_not_stored(monkeypatch, isolated_state):
-    monkeypatch.delenv(db.DATABASE_URL_ENV, raising=False)
-    st.cache_resource.clear()
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    at.query_params["bijeenkomst"] = "verzonnen"
-    at.query_params["gebied"] = CITY
-    at.run()
+def test_an_unknown_meeting_id_is_not_stored(page_db):
+    at = run_page("inbreng.py", bijeenkomst="verzonnen", gebied=CITY)
     _send(at, "Zomaar een idee")
-    assert inputs.list_inputs(db.engine())["meeting_id"].isna().all()
-    db.dispose_all()
+    assert inputs.list_inputs(page_db)["meeting_id"].isna().all()
 
 
-def test_english(monkeypatch, isolated_state):
-    monkeypatch.delenv(db.DATABASE_URL_ENV, raising=False)
-    st.cache_resource.clear()
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    at.query_params["lang"] = "en"
-    at.run()
-    assert not at.exception
+def test_english(page_db):
+    at = run_page("inbreng.py", lang="en")
     assert at.title[0].value == "Residents' input"
     _send(at, "ok")  # too short: the package's message comes in English too
     assert at.error and "write at least" in at.error[0].value and "minstens" not in at.error[0].value
-    assert inputs.list_inputs(db.engine()).empty
-    db.dispose_all()
+    assert inputs.list_inputs(page_db).empty

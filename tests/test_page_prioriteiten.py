@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from enschede_gis import figures
 from enschede_gis import priorities as pr
-from tests.page_helpers import explanations_offered
-
-PAGE = "../views/prioriteiten.py"
+from tests.page_helpers import explanations_offered, run_page
 
 
 @pytest.fixture
-def app() -> AppTest:
-    st.cache_data.clear()
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+def app(fresh_caches) -> AppTest:
+    return run_page("prioriteiten.py")
 
 
 def _ranking_frame(at: AppTest):

@@ -5,28 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from enschede_gis import areas, uploads
-from tests.page_helpers import rendered
+from tests.page_helpers import rendered, run_page
 
-PAGES = Path(__file__).resolve().parents[1] / "views"
 FIXTURES = Path(__file__).parent / "fixtures" / "uploads"
 KNOWN = {f"BU0153090{i}" for i in range(9)}
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def _run(page: str, at: AppTest | None = None, **params: str) -> AppTest:
     if at is None:
-        at = AppTest.from_file(str(PAGES / page), default_timeout=120)
-        for name, value in params.items():
-            at.query_params[name] = value
+        return run_page(page, **params)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

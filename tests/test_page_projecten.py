@@ -5,32 +5,21 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from enschede_gis import db, projects
+from enschede_gis import projects
+from tests.page_helpers import run_page
 
-PAGE = "../views/projecten.py"
 CITY, LASONDER = "BU01530000", "BU01530001"
 
 
 @pytest.fixture
-def eng(monkeypatch, isolated_state):
-    monkeypatch.delenv(db.DATABASE_URL_ENV, raising=False)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    db.dispose_all()
-    yield db.engine()
-    db.dispose_all()
+def eng(page_db):
+    return page_db
 
 
 def _app(**params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_page("projecten.py", **params)
 
 
 def _project(title, start, end, codes, responsible="Gemeente"):

@@ -5,24 +5,18 @@ from __future__ import annotations
 import json
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from enschede_gis import priorities as pr
 from enschede_gis import scenarios as sc
-from tests.page_helpers import explanations_offered
+from tests.page_helpers import explanations_offered, run_page
 
-PAGE = "../views/scenarios.py"
 TWEKKELERVELD = "BU01530301"
 
 
 @pytest.fixture
-def app() -> AppTest:
-    st.cache_data.clear()
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+def app(fresh_caches) -> AppTest:
+    return run_page("scenarios.py")
 
 
 def _add_dwellings(at: AppTest, area: str = TWEKKELERVELD, dwellings: int = 500, size: float = 2.0) -> None:
@@ -155,11 +149,8 @@ def test_scenarios_side_by_side(app, isolated_state):
     assert table.loc["Aantal inwoners", "+200"] != table.loc["Aantal inwoners", "+100"]
 
 
-def test_english_ui():
-    st.cache_data.clear()
-    app = AppTest.from_file(PAGE, default_timeout=120)
-    app.query_params["lang"] = "en"
-    app.run()
+def test_english_ui(fresh_caches):
+    app = run_page("scenarios.py", lang="en")
     _add_dwellings(app)
     assert app.title[0].value == "Scenarios"
     assert _before_after(app).loc["Inhabitants", "Difference"].startswith("+1,000")

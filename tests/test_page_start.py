@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from enschede_gis import settings
@@ -11,10 +10,7 @@ from enschede_gis import settings
 APP = settings.REPO_ROOT / "app.py"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def test_start_is_the_default_page_and_links_the_examples():

@@ -49,10 +49,15 @@ def test_missing_and_corrupt_snapshot_files_name_the_file(snap, tmp_path):
         snapshot.load(target)
     snapshot.write(snap, target)
     (target / "wijken.parquet").write_bytes(b"not parquet")
-    with pytest.raises(DataError, match="wijken.parquet"):
+    with pytest.raises(DataError, match="wijken.parquet is beschadigd of geen GeoParquet"):
         snapshot.load(target)
     (target / "wijken.parquet").unlink()
-    with pytest.raises(DataError, match="wijken.parquet"):
+    with pytest.raises(DataError, match="ontbreekt in de gegevensmap: wijken.parquet") as caught:
+        snapshot.load(target)
+    assert caught.value.message("en") == "File missing from the data folder: wijken.parquet"
+    snapshot.write(snap, target)
+    (target / "statistics.parquet").write_bytes(b"kapot")
+    with pytest.raises(DataError, match="statistics.parquet is beschadigd of geen Parquet"):
         snapshot.load(target)
 
 
