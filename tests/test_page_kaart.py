@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.page_helpers import run_page
+from tests.page_helpers import explanations_offered, run_page
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")
 
@@ -35,6 +35,7 @@ def test_url_opens_buurt_map_with_twekkelerveld_selected():
     assert row["Twekkelerveld"] == "4.210 inwoners" and row["Enschede"] == "159.732 inwoners"
     assert row["Jaar"] == "2021" and "85039NED" in row["Bron"]
     assert (table["Twekkelerveld"] != "0").all()
+    assert explanations_offered(at, "kaart_explain_panel") == list(table["Kenmerk"])
     # the view is written back to the URL, so the link reopens it
     assert at.query_params["indicator"] == "inwoners"
     assert at.query_params["gebied"] == "BU01530301"

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from enschede_gis import areas, uploads
-from tests.page_helpers import rendered, run_page
+from tests.page_helpers import explanations_offered, rendered, run_page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "uploads"
 KNOWN = {f"BU0153090{i}" for i in range(9)}
@@ -79,6 +79,8 @@ def test_compare_puts_areas_side_by_side():
     assert list(first.columns) == ["Indicator", "Broekheurne", "Wijk 09 Landelijk gebied en kernen", "Enschede"]
     row = first[first["Indicator"] == "Aantal inwoners"].iloc[0]
     assert row["Broekheurne"] == "1.820 inwoners" and row["Enschede"] == "161.235 inwoners"
+    shown = [label for frame in at.dataframe for label in frame.value["Indicator"]]
+    assert explanations_offered(at, "vergelijken_explain") == shown  # every figure on the page, in order
     at.multiselect(key="vergelijken_areas").set_value(["GM0153"])
     at = _run("vergelijken.py", at)
     assert any("minstens twee" in i.value for i in at.info)
