@@ -174,6 +174,7 @@ def add_to_pdf(
     if not shown:
         return
     doc.heading(i18n.t("uitleg.heading", lang))
+    stats = stats[stats["indicator"].isin([ind.key for ind in shown])]  # once, not once per indicator
     for ind in shown:
         block = explanation(ind, stats, lang, level=level, catalogue=catalogue)
         doc.heading(block.title, level=2)

@@ -109,6 +109,7 @@ class Document:
         self._pdf.add_font(FAMILY, "B", str(bold))
         self._pdf.set_font(FAMILY, size=10)
         self._glyphs = set(self._pdf.current_font.cmap)
+        self._widths: dict[tuple, dict[str, float]] = {}  # font -> word -> width in mm (see _lines)
 
     def plain(self, text: object) -> str:
         """Text as the PDF will show it: control characters dropped, undrawable characters as "?"."""
@@ -165,9 +166,44 @@ class Document:
         pdf = self._pdf
         pdf.set_font(FAMILY, size=size)
         pdf.set_text_color(*(MUTED if muted else TEXT))
-        pdf.multi_cell(0, size * 0.5, self.plain(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        for line in self._lines(self.plain(text), self.width):
+            pdf.cell(0, size * 0.5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(*TEXT)
         pdf.ln(1)
+
+    def _lines(self, text: str, width: float) -> list[str]:
+        """``text`` broken into lines no wider than ``width`` mm in the current font, at spaces (a word
+        wider than a line is cut). fpdf's multi_cell measures every growing line again for each
+        character it adds; measuring each word once makes long explanation sections several times faster.
+        """
+        pdf = self._pdf
+        widths = self._widths.setdefault((pdf.font_family, pdf.font_style, pdf.font_size_pt), {})
+
+        def measure(word: str) -> float:
+            if word not in widths:
+                widths[word] = pdf.get_string_width(word)
+            return widths[word]
+
+        space = measure(" ")
+        lines: list[str] = []
+        for paragraph in text.split("\n"):
+            line, used = [], 0.0
+            for word in paragraph.split(" "):
+                size = measure(word)
+                while size > width and word:  # longer than a line: cut it where it fills one
+                    if line:
+                        lines.append(" ".join(line))
+                        line, used = [], 0.0
+                    cut = _fitting(word, width, measure)
+                    lines.append(word[:cut])
+                    word, size = word[cut:], measure(word[cut:])
+                if line and used + space + size > width:
+                    lines.append(" ".join(line))
+                    line, used = [], 0.0
+                used += (space if line else 0.0) + size
+                line.append(word)
+            lines.append(" ".join(line))
+        return lines
 
     def table(
         self,
@@ -287,3 +323,15 @@ def _heading_style():
     from fpdf.fonts import FontFace
 
     return FontFace(family=FAMILY, emphasis="BOLD", fill_color=(240, 240, 240))
+
+
+def _fitting(word: str, width: float, measure) -> int:
+    """How many leading characters of ``word`` fit in ``width`` (at least one)."""
+    low, high = 1, len(word)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if measure(word[:middle]) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return low

@@ -46,6 +46,18 @@ def test_document_blocks_render_plain_unicode_text():
     assert "Bron: CBS, Kadaster/PDOK — CC BY 4.0" in text
 
 
+def test_paragraphs_wrap_inside_the_page_and_keep_every_character():
+    doc = Document("Lange tekst", printed=PRINTED)
+    long_word = "https://opendata.cbs.nl/" + "x" * 300
+    words = [f"woord{i}" for i in range(400)]
+    doc.paragraph(" ".join(words) + "\nTweede regel " + long_word)
+    lines = doc._lines(doc.plain(" ".join(words) + "\nTweede regel " + long_word), doc.width)
+    assert all(doc._pdf.get_string_width(line) <= doc.width + 1e-6 for line in lines)
+    assert len(lines) > 10 and "Tweede regel" in " ".join(lines)
+    text = "".join(_text(doc.to_bytes()).split())  # extraction breaks lines anywhere: compare without blanks
+    assert "".join(words) in text and ("Tweederegel" + long_word) in text
+
+
 def test_long_tables_continue_on_the_next_page_with_the_header():
     doc = Document("Lang", printed=PRINTED, lang="en")
     doc.table(["Name", "Value"], [[f"row {i}", str(i)] for i in range(120)])
