@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from enschede_gis import inputs, meetings, projects
-from tests.page_helpers import explanations_offered, run_page
+from tests.page_helpers import explanations_offered, rendered, run_page
 
 LASONDER = "BU01530001"
 
@@ -66,6 +66,16 @@ def test_over_ambitious_level_warns_and_start_needs_confirmation(eng):
     assert at.button(key="bijeenkomst_start").disabled
     at.checkbox(key="bijeenkomst_warnings_read").check().run()
     assert not at.button(key="bijeenkomst_start").disabled
+
+
+def test_a_damaged_profiles_file_is_said_while_preparing(eng, isolated_state):
+    from enschede_gis import priorities as pr
+
+    isolated_state.mkdir(parents=True, exist_ok=True)
+    (isolated_state / pr.PROFILES_FILE).write_text("{kapot", encoding="utf-8")
+    at = _app(_meeting(eng).id)
+    assert any(pr.PROFILES_FILE in rendered(w.value) for w in at.warning)
+    assert at.multiselect(key="bk_profiles").options == []  # the form still works, without profiles
 
 
 def test_step_through_the_agenda(eng):

@@ -17,6 +17,8 @@ from streamlit_folium import st_folium
 import app_state as ui
 from enschede_gis import areas as custom_areas
 from enschede_gis import db, maps, meetings, session_report
+from enschede_gis import priorities as pr
+from enschede_gis import scenarios as sc
 from enschede_gis.errors import DataError
 
 NEW = "__new__"
@@ -44,21 +46,15 @@ section[data-testid="stSidebar"], header[data-testid="stHeader"], [data-testid="
 
 
 def _saved_names() -> tuple[list[str], list[str]]:
-    """Names of the saved priority profiles and scenarios ("nog geen" when the modules are absent)."""
-    profiles, scenarios = [], []
-    try:
-        from enschede_gis import priorities
-
-        profiles = [p.name for p in priorities.load_profiles()]
-    except (ImportError, DataError):
-        pass
-    try:
-        from enschede_gis import scenarios as sc
-
-        scenarios = [s.name for s in sc.load_scenarios()[0]]
-    except (ImportError, DataError):
-        pass
-    return profiles, scenarios
+    """Names of the saved priority profiles and scenarios (a damaged file is said, not hidden)."""
+    names: list[list[str]] = []
+    for load in (pr.load_profiles, lambda: sc.load_scenarios()[0]):
+        try:
+            names.append([item.name for item in load()])
+        except DataError as exc:
+            st.warning(ui.error_text(exc))
+            names.append([])
+    return names[0], names[1]
 
 
 def _save(meeting: meetings.Meeting, **changes: object) -> meetings.Meeting:
@@ -181,7 +177,7 @@ def _agenda_bar(meeting: meetings.Meeting) -> None:
 
 
 def _step_buttons(meeting: meetings.Meeting) -> None:
-    cols = st.columns([1, 1, 4])
+    cols = st.columns([1.3, 1.3, 3])
     if cols[0].button(ui.t("bijeenkomst.prev"), disabled=meeting.step == 0, key="bijeenkomst_prev", width="stretch"):
         _save(meeting, step=meeting.step - 1)
         st.rerun()
@@ -362,7 +358,7 @@ def _present(meeting: meetings.Meeting) -> None:
     STEPS[meeting.agenda_item](meeting, session)
     st.divider()
     _step_buttons(meeting)
-    cols = st.columns([1, 1, 3])
+    cols = st.columns([2, 2, 1])  # wide enough for the projector's large button text
     with cols[0]:
         _report_button(session)
     if cols[1].button(ui.t("bijeenkomst.stop_presenting"), key="bijeenkomst_stop"):
