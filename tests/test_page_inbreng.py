@@ -115,6 +115,7 @@ def test_input_given_for_a_meeting_carries_its_id(page_db):
 
 def test_an_unknown_meeting_id_is_not_stored(page_db):
     at = run_page("inbreng.py", bijeenkomst="verzonnen", gebied=CITY)
+    assert any("niet gevonden" in w.value for w in at.warning)
     _send(at, "Zomaar een idee")
     assert inputs.list_inputs(page_db)["meeting_id"].isna().all()
 

@@ -30,12 +30,13 @@ def _places(gemeente: str, custom_keys: tuple[str, ...]) -> inputs.Places:
 
 
 def _meeting(meeting_id: str | None) -> meetings.Meeting | None:
-    """The meeting named in the URL, if it exists (an unknown id is ignored, never stored)."""
+    """The meeting named in the URL, if it exists (an unknown id is said, and never stored)."""
     if not meeting_id:
         return None
     try:
         return meetings.load(db.engine(), meeting_id)
     except WijkbeeldError:
+        st.warning(ui.t("inbreng.no_meeting"))
         return None
 
 
@@ -288,11 +289,11 @@ with ui.user_errors():
 by_key = {a.key: a for a in options}
 names = {a.key: a.label for a in options}
 where = _places(ui.gemeente(), tuple(a.key for a in options if a.kind == "custom"))
-meeting = _meeting(ui.param("bijeenkomst"))
-meeting_id = meeting.id if meeting else None
 
 st.title(ui.t("inbreng.title"))
 st.caption(ui.t("inbreng.intro", max=inputs.MAX_TEXT))
+meeting = _meeting(ui.param("bijeenkomst"))
+meeting_id = meeting.id if meeting else None
 if meeting is not None:
     st.info(ui.t("inbreng.for_meeting", title=ui.escape(meeting.title), date=f"{meeting.held_on:%d-%m-%Y}"))
 
