@@ -88,7 +88,8 @@ def test_english_interface_and_explanation_popover():
     assert at.title[0].value == "Map"
     assert at.metric[0].value != ""
     popovers = at.get("popover")
-    assert [p.proto.popover.label for p in popovers] == ["Explanation"]
+    # the legend's figure, and a picker for every figure in the area panel
+    assert [p.proto.popover.label for p in popovers] == ["Explanation", "Explanation"]
     text = "\n".join(child.value for child in popovers[0].children.values())
     assert "Inhabitants" in text
     assert "Source" in text and "85618NED" in text  # the wijk source table of 2023
