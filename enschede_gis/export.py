@@ -106,7 +106,7 @@ def profile_pdf(
     _similar(doc, similar, lang)
     keys = [k for k in TREND_DEFAULTS if k in catalogue]
     _trends(doc, profile.trends(snap, catalogue, area, indicators=keys, lang=lang, gemeente=gemeente), lang)
-    shown = [catalogue[k] for k in figures_table.get("indicator", []) if k in catalogue]
+    shown = [catalogue[k] for k in figures_table.get("indicator", [])]
     explain.add_to_pdf(doc, shown, snap.statistics, lang, catalogue=catalogue)
     lines = sorted({s for s in figures_table.get("source", pd.Series(dtype=str)) if s})
     doc.sources([_t("data_year", lang, year=year), *lines, settings.ATTRIBUTION])

@@ -453,10 +453,6 @@ def for_area(
     return compare(inputs, composition, lang=lang)
 
 
-#: The hook :func:`enschede_gis.session_report.representation` calls for a meeting's area.
-for_meeting = for_area
-
-
 def summary_lines(result: Representation) -> list[str]:
     """One sentence per flagged group: "15–25 jaar: 14 % van de inwoners, < 10 % van de inbreng (...)"."""
     lines = []

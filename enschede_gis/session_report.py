@@ -305,7 +305,7 @@ def representation(
     """Who gave input (at the meeting or for its area, each input once, hidden ones counted but not
     shown) next to who lives in the area, from :mod:`enschede_gis.representation`."""
     frame = meeting_inputs(eng, meeting, area, include_hidden=True)[inputs.PROFILE_COLUMNS].reset_index(drop=True)
-    return rep.for_meeting(frame, snap, catalogue, area, year=year, lang=lang)
+    return rep.for_area(frame, snap, catalogue, area, year=year, lang=lang)
 
 
 # --------------------------------------------------------------------------------------------------

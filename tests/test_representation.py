@@ -248,10 +248,10 @@ def test_a_large_area_is_compared_per_wijk_and_a_year_without_buurt_figures_move
     assert _row(table, "home", "WK015303")["input_count"] == 12
 
 
-def test_for_meeting_and_pdf(snap, catalogue):
+def test_for_area_and_pdf(snap, catalogue):
     area = profile.find_area(profile.selectable_areas(snap), "WK015303")
     inputs = _inputs((12, "25-45", "BU01530300", "huur"), (2, "15-25", "BU01530301", "koop"), hidden=1)
-    result = rep.for_meeting(inputs, snap, catalogue, area, year=2024, lang="nl")
+    result = rep.for_area(inputs, snap, catalogue, area, year=2024, lang="nl")
     assert result.area_label == area.label and result.year == 2024
     doc = Document("Sessieverslag")
     rep.add_to_pdf(doc, result, "nl")
@@ -278,7 +278,7 @@ def test_input_stored_in_the_database_feeds_the_comparison(snap, catalogue, tmp_
     first = int(inputs.list_inputs(eng)["id"].iloc[0])
     inputs.set_hidden(eng, [first], hidden=True)
     frame = inputs.inputs_frame(eng, area_codes=["WK015303"])
-    result = rep.for_meeting(frame, snap, catalogue, area, year=2024)
+    result = rep.for_area(frame, snap, catalogue, area, year=2024)
     table = result.table.set_index(["dimension", "group"])
     assert table.loc[("age", "45-65"), "input_count"] == 5
     # 25-45: six given, one hidden -> 5, but hidden as the partner of the two without an age

@@ -177,7 +177,7 @@ def test_a_failing_comparison_becomes_a_note(meeting, snap, catalogue, eng, monk
     def fails(*_args, **_kwargs):
         raise DataError("Geen leeftijdsgegevens voor dit gebied.")
 
-    monkeypatch.setattr(representation, "for_meeting", fails)
+    monkeypatch.setattr(representation, "for_area", fails)
     session = _session(meeting, snap, catalogue, eng)
     assert session.representation is None
     assert session.notes == ("Geen leeftijdsgegevens voor dit gebied.",)

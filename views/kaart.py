@@ -219,9 +219,7 @@ with right:
             }
         )
         st.dataframe(frame, hide_index=True, width="stretch", height=MAP_HEIGHT - 200)
-        ui.explain_picker(
-            [catalogue[r.key] for r in rows if r.key in catalogue], level=source_level, key="kaart_explain_panel"
-        )
+        ui.explain_picker([catalogue[r.key] for r in rows], level=source_level, key="kaart_explain_panel")
         ref_sources = maps.sources_by_indicator(snap.statistics, year=year, level="gemeente", lang=lang)
         st.caption(
             ui.t(

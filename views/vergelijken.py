@@ -54,7 +54,7 @@ themes = list(dict.fromkeys(table["theme_label"]))
 shown_themes = st.multiselect(ui.t("vergelijken.themes"), themes, default=themes, key="vergelijken_themes")
 st.caption(ui.t("vergelijken.caption"))
 shown_keys = table.loc[table["theme_label"].isin(shown_themes), "indicator"]
-ui.explain_picker([catalogue[k] for k in shown_keys if k in catalogue], key="vergelijken_explain")
+ui.explain_picker([catalogue[k] for k in shown_keys], key="vergelijken_explain")
 labels = [by_key[k].label for k in chosen]
 for theme in shown_themes:
     part = table[table["theme_label"] == theme]
