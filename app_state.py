@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from enschede_gis import i18n, settings, snapshot, store, uploads
+from enschede_gis import i18n, roles, settings, snapshot, store, uploads
 from enschede_gis.errors import DataError, WijkbeeldError
 from enschede_gis.indicators import Catalogue, Indicator, load_catalogue
 
@@ -59,6 +59,22 @@ def catalogue() -> Catalogue:
         base = base.with_local(list(local))
     extend = st.session_state.get("_catalogue_extension")
     return extend(base) if callable(extend) else base
+
+
+def role() -> roles.Role:
+    """This browser session's role: the signed-in staff role, else by where the request comes from
+    (the laptop itself is the area team when ``WIJKBEELD_TRUST_LOCAL`` is on; anyone else a resident)."""
+    signed = st.session_state.get("_signed_in_role")
+    return roles.role_for_request(
+        remote_address=st.context.ip_address,
+        trust_local=settings.TRUST_LOCAL,
+        signed_in_role=roles.Role(signed) if signed else None,
+    )
+
+
+def actor() -> roles.Actor:
+    """Who acts in this session, for the package's role checks and its audit columns."""
+    return roles.Actor(role(), st.session_state.get("_signed_in_name", ""))
 
 
 def lang() -> str:

@@ -72,3 +72,8 @@ TWENTE = (
     "GM1742",
     "GM1774",
 )
+
+#: A request from the laptop itself (loopback) gets the area team's rights without signing in, so
+#: ``./dev run`` works with no set-up. Behind a reverse proxy every request looks local: set
+#: ``WIJKBEELD_TRUST_LOCAL=0`` there (see the README's deployment section).
+TRUST_LOCAL = os.environ.get("WIJKBEELD_TRUST_LOCAL", "1").strip().lower() not in {"0", "false", "no", "off"}
