@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from enschede_gis import formatting
 from enschede_gis._validate import describe
 from enschede_gis.errors import DataError, InputError
 
@@ -96,18 +97,13 @@ class Indicator(BaseModel):
         return self.direction != "neutral"
 
     def format(self, value: float | None, lang: Language = "nl", *, with_unit: bool = True) -> str:
-        """Format a value for display; missing values read as "onbekend" / "unknown"."""
-        if value is None or value != value:  # NaN
-            return "onbekend" if lang == "nl" else "unknown"
-        text = f"{value:,.{self.decimals}f}"
-        if lang == "nl":  # Dutch: dot for thousands, comma for decimals
-            text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-        if not with_unit:
-            return text
-        unit = self.unit(lang)
-        if not unit:  # e.g. an uploaded score without a unit
-            return text
-        return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+        """Format a value for display (see :mod:`enschede_gis.formatting`): Dutch or English marks,
+        money published in thousands as euros ("€ 206.000"); missing reads "onbekend" / "unknown"."""
+        return formatting.indicator_value(self, value, lang, with_unit=with_unit)
+
+    def format_change(self, delta: float | None, lang: Language = "nl") -> str:
+        """A signed difference: percentage points for a share ("+8,4 procentpunt"), euros for money."""
+        return formatting.indicator_change(self, delta, lang)
 
 
 class Theme(BaseModel):
