@@ -26,10 +26,14 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for name, value in table.items():
         key = f"{prefix}.{name}" if prefix else name
-        if isinstance(value, dict) and not (set(value) & set(LANGUAGES)):
-            out.update(_flatten(value, key))
-        elif isinstance(value, dict):
-            out[key] = value
+        if not isinstance(value, dict):
+            continue
+        if set(value) & set(LANGUAGES):
+            out[key] = {k: v for k, v in value.items() if k in LANGUAGES}
+        # A key may have keys below it too ("eigen.kind" and "eigen.kind.count"): both are kept.
+        children = {k: v for k, v in value.items() if isinstance(v, dict)}
+        if children:
+            out.update(_flatten(children, key))
     return out
 
 

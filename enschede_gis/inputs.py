@@ -14,8 +14,6 @@ import csv
 import hmac
 import io
 import os
-import re
-import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -35,6 +33,7 @@ from enschede_gis.boundaries import for_gemeente
 from enschede_gis.errors import InputError
 from enschede_gis.snapshot import Snapshot
 from enschede_gis.store import atomic_write_bytes, state_dir
+from enschede_gis.text import clean_text, spreadsheet_safe
 
 #: Longest note or idea (characters): a paragraph, enough for a thought, too short for a pamphlet.
 MAX_TEXT = 1000
@@ -78,7 +77,6 @@ EXPORT_COLUMNS = [
 PASSWORD_ENV = "WIJKBEELD_FACILITATOR_PASSWORD"
 PASSWORD_SECRET = "facilitator_password"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _FIELD_NAMES = {
     "kind": "soort",
     "area_code": "gebied",
@@ -91,12 +89,6 @@ _FIELD_NAMES = {
     "tenure": "huur of koop",
     "meeting_id": "bijeenkomst",
 }
-
-
-def clean_text(value: str) -> str:
-    """Trimmed text in NFC without control or direction-override characters (kept: newlines, tabs)."""
-    value = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", value).strip()
 
 
 class InputDraft(BaseModel):
@@ -322,13 +314,6 @@ def set_hidden(eng: Engine, ids: Iterable[int], *, hidden: bool) -> int:
     return int(result.rowcount or 0)
 
 
-def _spreadsheet_safe(value: object) -> object:
-    """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def export_csv(eng: Engine) -> bytes:
     """All input, hidden included, as CSV (UTF-8 with BOM so Excel reads the accents)."""
     with db.reading(eng) as conn:
@@ -340,7 +325,7 @@ def _csv(frame: pd.DataFrame) -> bytes:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     for record in frame.astype(object).where(frame.notna(), None).itertuples(index=False):
-        writer.writerow(["" if v is None else _spreadsheet_safe(v) for v in record])
+        writer.writerow(["" if v is None else spreadsheet_safe(v) for v in record])
     return buffer.getvalue().encode("utf-8-sig")
 
 

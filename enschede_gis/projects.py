@@ -12,8 +12,6 @@ row is often worth a phone call too.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import uuid
@@ -28,7 +26,7 @@ import shapely
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from sqlalchemy import Engine, delete, select
 
-from enschede_gis import db, settings
+from enschede_gis import db, settings, tables
 from enschede_gis._validate import describe, validated
 from enschede_gis.errors import DataError, InputError, WijkbeeldError
 
@@ -39,6 +37,8 @@ Domain = Literal["sociaal", "fysiek", "verkeer", "groen", "veiligheid", "energie
 MIN_OVERLAP_M2 = 1.0
 #: Longest import accepted (rows); a register, not a data dump.
 MAX_IMPORT_ROWS = 5000
+#: What the import reads at most (size, unpacked size, rows, columns), checked before the work is done.
+LIMITS = tables.Limits(max_bytes=2_000_000, max_rows=MAX_IMPORT_ROWS, max_columns=50)
 CUSTOM_PREFIX = "custom:"
 _CODE = re.compile(r"^(BU\d{8}|WK\d{6}|GM\d{4})$")
 
@@ -312,36 +312,19 @@ def timeline(projects: Iterable[Project], found: pd.DataFrame | None = None) -> 
 
 
 def read_table(data: bytes, filename: str) -> pd.DataFrame:
-    """A CSV (comma or semicolon) or Excel file as a table of text cells."""
+    """A CSV (comma, semicolon or tab) or Excel file as a table of cells, within :data:`LIMITS`.
+
+    Size, unpacked size, rows and columns are checked before the table is built; a CSV renamed to
+    ``.xlsx`` (or the other way round) is refused with a message that says so (see
+    :mod:`enschede_gis.tables`).
+    """
     name = filename.lower()
     if not name.endswith((".xlsx", ".xlsm", ".csv", ".txt")):
         raise InputError(
             f"Bestand '{filename}': kies een CSV- of Excel-bestand (.csv of .xlsx).",
             en=f"File '{filename}': choose a CSV or Excel file (.csv or .xlsx).",
         )
-    try:
-        if name.endswith((".xlsx", ".xlsm")):
-            frame = pd.read_excel(io.BytesIO(data), dtype=object, engine="openpyxl")
-        else:
-            text = data.decode("utf-8-sig")
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-            frame = pd.read_csv(io.StringIO(text), sep=dialect.delimiter, dtype=str, keep_default_na=False)
-    except UnicodeDecodeError:
-        raise InputError(
-            f"Bestand '{filename}' is geen UTF-8-tekst: sla het op als CSV UTF-8.",
-            en=f"File '{filename}' is not UTF-8 text: save it as CSV UTF-8.",
-        ) from None
-    except (ValueError, csv.Error, OSError, KeyError) as exc:  # the reader's own words, as they are
-        raise InputError(
-            f"Bestand '{filename}' kan niet worden gelezen: {exc}",
-            en=f"File '{filename}' cannot be read: {exc}",
-        ) from None
-    if len(frame) > MAX_IMPORT_ROWS:
-        raise InputError(
-            f"Bestand '{filename}' heeft {len(frame)} rijen; het maximum is {MAX_IMPORT_ROWS}.",
-            en=f"File '{filename}' has {len(frame)} rows; the maximum is {MAX_IMPORT_ROWS}.",
-        )
-    return frame
+    return tables.read(filename, data, LIMITS)
 
 
 def _columns(frame: pd.DataFrame) -> dict[str, str]:

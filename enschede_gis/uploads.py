@@ -16,11 +16,8 @@ their rows carry the source ``Lokaal: <bron>``.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,15 +26,16 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from enschede_gis import i18n
+from enschede_gis import i18n, numbers, tables
 from enschede_gis import statistics as stats
 from enschede_gis._validate import describe
 from enschede_gis.errors import DataError, InputError
 from enschede_gis.indicators import Indicator
 from enschede_gis.snapshot import Snapshot
 from enschede_gis.store import atomic_write_json, read_json, state_dir
+from enschede_gis.text import Line, clean_line
 
 FILE_NAME = "uploads.json"
 SCHEMA_VERSION = 1
@@ -53,10 +51,17 @@ UNITS = {"percentage": "%"}
 #: Header names recognised as the code column (compared in lower case without spaces or dashes).
 CODE_HEADERS = ("buurtcode", "wijkcode", "code", "gwbcode", "regiocode", "gebiedscode", "codering")
 _CODE = re.compile(r"^(BU\d{8}|WK\d{6})$")
-#: Uploads larger than this are refused before parsing: an area team's table is a few hundred rows.
-MAX_BYTES = 5_000_000
+#: Limits checked before parsing: an area team's table is a few hundred rows.
+LIMITS = tables.Limits()
+MAX_BYTES = LIMITS.max_bytes
+#: The largest count accepted: more than anything a buurt or wijk counts (Enschede has ~160,000
+#: inhabitants); a larger figure is a broken file or a wrong column, not a count.
+MAX_COUNT = 10_000_000
 #: Problems listed in the error message itself (all of them are in ``UploadError.problems``).
 MAX_LISTED = 10
+#: Longest indicator name and source (characters, after cleaning): a label, not a paragraph.
+MAX_NAME = 80
+MAX_SOURCE = 120
 
 
 # -- errors -------------------------------------------------------------------------------------------
@@ -107,75 +112,17 @@ def _fail(code: str, *, row: int | None = None, column: str | None = None, **val
 
 
 def read_table(name: str, data: bytes) -> pd.DataFrame:
-    """The uploaded file as a table of text cells (no type guessing), header from the first row.
+    """The uploaded file as a table of cells, header from the first row (see :mod:`enschede_gis.tables`).
 
-    Excel files (``.xlsx``) are read from their first sheet; anything else is read as CSV with the
-    separator sniffed from the first line. Empty cells become ``None``.
+    Every limit (size, unpacked size, rows, columns) is checked before the table is built; a file
+    that cannot be read raises :class:`UploadError` with one problem.
     """
-    if not data or not data.strip():
-        raise _fail("empty")
-    if len(data) > MAX_BYTES:
-        raise _fail("too_big", limit=MAX_BYTES // 1_000_000)
-    is_excel = name.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04"
-    frame = _read_excel(data) if is_excel else _read_csv(data)
-    frame = frame.dropna(how="all")
-    if frame.empty:
-        raise _fail("no_rows")
-    return frame
-
-
-def _read_excel(data: bytes) -> pd.DataFrame:
     try:
-        frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=str, header=0, engine="openpyxl")
-    except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
-        raise _fail("not_a_table", detail=type(exc).__name__) from None
-    return _clean_headers(frame)
-
-
-def _read_csv(data: bytes) -> pd.DataFrame:
-    text = _decode(data)
-    if "\x00" in text:
-        raise _fail("not_a_table", detail="binary")
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    separator = max((";", ",", "\t"), key=first.count)
-    if first.count(separator) == 0:
-        raise _fail("not_a_table", detail="one column")
-    try:
-        rows = list(csv.reader(io.StringIO(text), delimiter=separator))
-    except csv.Error as exc:
-        raise _fail("not_a_table", detail=str(exc)) from None
-    rows = [row for row in rows if any(cell.strip() for cell in row)]
-    header, body = rows[0], rows[1:]
-    width = len(header)
-    for number, row in enumerate(body, start=2):
-        if len(row) > width and any(cell.strip() for cell in row[width:]):
-            raise _fail("ragged", row=number, found=len(row), expected=width)
-    cells = [[(cell.strip() or None) for cell in (row + [""] * width)[:width]] for row in body]
-    return _clean_headers(pd.DataFrame(cells, columns=header, dtype=object))
-
-
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _fail("not_a_table", detail="encoding")
-
-
-def _clean_headers(frame: pd.DataFrame) -> pd.DataFrame:
-    names = [str(c).strip() for c in frame.columns]
-    blank = [i + 1 for i, n in enumerate(names) if not n or n.startswith("Unnamed:")]
-    if blank and len(blank) == len(names):
-        raise _fail("not_a_table", detail="no header")
-    if len(set(names)) != len(names):
-        twice = sorted({n for n in names if names.count(n) > 1})
-        raise _fail("duplicate_header", column=twice[0])
-    out = frame.copy()
-    # A blank header gets a name the user can recognise: its column number as a spreadsheet shows it.
-    out.columns = [n if i + 1 not in blank else f"kolom {i + 1}" for i, n in enumerate(names)]
-    out = out.astype(object).where(out.notna(), None)
-    return out.reset_index(drop=True)
+        return tables.read(name, data, LIMITS)
+    except tables.TableError as exc:
+        values = dict(exc.values)
+        column = values.pop("column", None)
+        raise UploadError([Problem(exc.row, column, exc.code, values)]) from None
 
 
 # -- inspecting --------------------------------------------------------------------------------------
@@ -221,23 +168,18 @@ class ColumnSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     column: str
-    name: str = Field(min_length=1, max_length=80)
-    unit: str = Field(default="", max_length=30)
+    name: Line = Field(min_length=1, max_length=MAX_NAME)
+    unit: Line = Field(default="", max_length=30)
     kind: LocalKind = "count"
     direction: Direction = "neutral"
-
-    @field_validator("name", "unit")
-    @classmethod
-    def _strip(cls, value: str) -> str:
-        return value.strip()
 
 
 class LocalIndicator(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     key: str
-    name: str
-    unit: str
+    name: Line = Field(min_length=1, max_length=MAX_NAME)
+    unit: Line = Field(default="", max_length=30)
     kind: LocalKind
     direction: Direction = "neutral"
 
@@ -248,7 +190,7 @@ class Dataset(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str
-    source: str = Field(min_length=1, max_length=120)
+    source: Line = Field(min_length=1, max_length=MAX_SOURCE)
     year: int
     level: Literal["buurt", "wijk"]
     file_name: str
@@ -260,24 +202,30 @@ class Dataset(BaseModel):
 # -- validating --------------------------------------------------------------------------------------
 
 
-def parse_number(text: object) -> float | None:
-    """A cell as a number; Dutch decimal comma and thousands dot accepted; empty is None.
+def parse_number(text: object, convention: numbers.Convention | None = None) -> float | None:
+    """A cell as a number read with ``convention`` (see :mod:`enschede_gis.numbers`); empty is None.
 
-    ``"12,5"`` -> 12.5, ``"1.234,5"`` -> 1234.5, ``"12.5"`` -> 12.5, ``"3 %"`` -> 3.0. Anything
-    else raises ``ValueError``.
+    ``"12,5"`` -> 12.5, ``"1.234,5"`` -> 1234.5, ``"12.5"`` -> 12.5, ``"3 %"`` -> 3.0; ``"1.234"``
+    only with a convention. Anything else raises :class:`numbers.NumberError` (a ``ValueError``).
     """
-    if text is None:
-        return None
-    if isinstance(text, int | float) and not isinstance(text, bool):
-        return None if np.isnan(text) else float(text)
-    cell = str(text).strip().removesuffix("%").strip().replace("\u00a0", "").replace(" ", "")
-    if not cell:
-        return None
-    if "," in cell:
-        cell = cell.replace(".", "").replace(",", ".")
-    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", cell):
-        raise ValueError(text)
-    return float(cell)
+    return numbers.parse(text, convention)
+
+
+def number_formats(frame: pd.DataFrame, columns: Iterable[str]) -> dict[str, numbers.Convention | None]:
+    """How each column writes its numbers: its own cells decide, else the file's other columns do.
+
+    None means nothing in the column needs a convention (whole numbers without marks) or nothing
+    settles it (then its ambiguous cells are refused by :func:`validate`).
+    """
+    columns = [c for c in columns if c in frame.columns]
+    own = {c: numbers.evidence(frame[c]) for c in columns}
+    whole_file = sum(own.values(), numbers.Evidence())
+    return {c: own[c].settled or (None if own[c].mixed else whole_file.settled) for c in columns}
+
+
+def has_ambiguous(frame: pd.DataFrame, column: str) -> bool:
+    """True when some text cell of ``column`` reads differently in the two conventions ("1.234")."""
+    return any(isinstance(c, str) and numbers.is_ambiguous(c) for c in frame[column])
 
 
 def validate(
@@ -292,17 +240,18 @@ def validate(
     existing: Sequence[Dataset] = (),
 ) -> Dataset:
     """Check every row and cell; return the dataset or raise :class:`UploadError` with all problems."""
-    source = source.strip()
+    source = clean_line(source)
     problems = _check_meta(specs, layout, source=source, existing=existing)
     if problems:
         raise UploadError(problems)
     codes, code_problems = _check_codes(frame, layout, set(known_codes))
     problems += code_problems
+    formats = number_formats(frame, [spec.column for spec in specs])
     values: dict[str, dict[str, float | None]] = {}
     indicators = []
     for spec in specs:
         key = KEY_PREFIX + _slug(spec.name)
-        column_values, column_problems = _check_column(frame, spec, codes)
+        column_values, column_problems = _check_column(frame, spec, codes, formats.get(spec.column))
         problems += column_problems
         values[key] = column_values
         indicators.append(
@@ -326,12 +275,22 @@ def _unit(spec: ColumnSpec) -> str:
     return spec.unit or UNITS.get(spec.kind, "")
 
 
+def column_spec(**fields: object) -> ColumnSpec:
+    """What the user said about one column, validated; a bad name raises :class:`UploadError`."""
+    try:
+        return ColumnSpec(**fields)
+    except ValidationError:
+        raise _fail("bad_name", column=str(fields.get("column", "")), limit=MAX_NAME) from None
+
+
 def _check_meta(
     specs: Sequence[ColumnSpec], layout: Layout, *, source: str, existing: Sequence[Dataset]
 ) -> list[Problem]:
     problems = []
     if not source:
         problems.append(Problem(None, None, "no_source"))
+    elif len(source) > MAX_SOURCE:
+        problems.append(Problem(None, None, "source_too_long", {"length": len(source), "limit": MAX_SOURCE}))
     if not specs:
         problems.append(Problem(None, None, "no_columns_chosen"))
     taken = {ind.key for ds in existing for ind in ds.indicators}
@@ -371,26 +330,40 @@ def _check_codes(frame: pd.DataFrame, layout: Layout, known: set[str]) -> tuple[
     return codes, problems
 
 
-def _check_column(frame: pd.DataFrame, spec: ColumnSpec, codes: list[str | None]) -> tuple[dict, list[Problem]]:
+def _check_column(
+    frame: pd.DataFrame, spec: ColumnSpec, codes: list[str | None], convention: numbers.Convention | None
+) -> tuple[dict, list[Problem]]:
     problems, values = [], {}
     for index, (cell, code) in enumerate(zip(frame[spec.column], codes, strict=True)):
         row = index + 2
         try:
-            number = parse_number(cell)
-        except ValueError:
-            problems.append(Problem(row, spec.column, "not_a_number", {"value": str(cell)[:40]}))
+            number = parse_number(cell, convention)
+        except numbers.NumberError as exc:
+            problems.append(Problem(row, spec.column, exc.reason, {"value": str(cell).strip()[:40]}))
             continue
-        if number is not None and spec.kind == "percentage" and not 0 <= number <= 100:
-            problems.append(Problem(row, spec.column, "percentage_range", {"value": _show(number)}))
-        elif number is not None and spec.kind == "count" and number < 0:
-            problems.append(Problem(row, spec.column, "negative_count", {"value": _show(number)}))
+        problem = None if number is None else _kind_problem(number, spec.kind)
+        if problem:
+            problems.append(Problem(row, spec.column, problem, {"value": _show(number, convention)}))
         elif code is not None:
             values[code] = number
     return values, problems
 
 
-def _show(number: float) -> str:
-    return f"{number:g}".replace(".", ",")
+def _kind_problem(number: float, kind: str) -> str | None:
+    """The problem code when ``number`` cannot be a figure of this kind, else None."""
+    if kind == "percentage" and not 0 <= number <= 100:
+        return "percentage_range"
+    if kind == "count" and number < 0:
+        return "negative_count"
+    if kind == "count" and not number.is_integer():
+        return "fractional_count"
+    if kind == "count" and number > MAX_COUNT:
+        return "count_too_large"
+    return None
+
+
+def _show(number: float, convention: numbers.Convention | None = None) -> str:
+    return numbers.show(number, convention or "comma")
 
 
 def _slug(text: str) -> str:

@@ -92,7 +92,7 @@ def test_good_wijk_file_and_excel_file(known):
         ("alleen_kop.csv", "no_rows", "geen rijen met gegevens"),
         ("geen_tabel.csv", "not_a_table", "geen tabel"),
         ("plaatje.csv", "not_a_table", "geen tabel"),
-        ("kapot.xlsx", "not_a_table", "geen tabel"),
+        ("kapot.xlsx", "renamed_text", "is een tekstbestand"),
         ("geen_codekolom.csv", "no_code_column", "geen kolom met buurtcodes of wijkcodes"),
     ],
 )
@@ -165,7 +165,7 @@ def test_missing_source_and_taken_name_are_refused(known):
 
 
 def test_datasets_persist_and_can_be_removed(known, isolated_state):
-    dataset = _import("enquete_buurten.csv", known)
+    dataset = _import("enquete_buurten.csv", known, [ColumnSpec(column="tevredenheid", name="T", kind="average")])
     uploads.save_dataset(dataset)
     assert uploads.load_datasets() == [dataset]  # a fresh read from disk: survives a restart
     before = uploads.version()

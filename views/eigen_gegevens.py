@@ -49,8 +49,19 @@ def _column_specs(layout: uploads.Layout) -> list[ColumnSpec]:
         )
         if use:
             label = name.strip() or column[:80]
-            specs.append(ColumnSpec(column=column, name=label, unit=unit, kind=kind, direction=direction))
+            specs.append(uploads.column_spec(column=column, name=label, unit=unit, kind=kind, direction=direction))
     return specs
+
+
+def _number_formats(frame: pd.DataFrame, layout: uploads.Layout) -> None:
+    """Say how the numbers will be read, before anything is saved."""
+    formats = uploads.number_formats(frame, layout.value_columns)
+    lines = []
+    for column, convention in formats.items():
+        unsettled = convention is None and uploads.has_ambiguous(frame, column)
+        key = convention or ("unsettled" if unsettled else "none")
+        lines.append(ui.t(f"eigen.numbers.{key}", column=ui.escape(column)))
+    st.caption("  \n".join(lines))
 
 
 st.title(ui.t("eigen.title"))
@@ -78,15 +89,21 @@ if upload is not None:
         st.stop()
     level = ui.t(f"level.{layout.level}")
     st.info(ui.t("eigen.found", rows=len(frame), column=ui.escape(layout.code_column), level=level))
-    st.dataframe(frame.head(10), hide_index=True)
+    st.dataframe(frame.head(10).astype(str).where(frame.head(10).notna(), ""), hide_index=True)
+    _number_formats(frame, layout)
     years = profile.area_years(snap, profile.Area("x", "x", "buurt", ()))
     with st.form(f"eigen_form_{upload_version}"):
-        source = st.text_input(ui.t("eigen.source"), key="eigen_source")
+        source = st.text_input(ui.t("eigen.source"), max_chars=uploads.MAX_SOURCE, key="eigen_source")
         year = st.selectbox(ui.t("eigen.year"), years, index=len(years) - 1, key="eigen_year")
-        specs = _column_specs(layout)
+        try:
+            specs = _column_specs(layout)
+        except UploadError as exc:
+            specs = exc
         submitted = st.form_submit_button(ui.t("eigen.import"), type="primary")
     if submitted:
         try:
+            if isinstance(specs, UploadError):
+                raise specs
             dataset = uploads.validate(
                 frame,
                 layout,
