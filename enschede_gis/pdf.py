@@ -29,7 +29,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from enschede_gis import i18n, settings
+from enschede_gis import formatting, i18n, settings
 from enschede_gis.errors import DataError
 
 #: Debian's fonts-dejavu-core; overridable for machines that keep fonts elsewhere.
@@ -124,8 +124,7 @@ class Document:
         return "".join(out)
 
     def printed_text(self) -> str:
-        day = self.printed.strftime("%d-%m-%Y") if self.lang == "nl" else self.printed.isoformat()
-        return i18n.t("pdf.printed", self.lang, date=day)
+        return i18n.t("pdf.printed", self.lang, date=formatting.long_date(self.printed, self.lang))
 
     @property
     def width(self) -> float:

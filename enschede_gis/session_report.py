@@ -16,7 +16,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine
 
-from enschede_gis import explain, i18n, inputs, meetings, settings
+from enschede_gis import explain, formatting, i18n, inputs, meetings, settings
 from enschede_gis import priorities as pr
 from enschede_gis import profile as prof
 from enschede_gis import projects as proj
@@ -327,7 +327,7 @@ def to_pdf(
             "bijeenkomst.report.subtitle",
             lang,
             area=session.area.label,
-            held_on=meeting.held_on.strftime("%d-%m-%Y"),
+            held_on=formatting.long_date(meeting.held_on, lang),
             year=session.year,
         ),
         printed=printed,
@@ -386,7 +386,7 @@ def _projects_section(doc, session: Session, lang: str) -> None:
             _t("projecten.col.contact", lang),
         ],
         [
-            [p.title, p.domain, f"{p.start:%d-%m-%Y} – {p.end:%d-%m-%Y}", p.responsible, p.contact]
+            [p.title, p.domain, formatting.date_range(p.start, p.end, lang), p.responsible, p.contact]
             for p in session.projects
         ],
         widths=[3, 1.3, 2.2, 2, 2],

@@ -38,7 +38,7 @@ def test_document_blocks_render_plain_unicode_text():
     doc.sources(["CBS 85618NED", "CBS 85618NED"])
     text = _text(doc.to_bytes())
     assert "Wijkpaspoort <b>Twekkelerveld</b> **vet**" in text  # no markup interpreted
-    assert "Afgedrukt op 29-11-2026" in text
+    assert "Afgedrukt op zondag 29 november 2026" in text
     assert "1.146 inwoners per km²" in text and "€ 284.000" in text
     assert "23,1% (18,0%)" in text
     assert "niet kent: ?" in text
@@ -64,7 +64,7 @@ def test_long_tables_continue_on_the_next_page_with_the_header():
     reader = PdfReader(io.BytesIO(doc.to_bytes()))
     assert len(reader.pages) >= 2
     assert "Name" in reader.pages[1].extract_text() and "row 119" in reader.pages[-1].extract_text()
-    assert "Printed on 2026-11-29" in reader.pages[0].extract_text()
+    assert "Printed on Sunday, 29 November 2026" in reader.pages[0].extract_text()
 
 
 def test_static_map_is_a_png_and_refuses_unknown_buurten(snap):
@@ -80,7 +80,7 @@ def test_profile_pdf_has_name_inhabitants_sources_and_date(snap, catalogue, broe
     text = _text(export.profile_pdf(snap, catalogue, broekheurne, year=2023, printed=PRINTED))
     assert "Wijkpaspoort Broekheurne" in text
     assert "1.820 inwoners" in text  # 1525 + 295, aggregated from the two buurten
-    assert "Afgedrukt op 29-11-2026" in text
+    assert "Afgedrukt op zondag 29 november 2026" in text
     assert "gegevensjaar 2023" in text and "85618NED" in text
     assert "Bron: CBS, Kadaster/PDOK — CC BY 4.0" in text
     for heading in ("Kerncijfers", "Positie ten opzichte van de stad", "Vergelijkbare buurten", "Ontwikkeling"):

@@ -192,8 +192,8 @@ def test_position_chart_colours_only_conditions(snap, catalogue, areas):
     assert scale["domain"] == ["MORE", "LESS", "AVERAGE", "NEUTRAL"]
     assert scale["range"][3] == "#969696"  # composition is grey
     rows = spec["datasets"][next(iter(spec["datasets"]))]
-    composition = [r for r in rows if r["label"] == catalogue["pct_herkomst_buiten_europa"].label("nl")]
+    composition = [r for r in rows if r["name"] == catalogue["pct_herkomst_buiten_europa"].label("nl")]
     assert [r["legend"] for r in composition] == ["NEUTRAL"]
-    income = [r for r in rows if r["label"] == catalogue["pct_huishoudens_laag_inkomen"].label("nl")]
+    income = [r for r in rows if r["name"] == catalogue["pct_huishoudens_laag_inkomen"].label("nl")]
     assert income[0]["legend"] == "LESS"  # a condition, well below the city value
     assert max(abs(r["bar"]) for r in rows) <= charts.LIMIT_SD

@@ -125,8 +125,8 @@ def test_pdf_holds_frame_agreements_input_sources_and_date(meeting, snap, catalo
         "Nieuwbouw school",
         "Bewoners",
         "Bron: CBS, Kadaster/PDOK",
-        "29-11-2026",
-        "30-11-2026",
+        "zondag 29 november 2026",  # printed
+        "maandag 30 november 2026",  # held on
     ]:
         assert expected in text, expected
     assert "<script>alert(1)</script>" in text.replace("\n", "")  # shown as text, as typed

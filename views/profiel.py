@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import app_state as ui
-from enschede_gis import charts, export, figures, profile, staticmap
+from enschede_gis import charts, export, figures, formatting, profile, staticmap
 from enschede_gis.profile import Area
 
 
@@ -64,7 +64,8 @@ def _position_tab(position: pd.DataFrame) -> None:
     st.caption(ui.t("profiel.position_caption", city=city, count=int(position["ranked"].max())))
     ui.explain_picker([catalogue[k] for k in position["indicator"]], key="profiel_explain_position")
     labels = {s: ui.t(f"profiel.signal.{s}") for s in charts.SIGNALS}
-    st.altair_chart(charts.position_chart(position, labels, axis_title=ui.t("profiel.position_axis")), width="stretch")
+    chart = charts.position_chart(position, labels, axis_title=ui.t("profiel.position_axis"), lang=ui.lang())
+    st.altair_chart(chart, width="stretch")
     shown = pd.DataFrame(
         {
             ui.t("common.indicator"): position["label"],
@@ -74,7 +75,7 @@ def _position_tab(position: pd.DataFrame) -> None:
                 "" if pd.isna(r) else f"{int(r)}/{int(n)}"
                 for r, n in zip(position["rank"], position["ranked"], strict=True)
             ],
-            ui.t("profiel.col_sd"): position["z"].round(2),
+            ui.t("profiel.col_sd"): [formatting.sd(z, ui.lang()) for z in position["z"]],
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch")
@@ -88,7 +89,9 @@ def _spread_tab(spread: pd.DataFrame) -> None:
     labels = dict(zip(spread["indicator"], spread["label"], strict=False))
     key = st.selectbox(ui.t("profiel.spread_indicator"), options, format_func=labels.get, key="profiel_spread")
     part = spread[spread["indicator"] == key]
-    st.altair_chart(charts.spread_chart(part, value_title=labels[key]), width="stretch")
+    st.altair_chart(
+        charts.spread_chart(part, value_title=labels[key], indicator=catalogue[key], lang=ui.lang()), width="stretch"
+    )
     st.caption(ui.t("profiel.spread_caption"))
     st.markdown(f"**{ui.t('profiel.standouts')}**")
     out = spread[spread["stands_out"].astype(bool)]
@@ -162,7 +165,10 @@ def _trends_tab(trend: pd.DataFrame) -> None:
         key="profiel_trend",
     )
     st.altair_chart(
-        charts.trend_chart(trend[trend["indicator"] == key], year_title=ui.t("common.year")), width="stretch"
+        charts.trend_chart(
+            trend[trend["indicator"] == key], year_title=ui.t("common.year"), indicator=catalogue[key], lang=ui.lang()
+        ),
+        width="stretch",
     )
     for note in profile.trend_notes(trend):
         st.warning(ui.t(note))

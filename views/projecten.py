@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import altair as alt
 import folium
 import geopandas as gpd
 import pandas as pd
@@ -18,7 +17,7 @@ from streamlit_folium import st_folium
 
 import app_state as ui
 from enschede_gis import areas as custom_areas
-from enschede_gis import boundaries, db, maps, settings
+from enschede_gis import boundaries, charts, db, maps, settings
 from enschede_gis import projects as proj
 
 DRAW_KEY = "_projecten_vertices"
@@ -217,31 +216,14 @@ def _register(items: list[proj.Project], found: pd.DataFrame, names: dict[str, s
 # ---- timeline and conflicts -------------------------------------------------------------------------
 
 
-def _timeline_chart(frame: pd.DataFrame) -> alt.Chart:
+def _timeline_chart(frame: pd.DataFrame):
     frame = frame.assign(
         domein=[_domain(d) for d in frame["domain"]],
         conflict_text=[ui.t("projecten.yes") if c else "" for c in frame["conflict"]],
     )
-    return (
-        alt.Chart(frame)
-        .mark_bar(cornerRadius=3, height=18)
-        .encode(
-            x=alt.X("start:T", title=None),
-            x2="end:T",
-            y=alt.Y("title:N", sort=alt.EncodingSortField("start"), title=None),
-            color=alt.Color("domein:N", title=ui.t("projecten.col.domain")),
-            stroke=alt.condition("datum.conflict", alt.value("#000000"), alt.value(None)),
-            strokeWidth=alt.condition("datum.conflict", alt.value(2.5), alt.value(0)),
-            tooltip=[
-                alt.Tooltip("title:N", title=ui.t("projecten.col.title")),
-                alt.Tooltip("responsible:N", title=ui.t("projecten.col.responsible")),
-                alt.Tooltip("start:T", title=ui.t("projecten.col.start"), format="%d-%m-%Y"),
-                alt.Tooltip("end:T", title=ui.t("projecten.col.end"), format="%d-%m-%Y"),
-                alt.Tooltip("conflict_text:N", title=ui.t("projecten.col.conflict")),
-            ],
-        )
-        .properties(height=max(80, 32 * len(frame)))
-    )
+    titles = {name: ui.t(f"projecten.col.{name}") for name in ("title", "responsible", "period", "conflict")}
+    domain = ui.t("projecten.col.domain")
+    return charts.timeline_chart(frame, domain_title=domain, tooltip_titles=titles, lang=ui.lang())
 
 
 def _timeline(items, prints, found) -> None:
