@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeVar
 
+import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from enschede_gis.errors import InputError
@@ -125,3 +128,46 @@ def _location(loc: Sequence[object], names: Mapping[str, str], skip: set[str], *
         elif str(part) not in skip:
             words.append(str(part))
     return " › ".join(words)
+
+
+#: A JSON file a user hands in (a scenario) is at most this large and this deeply nested: a
+#: scenario is three levels deep; a thousand-deep file is an attack on the parser, not a scenario.
+MAX_JSON_BYTES = 1_000_000
+MAX_JSON_DEPTH = 32
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def json_depth(text: str) -> int:
+    """How deeply the arrays and objects of a JSON text nest (strings' contents not counted)."""
+    bare = np.frombuffer(_JSON_STRING.sub("", text).encode("utf-8"), dtype=np.uint8)
+    steps = np.isin(bare, (ord("["), ord("{"))).astype(np.int64) - np.isin(bare, (ord("]"), ord("}")))
+    return int(np.cumsum(steps).max(initial=0))
+
+
+def load_json(data: str | bytes, *, source: str = "het bestand", source_en: str = "The file") -> object:
+    """Parse a JSON document a user handed in, after checking its size and nesting (so the parser
+    never recurses without end); every failure is one :class:`InputError` that names the file."""
+    if len(data) > MAX_JSON_BYTES:
+        raise InputError(
+            f"{source} is groter dan {MAX_JSON_BYTES // 1_000_000} MB.",
+            en=f"{source_en} is larger than {MAX_JSON_BYTES // 1_000_000} MB.",
+        )
+    try:
+        text = data.decode(json.detect_encoding(data)) if isinstance(data, bytes) else data
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{source} is geen tekstbestand (verwacht: JSON in UTF-8).",
+            en=f"{source_en} is not a text file (expected: JSON in UTF-8).",
+        ) from None
+    if json_depth(text) > MAX_JSON_DEPTH:
+        raise InputError(
+            f"{source} is dieper genest dan {MAX_JSON_DEPTH} niveaus; dit is geen bestand van deze app.",
+            en=f"{source_en} is nested deeper than {MAX_JSON_DEPTH} levels; this is not a file from this app.",
+        )
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{source} is geen geldige JSON (regel {exc.lineno}, kolom {exc.colno}: {exc.msg}).",
+            en=f"{source_en} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).",
+        ) from None

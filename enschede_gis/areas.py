@@ -15,6 +15,7 @@ from enschede_gis import settings
 from enschede_gis._validate import non_empty, validated
 from enschede_gis.errors import DataError, InputError
 from enschede_gis.store import atomic_write_json, read_json, state_dir
+from enschede_gis.text import Line, Text
 
 FILE_NAME = "custom_areas.json"
 SCHEMA_VERSION = 1
@@ -26,9 +27,9 @@ class CustomArea(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str = Field(min_length=1, max_length=80)
+    name: Line = Field(min_length=1, max_length=80)
     codes: tuple[str, ...] = Field(min_length=1)
-    description: str = Field(default="", max_length=1000)
+    description: Text = Field(default="", max_length=1000)
     gemeente: str = settings.DEFAULT_GEMEENTE
 
     _strip_name = field_validator("name")(non_empty)

@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from enschede_gis import db, i18n
 from enschede_gis._validate import validated
 from enschede_gis.errors import DataError, InputError
+from enschede_gis.text import Line, Text
 
 SCHEMA_VERSION = 1
 
@@ -50,8 +51,8 @@ class Frame(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    fixed: str = Field(default="", max_length=4000)
-    open: str = Field(default="", max_length=4000)
+    fixed: Text = Field(default="", max_length=4000)
+    open: Text = Field(default="", max_length=4000)
     room: Room = "kaders_vast"
     level: Level = "raadplegen"
     purposes: tuple[Purpose, ...] = ()
@@ -72,9 +73,9 @@ class Agreement(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    what: str = Field(min_length=1, max_length=1000)
-    who: str = Field(default="", max_length=200)
-    when: str = Field(default="", max_length=100)
+    what: Text = Field(min_length=1, max_length=1000)
+    who: Line = Field(default="", max_length=200)
+    when: Line = Field(default="", max_length=100)
 
     @field_validator("what", "who", "when")
     @classmethod
@@ -89,8 +90,8 @@ class Meeting(BaseModel):
 
     schema_version: int = SCHEMA_VERSION
     id: str = Field(default_factory=lambda: uuid.uuid4().hex, min_length=1, max_length=64)
-    title: str = Field(min_length=1, max_length=200)
-    area_code: str = Field(min_length=1, max_length=120)
+    title: Line = Field(min_length=1, max_length=200)
+    area_code: Line = Field(min_length=1, max_length=120)
     held_on: date = Field(default_factory=date.today)
     year: int | None = Field(default=None, ge=2000, le=2100)
     frame: Frame = Field(default_factory=Frame)

@@ -31,6 +31,7 @@ from enschede_gis._validate import describe, non_empty, validated
 from enschede_gis.errors import DataError, InputError
 from enschede_gis.indicators import Catalogue, Indicator
 from enschede_gis.store import atomic_write_json, read_json, state_dir
+from enschede_gis.text import Line, Text
 
 Normalisation = Literal["zscore", "minmax", "rank"]
 MissingPolicy = Literal["exclude", "city_mean"]
@@ -82,8 +83,8 @@ class PriorityProfile(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str = Field(min_length=1, max_length=60)
-    rationale: str = Field(default="", max_length=2000)
+    name: Line = Field(min_length=1, max_length=60)
+    rationale: Text = Field(default="", max_length=2000)
     weights: tuple[Weight, ...] = Field(min_length=1)
     normalisation: Normalisation = "zscore"
     missing: MissingPolicy = "exclude"

@@ -29,6 +29,7 @@ from sqlalchemy import Engine, delete, select
 from enschede_gis import db, settings, tables
 from enschede_gis._validate import describe, validated
 from enschede_gis.errors import DataError, InputError, WijkbeeldError
+from enschede_gis.text import Line
 
 DOMAINS: tuple[str, ...] = ("sociaal", "fysiek", "verkeer", "groen", "veiligheid", "energie")
 Domain = Literal["sociaal", "fysiek", "verkeer", "groen", "veiligheid", "energie"]
@@ -72,7 +73,7 @@ class ProjectArea(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     codes: tuple[str, ...] = ()
-    custom: str | None = Field(default=None, max_length=80)
+    custom: Line | None = Field(default=None, max_length=80)
     polygon: dict | None = None  # a GeoJSON Polygon or MultiPolygon in WGS84
 
     @field_validator("codes")
@@ -131,10 +132,10 @@ class Project(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12], min_length=1, max_length=64)
-    title: str = Field(min_length=1, max_length=200)
+    title: Line = Field(min_length=1, max_length=200)
     domain: Domain
-    responsible: str = Field(min_length=1, max_length=200)
-    contact: str = Field(default="", max_length=200)
+    responsible: Line = Field(min_length=1, max_length=200)
+    contact: Line = Field(default="", max_length=200)
     area: ProjectArea
     start: date
     end: date

@@ -41,10 +41,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from enschede_gis import aggregate as agg
 from enschede_gis import i18n, maps
 from enschede_gis import priorities as pr
-from enschede_gis._validate import describe, non_empty, validated
+from enschede_gis._validate import describe, load_json, non_empty, validated
 from enschede_gis.errors import InputError
 from enschede_gis.indicators import Catalogue, Indicator
 from enschede_gis.store import atomic_write_json, state_dir
+from enschede_gis.text import Line, Text
 
 SCHEMA_VERSION = 1
 FOLDER = "scenarios"
@@ -75,7 +76,7 @@ class _Measure(BaseModel):
 
     area: str = Field(min_length=1)  # a buurt, wijk or gemeente code, or "custom:<name>"
     basis: Basis  # does the measure rest on evidence (a plan, a decision) or on an assumption?
-    note: str = Field(default="", max_length=2000)
+    note: Text = Field(default="", max_length=2000)
 
 
 class _DwellingChange(_Measure):
@@ -145,8 +146,8 @@ class Scenario(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     schema_version: int = SCHEMA_VERSION
-    name: str = Field(min_length=1, max_length=80)
-    description: str = Field(default="", max_length=4000)
+    name: Line = Field(min_length=1, max_length=80)
+    description: Text = Field(default="", max_length=4000)
     year: int = Field(ge=2000, le=2100)
     measures: tuple[Measure, ...] = Field(default=(), max_length=50)
 
@@ -213,18 +214,7 @@ def to_json(scenario: Scenario) -> str:
 def from_json(text: str | bytes, source: str = "het bestand") -> Scenario:
     """Read a scenario file; a broken or hand-edited file gives one Dutch message naming the field."""
     source_en = "The file" if source == "het bestand" else source
-    try:
-        raw = json.loads(text)
-    except UnicodeDecodeError:
-        raise InputError(
-            f"{source} is geen tekstbestand (verwacht: JSON in UTF-8).",
-            en=f"{source_en} is not a text file (expected: JSON in UTF-8).",
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{source} is geen geldige JSON (regel {exc.lineno}, kolom {exc.colno}: {exc.msg}).",
-            en=f"{source_en} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).",
-        ) from None
+    raw = load_json(text, source=source, source_en=source_en)
     if not isinstance(raw, dict):
         raise InputError(
             f"{source} bevat geen scenario: verwacht een JSON-object met de velden name, year en measures.",

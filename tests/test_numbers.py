@@ -159,3 +159,26 @@ def test_renamed_files_say_what_they_are():
 def test_excel_numbers_stay_numbers():
     frame = tables.read("x.xlsx", _xlsx(3))
     assert frame["c0"].tolist() == [0, 1, 2]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "dieper genest dan 32"),
+        ('{"a": ' * 40 + "1" + "}" * 40, "dieper genest dan 32"),
+        ("x" * 2_000_000, "groter dan 1 MB"),
+        ("{", "geen geldige JSON"),
+    ],
+)
+def test_scenario_json_is_checked_before_it_is_parsed(text, words):
+    from enschede_gis import scenarios
+    from enschede_gis.errors import InputError
+
+    with pytest.raises(InputError, match=words):
+        scenarios.from_json(text)
+
+
+def test_json_depth_ignores_brackets_in_strings():
+    from enschede_gis._validate import json_depth
+
+    assert json_depth('{"a": [1, {"b": "]]]\\"[[[["}]}') == 3
