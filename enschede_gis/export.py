@@ -7,6 +7,7 @@ Pure functions from the snapshot (or a table) to bytes, so a page only has to ha
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import date
 
 import numpy as np
@@ -17,6 +18,7 @@ from enschede_gis.indicators import Catalogue
 from enschede_gis.pdf import Bar, Document
 from enschede_gis.profile import Area
 from enschede_gis.snapshot import Snapshot
+from enschede_gis.text import FORMULA_STARTS, spreadsheet_safe
 
 #: Figures shown as a trend table in the PDF (where the area has them in more than one year).
 TREND_DEFAULTS = (
@@ -60,17 +62,115 @@ def profile_table(key_figures: pd.DataFrame, lang: str = "nl") -> pd.DataFrame:
     return key_figures[list(columns)].rename(columns=columns).reset_index(drop=True)
 
 
+def safe_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with every text cell and header a spreadsheet would run as a formula neutralised
+    (a leading apostrophe, :func:`enschede_gis.text.spreadsheet_safe`); numbers stay numbers."""
+    out = table.copy()
+    out.columns = [spreadsheet_safe(str(c)) for c in table.columns]
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = out[column].map(spreadsheet_safe)
+    return out
+
+
 def to_csv(table: pd.DataFrame, lang: str = "nl") -> bytes:
-    """CSV that opens right in a Dutch (``;`` and decimal comma) or English spreadsheet; UTF-8 with BOM."""
+    """CSV that opens right in a Dutch (``;`` and decimal comma) or English spreadsheet; UTF-8 with BOM.
+
+    Text cells and headers are neutralised (a name like ``=HYPERLINK(...)`` arrives as text)."""
     separator, decimal = (";", ",") if lang == "nl" else (",", ".")
-    return table.to_csv(index=False, sep=separator, decimal=decimal).encode("utf-8-sig")
+    return safe_table(table).to_csv(index=False, sep=separator, decimal=decimal).encode("utf-8-sig")
 
 
-def to_excel(table: pd.DataFrame, *, sheet: str = "Profiel") -> bytes:
+def number_format(decimals: int | None) -> str:
+    """An Excel number format showing ``decimals`` decimals with thousands grouping."""
+    places = max(0, int(decimals)) if decimals is not None else 1
+    return "#,##0" + ("." + "0" * places if places else "")
+
+
+def to_excel(
+    table: pd.DataFrame,
+    *,
+    sheet: str = "Profiel",
+    decimals: Sequence[int | None] | None = None,
+    sources: Sequence[tuple[str, str]] = (),
+    sources_sheet: str = "Bronnen",
+) -> bytes:
+    """The table as an Excel workbook in which nothing can run.
+
+    Text is written as text (``data_type 's'``; a text a spreadsheet would read as a formula gets
+    Excel's quote prefix as well), numbers as numbers, with the number format of ``decimals[i]``
+    for the numbers of row ``i``. ``sources`` (label, text) pairs become a second sheet.
+    """
+    import openpyxl  # heavy; only when a workbook is asked for
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet[:31]
+    ws.append([None] * len(table.columns))
+    for index, name in enumerate(table.columns, start=1):
+        _text_cell(ws.cell(1, index), str(name))
+    for row_index, record in enumerate(table.itertuples(index=False), start=2):
+        places = decimals[row_index - 2] if decimals is not None else None
+        for col_index, value in enumerate(record, start=1):
+            cell = ws.cell(row_index, col_index)
+            if isinstance(value, str):
+                _text_cell(cell, value)
+            elif isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool):
+                if not np.isfinite(value):
+                    continue  # unknown: an empty cell, not NaN
+                cell.value = value.item() if isinstance(value, np.generic) else value
+                cell.number_format = "0" if _is_year(table.columns[col_index - 1]) else number_format(places)
+            elif value is not None and not pd.isna(value):
+                _text_cell(cell, str(value))
+    if sources:
+        info = book.create_sheet(sources_sheet[:31])
+        for label, text in sources:
+            info.append([None, None])
+            _text_cell(info.cell(info.max_row, 1), label)
+            _text_cell(info.cell(info.max_row, 2), text)
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        table.to_excel(writer, sheet_name=sheet[:31], index=False)
+    book.save(buffer)
     return buffer.getvalue()
+
+
+def _is_year(header: object) -> bool:
+    return str(header) in {_t("col_year", "nl"), _t("col_year", "en")}
+
+
+def _text_cell(cell, value: str) -> None:
+    cell.value = value
+    cell.data_type = "s"  # never "f": openpyxl would otherwise store "=..." as a formula
+    if value.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
+
+
+def profile_excel(key_figures: pd.DataFrame, snap: Snapshot, catalogue: Catalogue, lang: str = "nl") -> bytes:
+    """The profile table as Excel: numbers with each indicator's decimals, and a sources sheet with
+    the snapshot's date, the data years and every source table the figures come from."""
+    table = profile_table(key_figures, lang)
+    keys = key_figures["indicator"] if "indicator" in key_figures else pd.Series(dtype=str)
+    decimals = [catalogue[k].decimals if k in catalogue else None for k in keys]
+    return to_excel(
+        table,
+        sheet=_t("sheet_profile", lang),
+        decimals=decimals,
+        sources=sources(snap, key_figures, lang),
+        sources_sheet=_t("sheet_sources", lang),
+    )
+
+
+def sources(snap: Snapshot, key_figures: pd.DataFrame, lang: str = "nl") -> list[tuple[str, str]]:
+    """(label, text) lines saying where the figures come from and how old the snapshot is."""
+    manifest = snap.manifest or {}
+    lines = [
+        (_t("src_snapshot", lang), str(manifest.get("created", ""))),
+        (_t("src_years", lang), ", ".join(str(y) for y in manifest.get("years", []))),
+        (_t("src_boundaries", lang), str(manifest.get("boundary_note", ""))),
+    ]
+    tables = sorted({str(s) for s in key_figures.get("source", pd.Series(dtype=str)) if isinstance(s, str) and s})
+    lines += [(_t("src_table", lang), name) for name in tables]
+    lines.append((_t("src_attribution", lang), settings.ATTRIBUTION))
+    return [(label, text) for label, text in lines if text]
 
 
 # -- PDF ---------------------------------------------------------------------------------------------

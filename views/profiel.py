@@ -241,7 +241,7 @@ with head:
     )
     st.download_button(
         ui.t("profiel.download_excel"),
-        data=export.to_excel(download_table),
+        data=export.profile_excel(table, snap, catalogue, ui.lang()),
         file_name=f"wijkpaspoort_{slug}_{year}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
