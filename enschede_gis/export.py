@@ -181,7 +181,7 @@ def profile_pdf(
     catalogue: Catalogue,
     area: Area,
     *,
-    year: int,
+    year: profile.YearMode = profile.LATEST,
     lang: str = "nl",
     printed: date | None = None,
     gemeente: str = settings.DEFAULT_GEMEENTE,
@@ -190,14 +190,21 @@ def profile_pdf(
     trends, the plain-language explanation of every figure shown, sources and data years, print date
     and attribution."""
     kind = i18n.t(f"level.{area.kind}", lang)
+    figures_table = profile.key_figures(snap, catalogue, area, year=year, lang=lang, gemeente=gemeente)
+    year_text = _year_text(figures_table, year, lang)
     doc = Document(
         _t("pdf_title", lang, name=area.label),
-        subtitle=_t("pdf_subtitle", lang, kind=kind, year=year, count=len(area.codes)),
+        subtitle=_t(
+            "pdf_subtitle_latest" if profile.is_latest(year) else "pdf_subtitle",
+            lang,
+            kind=kind,
+            year=year_text,
+            count=len(area.codes),
+        ),
         printed=printed,
         lang=lang,
     )
     doc.image(staticmap.area_map(snap, area.codes, gemeente=gemeente, size_in=5), width_mm=95)
-    figures_table = profile.key_figures(snap, catalogue, area, year=year, lang=lang, gemeente=gemeente)
     _key_figures(doc, figures_table, area, lang)
     _position(doc, profile.position(snap, catalogue, area, year=year, lang=lang, gemeente=gemeente), lang)
     if len(area.codes) > 1:
@@ -209,8 +216,19 @@ def profile_pdf(
     shown = [catalogue[k] for k in figures_table.get("indicator", [])]
     explain.add_to_pdf(doc, shown, snap.statistics, lang, catalogue=catalogue)
     lines = sorted({s for s in figures_table.get("source", pd.Series(dtype=str)) if s})
-    doc.sources([_t("data_year", lang, year=year), *lines, settings.ATTRIBUTION])
+    doc.sources([_t("data_year", lang, year=year_text), *lines, settings.ATTRIBUTION])
     return doc.to_bytes()
+
+
+def _year_text(table: pd.DataFrame, year: profile.YearMode, lang: str) -> str:
+    """ "2023", or for the latest-per-figure view "nieuwste per cijfer (2020–2024)"."""
+    if not profile.is_latest(year):
+        return str(year)
+    if table.empty:
+        return i18n.t("profiel.latest", lang).lower()
+    first, last = int(table["year"].min()), int(table["year"].max())
+    span = str(last) if first == last else f"{first}–{last}"
+    return f"{i18n.t('profiel.latest', lang).lower()} ({span})"
 
 
 def _key_figures(doc: Document, table: pd.DataFrame, area: Area, lang: str) -> None:
@@ -219,11 +237,13 @@ def _key_figures(doc: Document, table: pd.DataFrame, area: Area, lang: str) -> N
         doc.paragraph(_t("no_figures", lang))
         return
     refs = [name for name in profile.reference_names(table) if name != area.label]
-    header = [_t("col_indicator", lang), area.label, *refs]
-    widths = [3.2, 1.6, *([1.6] * len(refs))]
+    header = [_t("col_indicator", lang), area.label, *refs, _t("col_year", lang)]
+    widths = [3.0, 1.8, *([1.6] * len(refs)), 0.6]
     for theme_label, part in table.groupby("theme_label", sort=False):
         doc.heading(str(theme_label), level=2)
-        rows = [[r["label"], r["text"], *[r[f"{n} (tekst)"] for n in refs]] for _, r in part.iterrows()]
+        rows = [
+            [r["label"], r["text"], *[r[f"{n} (tekst)"] for n in refs], str(int(r["year"]))] for _, r in part.iterrows()
+        ]
         doc.table(header, rows, widths=widths, align=["L", *(["R"] * (len(header) - 1))])
 
 

@@ -6,13 +6,13 @@ returns plain DataFrames indexed by region code (or reference name) with one col
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from enschede_gis import aggregate as agg
-from enschede_gis import settings
+from enschede_gis import i18n, settings
 from enschede_gis import statistics as st
 from enschede_gis.boundaries import buurten_of, for_gemeente
 from enschede_gis.errors import InputError
@@ -124,6 +124,53 @@ def references(
     if len(gem) >= MIN_GEMEENTEN_NL:
         rows["Nederland"] = agg.aggregate(gem, {"Nederland": list(gem.index)}, catalogue).iloc[0]
     return pd.DataFrame(rows).T
+
+
+def latest_by_area(table_of: Callable[[int], pd.DataFrame], indicator: str, years: Iterable[int]) -> pd.DataFrame:
+    """Each area's latest value of one figure: columns ``value`` and ``year`` (NaN where no year has it).
+
+    ``table_of(year)`` gives one year's figures per area (e.g. :func:`level_table`), so every value is
+    a published or same-year aggregated figure; years are searched newest first.
+    """
+    result: pd.DataFrame | None = None
+    for year in sorted({int(y) for y in years}, reverse=True):
+        table = table_of(year)
+        column = table[indicator] if indicator in table.columns else pd.Series(np.nan, index=table.index)
+        if result is None:
+            result = pd.DataFrame({"value": np.nan, "year": pd.Series(pd.NA, index=table.index, dtype="Int64")})
+        column = column.reindex(result.index).astype(float)
+        fill = result["value"].isna() & column.notna()
+        result.loc[fill, "value"] = column[fill]
+        result.loc[fill, "year"] = year
+    if result is None:
+        return pd.DataFrame({"value": pd.Series(dtype=float), "year": pd.Series(dtype="Int64")})
+    return result
+
+
+#: At most this many areas are named in a legend whose figure comes from an earlier year for them.
+MAX_NAMED_EARLIER = 3
+
+
+def years_label(years: pd.Series, names: Mapping[str, str], lang: str = "nl") -> str:
+    """The year text for a map legend: "2024", or "2024; Kennispark 2023" when areas differ."""
+    known = years.dropna().astype(int)
+    if known.empty:
+        return ""
+    latest = int(known.max())
+    earlier = known[known < latest]
+    if earlier.empty:
+        return str(latest)
+    if len(earlier) <= MAX_NAMED_EARLIER:
+        items = ", ".join(f"{names.get(code, code)} {year}" for code, year in earlier.items())
+        return i18n.t("kaart.latest_named", lang, latest=latest, items=items)
+    return i18n.t(
+        "kaart.latest_counted",
+        lang,
+        latest=latest,
+        count=len(earlier),
+        first=int(earlier.min()),
+        last=int(earlier.max()),
+    )
 
 
 def z_scores(table: pd.DataFrame, column: str) -> pd.Series:

@@ -1,8 +1,9 @@
 """The area profile ("wijkpaspoort"): key figures, position in the city, spread, similar buurten, trends.
 
 An *area* is a buurt, a wijk, the gemeente, or a custom area (a named group of buurten). Every
-function here takes an :class:`Area` and works on one year of the snapshot, so a page or a report
-gets the same numbers:
+function here takes an :class:`Area` and a year, so a page or a report gets the same numbers. The year
+is either one year (a cross-section) or :data:`LATEST`: each figure at the latest year that has it for
+this area, with that year next to it and its references (Enschede, Twente, NL) from the same year.
 
 - :func:`key_figures`: the area's value next to the gemeente, Twente and the Netherlands, with the
   year and source of each figure;
@@ -27,6 +28,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from enschede_gis import aggregate as agg
 from enschede_gis import figures, i18n, settings
 from enschede_gis import statistics as stats
 from enschede_gis.areas import CustomArea
@@ -71,6 +73,17 @@ MIN_COVERAGE = 0.9
 TREND_NOTES = {
     "herkomst": "profiel.note_herkomst",
 }
+
+
+#: Year mode: every figure at its own latest published year for the area (the default view).
+LATEST = "latest"
+
+#: A year argument: one year, or :data:`LATEST`.
+YearMode = int | str
+
+
+def is_latest(year: object) -> bool:
+    return isinstance(year, str) and year == LATEST
 
 
 @dataclass(frozen=True)
@@ -132,6 +145,12 @@ def default_year(snap: Snapshot, *, level: str = "buurt") -> int:
     return int(best.index.max())
 
 
+def cross_section_year(snap: Snapshot, year: YearMode) -> int:
+    """One year for parts that need all buurten in the same year (similar buurten): ``LATEST`` -> the
+    year with the most buurt figures."""
+    return default_year(snap) if is_latest(year) else int(year)
+
+
 def area_years(snap: Snapshot, area: Area) -> list[int]:
     """Years with figures for this area: every year for the gemeente, buurt years otherwise."""
     level = "gemeente" if area.kind == "gemeente" else "buurt"
@@ -156,6 +175,8 @@ def _memoised(
         return hit[2].copy()
     if kind == "references":
         table = figures.references(snap, catalogue, year=year, gemeente=gemeente)
+    elif kind == "partial":
+        table = _gemeente_partial(snap, catalogue, year, gemeente)
     else:
         table = figures.level_table(snap, catalogue, year=year, level=level, gemeente=gemeente)
     if len(_memo) >= _MEMO_SIZE:
@@ -233,7 +254,7 @@ def key_figures(
     catalogue: Catalogue,
     area: Area,
     *,
-    year: int,
+    year: YearMode = LATEST,
     lang: str = "nl",
     gemeente: str = settings.DEFAULT_GEMEENTE,
 ) -> pd.DataFrame:
@@ -241,18 +262,69 @@ def key_figures(
 
     Columns: ``theme, theme_label, indicator, label, unit, value, text, local`` plus one numeric and
     one ``<name> (tekst)`` column per reference (the gemeente, Twente, Nederland where known),
-    ``year`` and ``source``. Missing values stay NaN and read "onbekend".
+    ``year``, ``source`` and ``coverage``. Missing values stay NaN and read "onbekend".
+
+    With ``year=LATEST`` each row is the latest year in which the area has that figure (the references
+    from that same year); a figure the area has in no year shows the latest references. A share of a
+    wijk, custom area or the gemeente that is missing because a few small buurten are suppressed is given
+    over the known buurten, with ``coverage`` saying how much ("over 280 van 305 inwoners") — also in
+    ``text``, so it is never shown without it (see :func:`enschede_gis.aggregate.partial`). The same
+    holds for the gemeente reference.
     """
+    if not is_latest(year):
+        return _key_figures_in(snap, catalogue, area, year=int(year), lang=lang, gemeente=gemeente)
+    tables = [
+        _key_figures_in(snap, catalogue, area, year=y, lang=lang, gemeente=gemeente)
+        for y in reversed(area_years(snap, area))
+    ]
+    tables = [t for t in tables if not t.empty]
+    if not tables:
+        return pd.DataFrame()
+    every = pd.concat(tables, ignore_index=True)
+    # Per indicator: the latest year with a value for the area; without any, the latest references.
+    rank = np.where(every["value"].isna(), 1, 0)
+    every = every.assign(_rank=rank, _year=-every["year"]).sort_values(["_rank", "_year"], kind="stable")
+    best = every.drop_duplicates("indicator").set_index("indicator")
+    order = [ind.key for inds in catalogue.by_theme().values() for ind in inds if ind.key in best.index]
+    refs = sorted(
+        dict.fromkeys(name for t in tables for name in reference_names(t)),
+        key=lambda name: {"Twente": 1, "Nederland": 2}.get(name, 0),
+    )
+    base = [c for c in tables[0].columns if c not in {*refs, *(f"{r} (tekst)" for r in refs)}]
+    at = base.index("year")
+    columns = [*base[:at], *(c for r in refs for c in (r, f"{r} (tekst)")), *base[at:]]
+    table = best.loc[order].drop(columns=["_rank", "_year"]).reset_index()
+    for name in refs:  # a reference the chosen year does not have
+        table[f"{name} (tekst)"] = table[f"{name} (tekst)"].fillna(i18n.t("app.missing", lang))
+    return table[columns]
+
+
+def _key_figures_in(
+    snap: Snapshot, catalogue: Catalogue, area: Area, *, year: int, lang: str, gemeente: str
+) -> pd.DataFrame:
     values = area_values(snap, catalogue, area, year=year, gemeente=gemeente)
+    partial = _partial_values(snap, catalogue, area, values, year=year, gemeente=gemeente)
     refs = _memoised("references", snap, catalogue, year, gemeente)
+    own_name = snap.names().get(gemeente, gemeente)
+    ref_partial = _memoised("partial", snap, catalogue, year, gemeente)
     year_sources = _year_sources(snap, area, year)
     rows = []
     for theme, indicators in catalogue.by_theme().items():
         for ind in indicators:
             value = stats.as_float(values.get(ind.key, np.nan))
+            coverage = ""
+            if np.isnan(value) and ind.key in partial.index:
+                value = float(partial.at[ind.key, "value"])
+                coverage = coverage_text(catalogue, partial.loc[ind.key], lang)
             ref_values = {name: stats.as_float(refs.loc[name].get(ind.key, np.nan)) for name in refs.index}
+            ref_texts = {name: ind.format(ref, lang) for name, ref in ref_values.items()}
+            if own_name in ref_values and np.isnan(ref_values[own_name]) and ind.key in ref_partial.index:
+                ref_values[own_name] = float(ref_partial.at[ind.key, "value"])
+                share = coverage_text(catalogue, ref_partial.loc[ind.key], lang)
+                ref_texts[own_name] = f"{ind.format(ref_values[own_name], lang)} ({share})"
             if np.isnan(value) and all(np.isnan(v) for v in ref_values.values()):
                 continue
+            text = ind.format(value, lang)
             row = {
                 "theme": theme,
                 "theme_label": catalogue.themes[theme].label(lang) if theme in catalogue.themes else theme,
@@ -260,16 +332,49 @@ def key_figures(
                 "label": ind.label(lang),
                 "unit": ind.unit(lang),
                 "value": value,
-                "text": ind.format(value, lang),
+                "text": f"{text} ({coverage})" if coverage else text,
             }
             for name, ref in ref_values.items():
                 row[name] = ref
-                row[f"{name} (tekst)"] = ind.format(ref, lang)
+                row[f"{name} (tekst)"] = ref_texts[name]
             row["year"] = year
             row["source"] = _source_for(year_sources, area, ind, lang)
             row["local"] = ind.local
+            row["coverage"] = coverage
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _partial_values(
+    snap: Snapshot, catalogue: Catalogue, area: Area, values: pd.Series, *, year: int, gemeente: str
+) -> pd.DataFrame:
+    """Shares/averages over the known buurten where the area's own value is missing (wijk, custom)."""
+    if area.kind not in ("wijk", "custom", "gemeente") or len(area.codes) < 2:
+        return pd.DataFrame(columns=["value", "covered", "total", "basis"])
+    missing = [key for key in catalogue.indicators if np.isnan(stats.as_float(values.get(key, np.nan)))]
+    table = figures.buurt_table(snap, year=year, gemeente=gemeente)
+    totals = {key: float(v) for key, v in values.items() if pd.notna(v)}
+    return agg.partial(table, area.codes, catalogue, indicators=missing, totals=totals)
+
+
+def _gemeente_partial(snap: Snapshot, catalogue: Catalogue, year: int, gemeente: str) -> pd.DataFrame:
+    """Partial values of the gemeente (for its reference column) where its own value is missing."""
+    own = figures.level_table(snap, catalogue, year=year, level="gemeente", gemeente=gemeente)
+    if gemeente not in own.index:
+        return pd.DataFrame(columns=["value", "covered", "total", "basis"])
+    codes = tuple(figures.buurt_table(snap, year=year, gemeente=gemeente).index)
+    area = Area(gemeente, gemeente, "gemeente", codes)
+    return _partial_values(snap, catalogue, area, own.loc[gemeente], year=year, gemeente=gemeente)
+
+
+def coverage_text(catalogue: Catalogue, row: pd.Series, lang: str = "nl") -> str:
+    """ "over 280 van 305 inwoners" for a partial value (see :func:`enschede_gis.aggregate.partial`)."""
+    basis = str(row["basis"])
+    if basis in catalogue:
+        ind = catalogue[basis]
+        covered, total = (ind.format(row[c], lang, with_unit=False) for c in ("covered", "total"))
+        return i18n.t("profiel.coverage", lang, covered=covered, total=total, unit=ind.unit(lang))
+    return i18n.t("profiel.coverage_buurten", lang, covered=int(row["covered"]), total=int(row["total"]))
 
 
 def _source_for(sources: dict[str, list[tuple[str, str]]], area: Area, ind: Indicator, lang: str) -> str:
@@ -320,15 +425,43 @@ def position(
     catalogue: Catalogue,
     area: Area,
     *,
-    year: int,
+    year: YearMode = LATEST,
     lang: str = "nl",
     gemeente: str = settings.DEFAULT_GEMEENTE,
 ) -> pd.DataFrame:
     """Rank among the gemeente's buurten and SDs from the city value, for every comparable figure.
 
-    Columns: ``indicator, label, theme_label, value, city, rank, ranked, z, signal, text, city_text``.
-    For a buurt the rank is its own; for a larger area it is the rank its value would take.
+    Columns: ``indicator, label, theme_label, value, city, rank, ranked, z, signal, text, city_text,
+    year``. For a buurt the rank is its own; for a larger area it is the rank its value would take.
+    With ``LATEST`` each figure is ranked among the buurten of its own latest year.
     """
+    return _per_year(
+        snap, catalogue, area, year, lambda y: _position_in(snap, catalogue, area, year=y, lang=lang, gemeente=gemeente)
+    )
+
+
+def _per_year(snap: Snapshot, catalogue: Catalogue, area: Area, year: YearMode, one_year) -> pd.DataFrame:
+    """``one_year(y)`` for one year, or with ``LATEST`` each indicator's rows from its latest year."""
+    if not is_latest(year):
+        return one_year(int(year)).assign(year=int(year))
+    parts, seen = [], set()
+    for y in reversed(area_years(snap, area)):
+        frame = one_year(y)
+        if frame.empty:
+            continue
+        frame = frame[~frame["indicator"].isin(seen)].assign(year=y)
+        seen |= set(frame["indicator"])
+        parts.append(frame)
+    if not parts:
+        return one_year(area_years(snap, area)[-1]).assign(year=pd.Series(dtype="int64"))
+    every = pd.concat(parts, ignore_index=True)
+    order = {key: i for i, key in enumerate(catalogue.indicators)}
+    return every.sort_values("indicator", key=lambda k: k.map(order), kind="stable").reset_index(drop=True)
+
+
+def _position_in(
+    snap: Snapshot, catalogue: Catalogue, area: Area, *, year: int, lang: str, gemeente: str
+) -> pd.DataFrame:
     values = area_values(snap, catalogue, area, year=year, gemeente=gemeente)
     buurten = figures.buurt_table(snap, year=year, gemeente=gemeente)
     city = _memoised("level", snap, catalogue, year, gemeente, "gemeente").loc[gemeente]
@@ -370,16 +503,38 @@ def spread(
     catalogue: Catalogue,
     area: Area,
     *,
-    year: int,
+    year: YearMode = LATEST,
     indicators: Iterable[str] | None = None,
     lang: str = "nl",
     gemeente: str = settings.DEFAULT_GEMEENTE,
 ) -> pd.DataFrame:
     """The buurten inside the area on each comparable figure, long form, with the ones that stand out.
 
-    Columns: ``indicator, label, code, name, value, text, area_value, distance_sd, stands_out``.
+    Columns: ``indicator, label, code, name, value, text, area_value, distance_sd, stands_out, year``.
     ``distance_sd`` is the buurt's distance from the area's own value in SDs of the city's buurten.
+    With ``LATEST`` each figure comes from its latest year (all buurten of one figure from one year).
     """
+    if len(area.codes) < 2:
+        return pd.DataFrame(columns=[*SPREAD_COLUMNS, "year"])
+    return _per_year(
+        snap,
+        catalogue,
+        area,
+        year,
+        lambda y: _spread_in(snap, catalogue, area, year=y, indicators=indicators, lang=lang, gemeente=gemeente),
+    )
+
+
+def _spread_in(
+    snap: Snapshot,
+    catalogue: Catalogue,
+    area: Area,
+    *,
+    year: int,
+    indicators: Iterable[str] | None,
+    lang: str,
+    gemeente: str,
+) -> pd.DataFrame:
     if len(area.codes) < 2:
         return pd.DataFrame(columns=SPREAD_COLUMNS)
     buurten = figures.buurt_table(snap, year=year, gemeente=gemeente)
@@ -482,13 +637,17 @@ def similar_for_area(
     catalogue: Catalogue,
     area: Area,
     *,
-    year: int,
+    year: YearMode = LATEST,
     indicators: Sequence[str] | None = None,
     n: int = 5,
     lang: str = "nl",
     gemeente: str = settings.DEFAULT_GEMEENTE,
 ) -> pd.DataFrame:
-    """Similar buurten elsewhere in the gemeente for an area, with names and readable reasons."""
+    """Similar buurten elsewhere in the gemeente for an area, with names and readable reasons.
+
+    Buurten are compared within one year (``LATEST`` -> :func:`cross_section_year`).
+    """
+    year = cross_section_year(snap, year)
     table = figures.buurt_table(snap, year=year, gemeente=gemeente)
     keys = [k for k in (indicators or default_similarity(table, catalogue)) if k in table.columns]
     if not keys:  # e.g. a year without buurt figures: nothing to compare on
@@ -578,13 +737,14 @@ def compare(
     catalogue: Catalogue,
     areas: Sequence[Area],
     *,
-    year: int,
+    year: YearMode = LATEST,
     lang: str = "nl",
     gemeente: str = settings.DEFAULT_GEMEENTE,
 ) -> pd.DataFrame:
     """Two to four areas side by side: one row per indicator that any of them has, formatted text.
 
     Columns: ``theme_label, indicator, label`` and one column per area label; rows keep catalogue order.
+    With ``LATEST`` each cell is that area's latest value with its year, e.g. "21,0% (2024)".
     """
     if not 2 <= len(areas) <= MAX_COMPARE:
         raise InputError(
@@ -594,16 +754,27 @@ def compare(
     labels = [a.label for a in areas]
     if len(set(labels)) != len(labels):
         raise InputError("Kies verschillende gebieden om te vergelijken.", en="Choose different areas to compare.")
-    values = pd.DataFrame({a.label: area_values(snap, catalogue, a, year=year, gemeente=gemeente) for a in areas})
+    tables = {a.label: key_figures(snap, catalogue, a, year=year, lang=lang, gemeente=gemeente) for a in areas}
+    texts: dict[str, dict[str, str]] = {}
+    for label, table in tables.items():
+        if table.empty:
+            continue
+        known = table[table["value"].notna()]
+        with_year = [
+            f"{text} ({int(y)})" if is_latest(year) else text
+            for text, y in zip(known["text"], known["year"], strict=True)
+        ]
+        texts[label] = dict(zip(known["indicator"], with_year, strict=True))
+    unknown = i18n.t("app.missing", lang)
     rows = []
     for ind in catalogue:
-        if ind.key not in values.index or values.loc[ind.key].isna().all():
+        if not any(ind.key in found for found in texts.values()):
             continue
         row = {
             "theme_label": catalogue.themes[ind.theme].label(lang) if ind.theme in catalogue.themes else ind.theme,
             "indicator": ind.key,
             "label": ind.label(lang),
         }
-        row.update({label: ind.format(values.at[ind.key, label], lang) for label in labels})
+        row.update({label: texts.get(label, {}).get(ind.key, unknown) for label in labels})
         rows.append(row)
     return pd.DataFrame(rows, columns=["theme_label", "indicator", "label", *labels])

@@ -107,7 +107,8 @@ def gather(
     scenarios. Parts that do not exist yet are reported as missing, never invented."""
     area = prof.find_area(areas, meeting.area_code)
     year = meeting.year or prof.default_year(snap)
-    figures = situation(snap, catalogue, area, year=year, lang=lang, gemeente=gemeente)
+    # Without a chosen year the situation shows each figure at its latest year (printed next to it).
+    figures = situation(snap, catalogue, area, year=meeting.year or prof.LATEST, lang=lang, gemeente=gemeente)
     profiles, missing_profiles = _profiles(meeting, snap, catalogue, area, year=year, lang=lang, gemeente=gemeente)
     scenarios, missing_scenarios = _scenarios(meeting, catalogue, lang)
     shown = meeting_inputs(eng, meeting, area)
@@ -138,6 +139,15 @@ def gather(
     )
 
 
+def figures_year_text(session: Session, lang: str = "nl") -> str:
+    """The year of the situation figures: the meeting's year, or the span of each figure's latest year."""
+    if session.meeting.year or session.figures.empty:
+        return str(session.year)
+    first, last = int(session.figures["year"].min()), int(session.figures["year"].max())
+    span = str(last) if first == last else f"{first}–{last}"
+    return f"{i18n.t('profiel.latest', lang).lower()} ({span})"
+
+
 def meeting_inputs(
     eng: Engine, meeting: meetings.Meeting, area: prof.Area, *, include_hidden: bool = False
 ) -> pd.DataFrame:
@@ -156,11 +166,12 @@ def situation(
     catalogue: Catalogue,
     area: prof.Area,
     *,
-    year: int,
+    year: prof.YearMode,
     lang: str = "nl",
     gemeente: str = settings.DEFAULT_GEMEENTE,
 ) -> pd.DataFrame:
-    """The key figures of the area for one year: label, text (missing reads "onbekend"), year, source."""
+    """The key figures of the area for one year, or each at its latest year (``prof.LATEST``): label,
+    text (missing reads "onbekend"; a value over part of the buurten says so), year, source."""
     table = prof.key_figures(snap, catalogue, area, year=year, lang=lang, gemeente=gemeente)
     wanted = [k for k in SITUATION_FIGURES if k in catalogue]
     rows = table.set_index("indicator").reindex([k for k in wanted if k in set(table["indicator"])])
@@ -168,7 +179,7 @@ def situation(
         {
             "indicator": rows.index,
             "label": [catalogue[k].label(lang) for k in rows.index],
-            "text": [catalogue[k].format(v, lang) for k, v in zip(rows.index, rows["value"], strict=True)],
+            "text": rows["text"].fillna(i18n.t("app.missing", lang)).astype(str).to_numpy(),
             "year": rows["year"].astype("Int64").to_numpy() if "year" in rows else year,
             "source": rows["source"].fillna("").astype(str).to_numpy() if "source" in rows else "",
         }
@@ -328,7 +339,7 @@ def to_pdf(
             lang,
             area=session.area.label,
             held_on=formatting.long_date(meeting.held_on, lang),
-            year=session.year,
+            year=figures_year_text(session, lang),
         ),
         printed=printed,
         lang=lang,

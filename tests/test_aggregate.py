@@ -127,3 +127,28 @@ def test_groups_table_and_custom_outlines(snap, catalogue):
     assert outlines.set_index("code").loc["custom:Twekkelerveld", "name"] == "custom:Twekkelerveld"
     web = boundaries.for_web(outlines, coverage=False)
     assert web.crs.to_epsg() == 4326 and web.geometry.is_valid.all()
+
+
+def test_partial_gives_a_share_over_the_known_buurten_with_its_coverage(catalogue):
+    table = pd.DataFrame(
+        {
+            "inwoners": [220.0, 60.0, 20.0, 5.0],
+            "pct_65_plus": [17.0, 19.0, np.nan, np.nan],
+            "leeftijd_65_plus": [np.nan, np.nan, np.nan, np.nan],
+        },
+        index=["A", "B", "C", "D"],
+    )
+    found = agg.partial(table, ["A", "B", "C", "D"], catalogue, indicators=["pct_65_plus", "inwoners"])
+    assert list(found.index) == ["pct_65_plus"]  # a count over part of the buurten would be a wrong total
+    row = found.loc["pct_65_plus"]
+    assert row["value"] == pytest.approx((17 * 220 + 19 * 60) / 280)
+    assert (row["covered"], row["total"], row["basis"]) == (280, 305, "inwoners")
+    # Below the minimum coverage nothing is offered; with all buurten known there is nothing partial.
+    table.loc["C", "inwoners"] = 200.0
+    assert agg.partial(table, ["A", "B", "C", "D"], catalogue, indicators=["pct_65_plus"]).empty
+    assert agg.partial(table, ["A", "B"], catalogue, indicators=["pct_65_plus"]).empty
+    # A buurt without its basis count: the group's own published total is used when given.
+    table.loc["C", "inwoners"] = np.nan
+    table.loc["D", "inwoners"] = np.nan
+    found = agg.partial(table, list("ABCD"), catalogue, indicators=["pct_65_plus"], totals={"inwoners": 300.0})
+    assert (found.at["pct_65_plus", "covered"], found.at["pct_65_plus", "total"]) == (280, 300)

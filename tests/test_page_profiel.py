@@ -32,12 +32,22 @@ def test_profile_of_a_custom_area_from_the_url():
     areas.save_area(areas.parse_area("Broekheurne", ["BU01530905", "BU01530904"]), KNOWN)
     at = _run("profiel.py", gebied="custom:Broekheurne")
     assert at.selectbox(key="profiel_area").value == "custom:Broekheurne"
-    assert at.selectbox(key="profiel_year").value == 2023
+    assert at.selectbox(key="profiel_year").value == "latest"  # each figure at its latest year
     assert at.header[0].value == "Broekheurne"
     figures = at.dataframe[0].value
     row = figures[figures["Indicator"] == "Aantal inwoners"].iloc[0]
-    assert row["Broekheurne"] == "1.820 inwoners" and row["Enschede"] == "161.235 inwoners"
-    assert row["Jaar"] == 2023 and "85618NED" in row["Bron"]
+    assert row["Broekheurne"] == "1.785 inwoners" and row["Enschede"] == "161.738 inwoners"  # 1.500 + 285
+    assert row["Jaar"] == 2024 and "85984NED" in row["Bron"]
+    assert "jaar" not in at.query_params
+    at.selectbox(key="profiel_year").set_value(2023)  # a cross-section of one year stays available
+    at = _run("profiel.py", at)
+    row = at.dataframe[0].value.set_index("Indicator").loc["Aantal inwoners"]
+    assert (
+        row["Broekheurne"] == "1.820 inwoners"
+        and row["Enschede"] == "161.235 inwoners"
+        and row["Jaar"] == 2023
+        and "85618NED" in row["Bron"]
+    )
     assert at.query_params["gebied"] in ("custom:Broekheurne", ["custom:Broekheurne"])
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Wijkpaspoort als PDF", "Tabel als CSV", "Tabel als Excel"]
@@ -78,7 +88,7 @@ def test_compare_puts_areas_side_by_side():
     first = at.dataframe[0].value
     assert list(first.columns) == ["Indicator", "Broekheurne", "Wijk 09 Landelijk gebied en kernen", "Enschede"]
     row = first[first["Indicator"] == "Aantal inwoners"].iloc[0]
-    assert row["Broekheurne"] == "1.820 inwoners" and row["Enschede"] == "161.235 inwoners"
+    assert row["Broekheurne"] == "1.785 inwoners (2024)" and row["Enschede"] == "161.738 inwoners (2024)"
     shown = [label for frame in at.dataframe for label in frame.value["Indicator"]]
     assert explanations_offered(at, "vergelijken_explain") == shown  # every figure on the page, in order
     at.multiselect(key="vergelijken_areas").set_value(["GM0153"])

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from enschede_gis import profile
+from enschede_gis import figures, profile
 from enschede_gis.areas import CustomArea
 from enschede_gis.errors import InputError
 from enschede_gis.indicators import Indicator
@@ -197,3 +197,81 @@ def test_position_chart_colours_only_conditions(snap, catalogue, areas):
     income = [r for r in rows if r["name"] == catalogue["pct_huishoudens_laag_inkomen"].label("nl")]
     assert income[0]["legend"] == "LESS"  # a condition, well below the city value
     assert max(abs(r["bar"]) for r in rows) <= charts.LIMIT_SD
+
+
+# -- latest value per figure (issue 13) ---------------------------------------------------------------
+
+
+def _published_years(snap, code: str) -> pd.Series:
+    """indicator -> latest year with a published (non-missing) value for this region code."""
+    rows = snap.statistics[(snap.statistics["code"] == code) & snap.statistics["value"].notna()]
+    return rows.groupby("indicator")["year"].max()
+
+
+def test_broekheurne_default_view_has_every_figure_at_its_latest_year(snap, catalogue, areas):
+    area = profile.find_area(areas, "BU01530905")
+    table = profile.key_figures(snap, catalogue, area).set_index("indicator")  # the default: LATEST
+    latest = _published_years(snap, "BU01530905")
+    latest = latest[latest.index.isin(list(catalogue.indicators))]
+    assert len(latest) > 40
+    for key, year in latest.items():
+        assert table.at[key, "text"] != "onbekend", key
+        assert table.at[key, "year"] == year, key
+    # The figures that stay "onbekend" are exactly those no year has for this buurt.
+    unknown = set(table.index[table["text"] == "onbekend"])
+    assert unknown and not unknown & set(latest.index)
+    # 65+: 2023 lacks the age groups, 2024 has them; Enschede's value is from 2024 too (over its known buurten).
+    row = table.loc["pct_65_plus"]
+    assert row["year"] == 2024 and row["text"] == "25,0%"
+    assert row["Enschede (tekst)"] == "18,4% (over 161.735 van 161.738 inwoners)"
+    # Income exists only in 2023: shown with 2023 and the 2023 city value.
+    income = table.loc["pct_personen_laag_inkomen"]
+    assert income["year"] == 2023 and income["Enschede"] == pytest.approx(47.5)
+
+
+def test_one_year_stays_a_cross_section(snap, catalogue, areas):
+    table = profile.key_figures(snap, catalogue, profile.find_area(areas, "BU01530905"), year=2023)
+    assert set(table["year"]) == {2023}
+    assert table.set_index("indicator").at["pct_65_plus", "text"] == "onbekend"
+
+
+def test_a_wijk_share_over_its_known_buurten_says_its_coverage(snap, catalogue, areas):
+    wijk = profile.find_area(areas, "WK015307")
+    table = profile.key_figures(snap, catalogue, wijk, year=2021).set_index("indicator")
+    # 2021: BU01530702 (20 inh.) and BU01530703 (5) are suppressed; 220 + 60 = 280 of 305 inhabitants.
+    buurten = figures.buurt_table(snap, year=2021).loc[list(wijk.codes)]
+    assert buurten["pct_65_plus"].isna().sum() == 2
+    row = table.loc["pct_65_plus"]
+    assert row["value"] == pytest.approx((17 * 220 + 19 * 60) / 280)
+    assert row["coverage"] == "over 280 van 305 inwoners"
+    assert row["text"].endswith("(over 280 van 305 inwoners)")
+    # A wijk whose buurten all publish the share has no coverage note.
+    assert (
+        profile.key_figures(snap, catalogue, profile.find_area(areas, "WK015309"), year=2021)["coverage"] == ""
+    ).all()
+
+
+def test_map_latest_by_area_fills_each_area_from_its_own_latest_year():
+    tables = {
+        2024: pd.DataFrame({"x": [1.0, np.nan, np.nan]}, index=["A", "B", "C"]),
+        2023: pd.DataFrame({"x": [9.0, 2.0, np.nan]}, index=["A", "B", "C"]),
+    }
+    found = figures.latest_by_area(tables.__getitem__, "x", [2023, 2024])
+    assert list(found["value"].fillna(-1)) == [1.0, 2.0, -1.0]
+    assert list(found["year"].astype("Int64").fillna(0)) == [2024, 2023, 0]
+    assert figures.years_label(found["year"], {"B": "Kennispark"}) == "2024; eerder jaar: Kennispark 2023"
+    assert figures.years_label(found["year"].iloc[:1], {}) == "2024"
+
+
+def test_position_and_spread_take_each_figure_from_its_latest_year(snap, catalogue, areas):
+    pos = profile.position(snap, catalogue, profile.find_area(areas, "BU01530905")).set_index("indicator")
+    assert pos.at["pct_65_plus", "year"] == 2024 and pos.at["pct_personen_laag_inkomen", "year"] == 2023
+    spread = profile.spread(snap, catalogue, profile.find_area(areas, "WK015309"), indicators=["pct_65_plus"])
+    assert set(spread["year"]) == {2024} and len(spread) == 9
+
+
+def test_compare_latest_prints_the_year_of_each_value(snap, catalogue, areas):
+    chosen = [profile.find_area(areas, k) for k in ("BU01530905", "GM0153")]
+    table = profile.compare(snap, catalogue, chosen).set_index("indicator")
+    assert table.at["pct_65_plus", chosen[0].label] == "25,0% (2024)"
+    assert table.at["pct_personen_laag_inkomen", chosen[0].label] == "40,0% (2023)"

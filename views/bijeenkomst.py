@@ -221,7 +221,9 @@ def _show_situation(session: session_report.Session) -> None:
             cols = st.columns(2)
             for col, row in zip(cols, figures.iloc[start : start + 2].itertuples(), strict=False):
                 col.metric(row.label, row.text)
-        st.caption(ui.t("bijeenkomst.figures_year", year=session.year) + " · " + ui.t("app.attribution"))
+                col.caption(f"{ui.t('common.year')} {row.year}")
+        year_text = session_report.figures_year_text(session, ui.lang())
+        st.caption(ui.t("bijeenkomst.figures_year", year=year_text) + " · " + ui.t("app.attribution"))
         ui.explain_picker([catalogue[k] for k in session.figures["indicator"]], key="bk_explain_figures")
     st.subheader(ui.t("bijeenkomst.projects.title"))
     if not session.projects:

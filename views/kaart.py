@@ -150,6 +150,13 @@ with ui.user_errors():
     table = _table(level, year, gemeente, keys, custom_areas if level == CUSTOM else ())
     refs = _references(year, gemeente, keys)
 ref_row = refs.loc[gemeente_name] if gemeente_name in refs.index else pd.Series(dtype=float)
+map_year = year
+if year == year_options[0]:  # the default: each area at the latest year that has this figure
+    latest = figures.latest_by_area(
+        lambda y: _table(level, y, gemeente, keys, custom_areas if level == CUSTOM else ()), key, year_options
+    )
+    table = table.assign(**{key: latest["value"].reindex(table.index)})
+    map_year = figures.years_label(latest["year"], dict(zip(web["code"], web["name"], strict=False)), lang)
 reference = None
 if relative:
     reference = maps.reference_for(
@@ -172,7 +179,7 @@ with left:
         web,
         table[key],
         indicator=indicator,
-        year=year,
+        year=map_year,
         source=sources.get(key, ""),
         lang=lang,
         method=method,

@@ -13,17 +13,19 @@ from enschede_gis.profile import Area
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _key_figures(_snap, _catalogue, area: Area, year: int, lang: str, version: str, gemeente: str) -> pd.DataFrame:
+def _key_figures(
+    _snap, _catalogue, area: Area, year: int | str, lang: str, version: str, gemeente: str
+) -> pd.DataFrame:
     return profile.key_figures(_snap, _catalogue, area, year=year, lang=lang, gemeente=gemeente)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _position(_snap, _catalogue, area: Area, year: int, lang: str, version: str, gemeente: str) -> pd.DataFrame:
+def _position(_snap, _catalogue, area: Area, year: int | str, lang: str, version: str, gemeente: str) -> pd.DataFrame:
     return profile.position(_snap, _catalogue, area, year=year, lang=lang, gemeente=gemeente)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _spread(_snap, _catalogue, area: Area, year: int, lang: str, version: str, gemeente: str) -> pd.DataFrame:
+def _spread(_snap, _catalogue, area: Area, year: int | str, lang: str, version: str, gemeente: str) -> pd.DataFrame:
     return profile.spread(_snap, _catalogue, area, year=year, lang=lang, gemeente=gemeente)
 
 
@@ -76,6 +78,7 @@ def _position_tab(position: pd.DataFrame) -> None:
                 for r, n in zip(position["rank"], position["ranked"], strict=True)
             ],
             ui.t("profiel.col_sd"): [formatting.sd(z, ui.lang()) for z in position["z"]],
+            ui.t("common.year"): position["year"].astype(str),
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch")
@@ -92,7 +95,7 @@ def _spread_tab(spread: pd.DataFrame) -> None:
     st.altair_chart(
         charts.spread_chart(part, value_title=labels[key], indicator=catalogue[key], lang=ui.lang()), width="stretch"
     )
-    st.caption(ui.t("profiel.spread_caption"))
+    st.caption(ui.t("profiel.spread_caption") + " " + ui.t("profiel.similar_year", year=int(part["year"].iloc[0])))
     st.markdown(f"**{ui.t('profiel.standouts')}**")
     out = spread[spread["stands_out"].astype(bool)]
     if out.empty:
@@ -113,7 +116,8 @@ def _spread_tab(spread: pd.DataFrame) -> None:
 
 
 def _similar_tab() -> None:
-    table = figures.buurt_table(snap, year=year, gemeente=ui.gemeente())
+    cross = profile.cross_section_year(snap, year)
+    table = figures.buurt_table(snap, year=cross, gemeente=ui.gemeente())
     defaults = profile.default_similarity(table, catalogue)
     options = [k for k in table.columns if k in catalogue and catalogue[k].kind in profile.COMPARABLE_KINDS]
     chosen = st.multiselect(
@@ -128,9 +132,9 @@ def _similar_tab() -> None:
         return
     with ui.user_errors():
         found = profile.similar_for_area(
-            snap, catalogue, area, year=year, indicators=chosen, lang=ui.lang(), gemeente=ui.gemeente()
+            snap, catalogue, area, year=cross, indicators=chosen, lang=ui.lang(), gemeente=ui.gemeente()
         )
-    st.caption(ui.t("profiel.similar_caption"))
+    st.caption(ui.t("profiel.similar_caption") + " " + ui.t("profiel.similar_year", year=cross))
     if found.empty:
         st.info(ui.t("profiel.no_similar"))
         return
@@ -200,17 +204,17 @@ area_key = left.selectbox(
 )
 area = by_key[area_key]
 years = profile.area_years(snap, area)
+year_options = [profile.LATEST, *reversed(years)]
 wanted_year = ui.param("jaar")
-default = profile.default_year(snap)
 year = right.selectbox(
     ui.t("profiel.year"),
-    years,
-    index=ui.choice_index(
-        years, int(wanted_year) if wanted_year and wanted_year.isdigit() else default, len(years) - 1
-    ),
+    year_options,
+    index=ui.choice_index(year_options, int(wanted_year) if wanted_year and wanted_year.isdigit() else None),
+    format_func=lambda y: ui.t("profiel.latest") if profile.is_latest(y) else str(y),
+    help=ui.t("profiel.latest_help"),
     key="profiel_year",
 )
-ui.set_params(gebied=area_key, jaar=year)
+ui.set_params(gebied=area_key, jaar=None if profile.is_latest(year) else year)
 
 with ui.user_errors():
     table = _key_figures(snap, catalogue, area, year, ui.lang(), version, ui.gemeente())
@@ -218,13 +222,19 @@ with ui.user_errors():
 head, picture = st.columns([3, 2])
 with head:
     st.header(ui.escape(area.label), anchor=False)
-    st.caption(ui.t("profiel.summary", kind=ui.t(f"level.{area.kind}"), count=len(area.codes), year=year))
+    kind = ui.t(f"level.{area.kind}")
+    if profile.is_latest(year) and not table.empty:
+        first, last = int(table["year"].min()), int(table["year"].max())
+        st.caption(ui.t("profiel.summary_latest", kind=kind, count=len(area.codes), first=first, last=last))
+    else:
+        st.caption(ui.t("profiel.summary", kind=kind, count=len(area.codes), year=year))
     st.markdown(f"**{ui.t('profiel.downloads')}**")
     slug = "".join(c if c.isalnum() else "_" for c in area.label)[:40]
+    file_year = ui.t("profiel.latest_file") if profile.is_latest(year) else year
     st.download_button(
         ui.t("profiel.download_pdf"),
         data=partial(export.profile_pdf, snap, catalogue, area, year=year, lang=ui.lang(), gemeente=ui.gemeente()),
-        file_name=f"wijkpaspoort_{slug}_{year}.pdf",
+        file_name=f"wijkpaspoort_{slug}_{file_year}.pdf",
         mime="application/pdf",
         on_click="ignore",
         icon=":material/picture_as_pdf:",
@@ -234,7 +244,7 @@ with head:
     st.download_button(
         ui.t("profiel.download_csv"),
         data=export.to_csv(download_table, ui.lang()),
-        file_name=f"wijkpaspoort_{slug}_{year}.csv",
+        file_name=f"wijkpaspoort_{slug}_{file_year}.csv",
         mime="text/csv",
         on_click="ignore",
         key="profiel_csv",
@@ -242,7 +252,7 @@ with head:
     st.download_button(
         ui.t("profiel.download_excel"),
         data=export.profile_excel(table, snap, catalogue, ui.lang()),
-        file_name=f"wijkpaspoort_{slug}_{year}.xlsx",
+        file_name=f"wijkpaspoort_{slug}_{file_year}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
         key="profiel_excel",

@@ -33,13 +33,17 @@ years = (
     if not chosen
     else sorted(set.intersection(*(set(profile.area_years(snap, by_key[k])) for k in chosen)))
 )
+year_options = [profile.LATEST, *reversed(years)]
+wanted_year = ui.param("jaar")
 year = st.selectbox(
     ui.t("profiel.year"),
-    years,
-    index=ui.choice_index(years, profile.default_year(snap), len(years) - 1),
+    year_options,
+    index=ui.choice_index(year_options, int(wanted_year) if wanted_year and wanted_year.isdigit() else None),
+    format_func=lambda y: ui.t("profiel.latest") if profile.is_latest(y) else str(y),
+    help=ui.t("profiel.latest_help"),
     key="vergelijken_year",
 )
-ui.set_params(gebieden=",".join(chosen) or None, jaar=year)
+ui.set_params(gebieden=",".join(chosen) or None, jaar=None if profile.is_latest(year) else year)
 
 if len(chosen) < 2:
     st.info(ui.t("vergelijken.choose"))
@@ -67,7 +71,7 @@ download = table.rename(columns={"theme_label": ui.t("export.col_theme"), "label
 st.download_button(
     ui.t("vergelijken.download_csv"),
     data=export.to_csv(download.drop(columns=["indicator"]), ui.lang()),
-    file_name=f"vergelijking_{year}.csv",
+    file_name=f"vergelijking_{ui.t('profiel.latest_file') if profile.is_latest(year) else year}.csv",
     mime="text/csv",
     on_click="ignore",
     key="vergelijken_csv",
