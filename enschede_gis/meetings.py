@@ -19,7 +19,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from enschede_gis import db, i18n
-from enschede_gis._validate import validated
+from enschede_gis._validate import describe, validated
 from enschede_gis.errors import DataError, InputError
 from enschede_gis.text import Line, Text
 
@@ -216,11 +216,14 @@ def save(eng: Engine, meeting: Meeting) -> Meeting:
 def _parse(payload: str, meeting_id: str) -> Meeting:
     try:
         return Meeting.model_validate(json.loads(payload))
-    except (ValueError, ValidationError) as exc:
-        raise DataError(
-            f"Bijeenkomst {meeting_id} is beschadigd en kan niet worden gelezen: {exc}",
-            en=f"Meeting {meeting_id} is damaged and cannot be read: {exc}",
-        ) from None
+    except ValidationError as exc:
+        detail, detail_en = describe(exc), describe(exc, lang="en")
+    except ValueError:
+        detail, detail_en = "geen geldige JSON", "not valid JSON"
+    raise DataError(
+        f"Bijeenkomst {meeting_id} is beschadigd en kan niet worden gelezen ({detail}).",
+        en=f"Meeting {meeting_id} is damaged and cannot be read ({detail_en}).",
+    )
 
 
 def load(eng: Engine, meeting_id: str) -> Meeting:
@@ -235,11 +238,23 @@ def load(eng: Engine, meeting_id: str) -> Meeting:
 
 
 def list_meetings(eng: Engine) -> list[Meeting]:
-    """All meetings, most recently changed first."""
+    """All meetings that can be read, most recently changed first (see :func:`read_meetings`)."""
+    return read_meetings(eng)[0]
+
+
+def read_meetings(eng: Engine) -> tuple[list[Meeting], list[DataError]]:
+    """All meetings, most recently changed first, and one error per damaged meeting: one damaged
+    row is skipped and said, it does not hide every other meeting."""
     table = db.MEETINGS
     with db.reading(eng) as conn:
         rows = conn.execute(select(table.c.id, table.c.payload).order_by(table.c.updated_at.desc())).all()
-    return [_parse(payload, mid) for mid, payload in rows]
+    found, damaged = [], []
+    for mid, payload in rows:
+        try:
+            found.append(_parse(payload, mid))
+        except DataError as exc:
+            damaged.append(exc)
+    return found, damaged
 
 
 def remove(eng: Engine, meeting_id: str) -> None:

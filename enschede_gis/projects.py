@@ -424,6 +424,29 @@ def parse_rows(
     return projects
 
 
+def natural_key(project: Project) -> tuple:
+    """What makes two projects the same project whatever their ids: title (case and spacing aside),
+    period and area."""
+    area = project.area
+    where = (tuple(sorted(area.codes)), (area.custom or "").casefold(), json.dumps(area.polygon, sort_keys=True))
+    return (" ".join(project.title.casefold().split()), project.start, project.end, where)
+
+
+def only_new(found: Iterable[Project], existing: Iterable[Project]) -> tuple[list[Project], int]:
+    """The imported projects not yet in the register (nor earlier in the same file), and how many
+    were skipped: importing the same file twice does not double every project."""
+    seen = {natural_key(p) for p in existing}
+    new, skipped = [], 0
+    for project in found:
+        key = natural_key(project)
+        if key in seen:
+            skipped += 1
+            continue
+        seen.add(key)
+        new.append(project)
+    return new, skipped
+
+
 # --------------------------------------------------------------------------------------------------
 # Storage
 

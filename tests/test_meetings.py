@@ -97,3 +97,19 @@ def test_save_reload_and_update(db_engine):
 def test_meeting_round_trips_through_json():
     meeting = meetings.make_meeting(title="Avond", area_code="WK015300", frame=SOUND)
     assert meetings.Meeting.model_validate_json(meeting.model_dump_json()) == meeting
+
+
+def test_one_damaged_meeting_is_skipped_and_said_in_one_language(db_engine):
+    from sqlalchemy import update
+
+    from enschede_gis import db
+
+    good = meetings.save(db_engine, meetings.make_meeting(title="Goed", area_code="WK015300", frame=SOUND))
+    bad = meetings.save(db_engine, meetings.make_meeting(title="Kapot", area_code="WK015300", frame=SOUND))
+    with db.writing(db_engine) as conn:
+        conn.execute(update(db.MEETINGS).where(db.MEETINGS.c.id == bad.id).values(payload='{"title": 5}'))
+    found, damaged = meetings.read_meetings(db_engine)
+    assert [m.id for m in found] == [good.id] and len(damaged) == 1
+    dutch, english = damaged[0].message("nl"), damaged[0].message("en")
+    assert bad.id in dutch and "beschadigd" in dutch and "moet tekst zijn" in dutch
+    assert "damaged" in english and "beschadigd" not in english and "tekst" not in english

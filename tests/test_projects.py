@@ -211,3 +211,29 @@ def test_store_round_trip(db_engine):
     assert [p.title for p in projects.load_all(db_engine)] == ["Park", "Riolering fase 2"]
     projects.remove(db_engine, b.id)
     assert [p.id for p in projects.load_all(db_engine)] == [a.id]
+
+
+def test_importing_the_same_file_twice_skips_what_is_already_there(grid, db_engine):
+    custom = {"Noordflank": ["BU00010001"]}
+    first = projects.parse_rows(projects.read_table(CSV.encode("utf-8"), "werken.csv"), buurten=grid, custom=custom)
+    new, skipped = projects.only_new(first, projects.load_all(db_engine))
+    assert (len(new), skipped) == (2, 0)
+    projects.save(db_engine, new)
+    again = projects.parse_rows(projects.read_table(CSV.encode("utf-8"), "werken.csv"), buurten=grid, custom=custom)
+    assert {p.id for p in again}.isdisjoint({p.id for p in first})  # new ids: only the natural key can tell
+    new, skipped = projects.only_new(again, projects.load_all(db_engine))
+    assert (new, skipped) == ([], 2)
+    retitled = CSV.replace("Buurtkamer", "buurtkamer ").replace("Riolering Hoofdstraat", "Riolering Kerkstraat")
+    rows = projects.parse_rows(projects.read_table(retitled.encode(), "w.csv"), buurten=grid, custom=custom)
+    new, skipped = projects.only_new(rows, projects.load_all(db_engine))
+    assert [p.title for p in new] == ["Riolering Kerkstraat"] and skipped == 1
+
+
+def test_a_csv_renamed_to_xlsx_says_so():
+    with pytest.raises(InputError, match="is een tekstbestand"):
+        projects.read_table(CSV.encode("utf-8"), "werken.xlsx")
+
+
+def test_import_size_is_limited_before_reading():
+    with pytest.raises(InputError, match="groter dan 2 MB"):
+        projects.read_table(b"titel;start\n" + b"x;2026-01-01\n" * 200_000, "werken.csv")

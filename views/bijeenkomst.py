@@ -374,7 +374,9 @@ with ui.user_errors():
     catalogue = ui.catalogue()
     options = ui.selectable_areas()
     eng = db.engine()
-    saved = meetings.list_meetings(eng)
+    saved, damaged = meetings.read_meetings(eng)
+for problem in damaged:
+    st.warning(problem.message(lang))
 by_key = {a.key: a for a in options}
 
 meeting = None

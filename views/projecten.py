@@ -199,11 +199,15 @@ def _import(custom: dict[str, list[str]]) -> None:
     with ui.user_errors():
         table = proj.read_table(upload.getvalue(), upload.name)
         found = proj.parse_rows(table, buurten=_buurten(ui.gemeente()), custom=custom)
+    with ui.user_errors():
+        new, skipped = proj.only_new(found, proj.load_all(eng))
     st.success(ui.t("projecten.import_ok", count=len(found)))
-    if st.button(ui.t("projecten.import_go"), type="primary", key="projecten_import_go"):
+    if skipped:
+        st.info(ui.t("projecten.import_skipped", count=skipped))
+    if new and st.button(ui.t("projecten.import_go"), type="primary", key="projecten_import_go"):
         with ui.user_errors():
-            proj.save(eng, found)
-        st.success(ui.t("projecten.imported", count=len(found)))
+            proj.save(eng, new)
+        st.success(ui.t("projecten.imported", count=len(new)))
 
 
 def _register(items: list[proj.Project], found: pd.DataFrame, names: dict[str, str]) -> None:
