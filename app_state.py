@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from enschede_gis import i18n, roles, settings, snapshot, store, uploads
+from enschede_gis import auth, i18n, roles, settings, snapshot, store, uploads
 from enschede_gis.errors import DataError, WijkbeeldError
 from enschede_gis.indicators import Catalogue, Indicator, load_catalogue
 
@@ -61,20 +61,142 @@ def catalogue() -> Catalogue:
     return extend(base) if callable(extend) else base
 
 
+# --- Roles, staff sign-in and the device key ------------------------------------------------------
+
+SIGNED_ROLE_KEY = "_signed_in_role"
+SIGNED_NAME_KEY = "_signed_in_name"
+DEVICE_KEY = "_device_key"
+
+
+def secrets() -> dict:
+    """Streamlit secrets when a secrets.toml exists (no error box when there is none)."""
+    return st.secrets.to_dict() if st.secrets.load_if_toml_exists() else {}
+
+
+def client_address() -> str:
+    """The address of this session's browser. Streamlit reports ``None`` for a browser on the
+    laptop itself (loopback), so that is read as loopback; anything that is not an address (no
+    real client, as in a test harness) is unknown, and unknown is never trusted."""
+    address = st.context.ip_address
+    if address is None:
+        return "127.0.0.1"
+    return address if isinstance(address, str) else ""
+
+
+def _oidc_role() -> roles.Role | None:
+    if auth.method(secrets()) != "oidc" or not st.user.is_logged_in:
+        return None
+    return auth.role_for_user(st.user.get("email"), auth.facilitators(secrets()))
+
+
 def role() -> roles.Role:
     """This browser session's role: the signed-in staff role, else by where the request comes from
     (the laptop itself is the area team when ``WIJKBEELD_TRUST_LOCAL`` is on; anyone else a resident)."""
-    signed = st.session_state.get("_signed_in_role")
+    signed = st.session_state.get(SIGNED_ROLE_KEY)
     return roles.role_for_request(
-        remote_address=st.context.ip_address,
+        remote_address=client_address(),
         trust_local=settings.TRUST_LOCAL,
-        signed_in_role=roles.Role(signed) if signed else None,
+        signed_in_role=roles.Role(signed) if signed else _oidc_role(),
     )
 
 
 def actor() -> roles.Actor:
     """Who acts in this session, for the package's role checks and its audit columns."""
-    return roles.Actor(role(), st.session_state.get("_signed_in_name", ""))
+    name = st.session_state.get(SIGNED_NAME_KEY, "")
+    if not name and _oidc_role() is not None:
+        name = str(st.user.get("name") or st.user.get("email") or "")
+    return roles.Actor(role(), name)
+
+
+def is_staff() -> bool:
+    return role() is not roles.Role.RESIDENT
+
+
+def signed_in() -> bool:
+    return bool(st.session_state.get(SIGNED_ROLE_KEY)) or _oidc_role() is not None
+
+
+@st.cache_resource(show_spinner=False)
+def _throttle() -> auth.Throttle:
+    """One per server process: wrong passwords from an address are remembered across sessions."""
+    return auth.Throttle()
+
+
+def sign_in_form(*, key: str = "signin") -> None:
+    """Staff sign-in: the gemeente's login (OIDC) where configured, else a password; says so when
+    neither is set up. Wrong passwords are slowed down per client address (server-side)."""
+    how = auth.method(secrets())
+    if how == "oidc":
+        if st.button(t("auth.oidc_button"), key=f"{key}_oidc", width="stretch"):
+            st.login()
+        return
+    if how == "none":
+        st.caption(t("auth.none_configured", team=auth.TEAM_PASSWORD_ENV, facilitator=auth.FACILITATOR_PASSWORD_ENV))
+        return
+    with st.form(f"{key}_form", clear_on_submit=True, border=False):
+        name = st.text_input(t("auth.name"), max_chars=80, key=f"{key}_name")
+        given = st.text_input(t("auth.password"), type="password", max_chars=200, key=f"{key}_password")
+        sent = st.form_submit_button(t("auth.sign_in"), width="stretch")
+    if not sent:
+        return
+    result = auth.attempt(_throttle(), client_address(), given, secrets())
+    if result.role is None:
+        st.error(t("auth.wait", seconds=int(result.wait_s + 0.999)) if result.wait_s else t("auth.wrong"))
+        return
+    st.session_state[SIGNED_ROLE_KEY] = result.role.value
+    st.session_state[SIGNED_NAME_KEY] = name.strip()
+    st.rerun()
+
+
+def sign_out() -> None:
+    """Forget the signed-in role (and end the OIDC session where that was used)."""
+    oidc = _oidc_role() is not None and not st.session_state.get(SIGNED_ROLE_KEY)
+    for name in (SIGNED_ROLE_KEY, SIGNED_NAME_KEY):
+        st.session_state.pop(name, None)
+    if oidc:
+        st.logout()
+    st.rerun()
+
+
+def account_panel() -> None:
+    """The sidebar's "who am I" block for staff: role, sign-out, or sign-in for a higher role."""
+    current = role()
+    who = actor().name
+    named = f" ({escape(who)})" if who != roles.role_name(current) else ""
+    st.sidebar.caption(t("auth.you_are", role=roles.role_name(current, lang()), name=named))
+    if signed_in():
+        if st.sidebar.button(t("auth.sign_out"), key="signout", width="stretch"):
+            sign_out()
+    elif current is not roles.Role.FACILITATOR:
+        with st.sidebar.expander(t("auth.sign_in_as_staff")):
+            sign_in_form(key="sidebar_signin")
+
+
+def device_key() -> str:
+    """This phone's key for the input limits: kept in a cookie so a reload keeps it (see
+    :func:`enschede_gis.inputs.device_key`). The cookie is set by a tiny same-origin script."""
+    from enschede_gis import inputs
+
+    if DEVICE_KEY not in st.session_state:
+        cookie = st.context.cookies.get(inputs.DEVICE_COOKIE)
+        key = inputs.device_key(
+            cookie=cookie,
+            address=st.context.ip_address,
+            user_agent=st.context.headers.get("User-Agent"),
+            address_identifies=settings.TRUST_LOCAL,
+        )
+        st.session_state[DEVICE_KEY] = key
+        st.session_state["_device_cookie_set"] = cookie == key
+    if not st.session_state.get("_device_cookie_set"):
+        # The key holds only [a-z0-9-] (checked by inputs.device_key), so it is safe in the script.
+        st.html(
+            f"<script>document.cookie='{inputs.DEVICE_COOKIE}={st.session_state[DEVICE_KEY]};"
+            "path=/;max-age=31536000;SameSite=Lax';</script>",
+            unsafe_allow_javascript=True,
+            width="content",
+        )
+        st.session_state["_device_cookie_set"] = True
+    return st.session_state[DEVICE_KEY]
 
 
 def lang() -> str:
@@ -247,18 +369,42 @@ PAGES = [
 ]
 
 
+#: The residents' join page: the only page a resident sees (phones at a meeting).
+JOIN_PAGE = ("views/deelnemen.py", "nav.deelnemen", ":material/how_to_vote:", "doe-mee")
+
+
 def pages() -> list[st.Page]:
-    """The app's pages in navigation order, titled in the current language."""
-    return [
+    """The pages this session may open, in navigation order, titled in the current language.
+
+    A resident gets only the join page; every staff page's address is then registered as a hidden
+    page that says it is for staff (so typing ``/projecten`` on a phone shows that, never the page).
+    Staff get every page and the join page last.
+    """
+    join_path, join_title, join_icon, join_slug = JOIN_PAGE
+    if not is_staff():
+        join = st.Page(str(_REPO / join_path), title=t(join_title), icon=join_icon, url_path=join_slug, default=True)
+        blocked = [
+            st.Page(_staff_only, title=t(title), url_path=slug, visibility="hidden")
+            for _path, title, _icon, slug in PAGES
+        ]
+        return [join, *blocked]
+    listed = [
         st.Page(str(_REPO / path), title=t(title), icon=icon, url_path=slug, default=i == 0)
         for i, (path, title, icon, slug) in enumerate(PAGES)
         if (_REPO / path).exists()
     ]
+    return [*listed, st.Page(str(_REPO / join_path), title=t(join_title), icon=join_icon, url_path=join_slug)]
+
+
+def _staff_only() -> None:
+    """What a resident sees at a staff page's address: that it is for staff, and the way back."""
+    st.warning(t("auth.staff_only"))
+    page_link(str(_REPO / JOIN_PAGE[0]), t("auth.to_join"), **lang_params())
 
 
 def page(slug: str) -> str:
     """The file of the page with this url path, for ``st.page_link``."""
-    for path, _title, _icon, url_path in PAGES:
+    for path, _title, _icon, url_path in [*PAGES, JOIN_PAGE]:
         if url_path == slug:
             return str(_REPO / path)
     raise KeyError(slug)

@@ -11,10 +11,11 @@ written first (:func:`delete_hidden`).
 from __future__ import annotations
 
 import csv
-import hmac
+import hashlib
 import io
-import os
-from collections.abc import Collection, Iterable, Mapping
+import re
+import uuid
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sqlalchemy import Engine, delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
-from enschede_gis import db, settings
+from enschede_gis import db, meetings, roles, settings
 from enschede_gis._validate import validated
 from enschede_gis.boundaries import for_gemeente
 from enschede_gis.errors import InputError
@@ -41,11 +42,15 @@ MAX_TEXT = 1000
 MIN_TEXT = 3
 #: Longest label of what a vote is for.
 MAX_PRIORITY = 200
-#: Per browser session: at most this many inputs in :data:`RATE_WINDOW` ...
+#: Per device (see :func:`submit`): at most this many inputs in :data:`RATE_WINDOW` ...
 RATE_LIMIT = 5
 RATE_WINDOW = timedelta(minutes=1)
-#: ... and at most this many in all (a flood from one phone would drown the others).
+#: ... and at most this many in all (a flood from one phone would drown the others); per meeting
+#: the meeting's own ``input_limit`` applies as well.
 SESSION_MAX = 60
+#: A meeting takes at most this many inputs in all (a room of a hundred with a few each, and room
+#: to spare); more would be a script, not a room.
+MEETING_MAX = 3000
 
 Kind = Literal["note", "idea", "vote"]
 KINDS: tuple[str, ...] = ("note", "idea", "vote")
@@ -73,9 +78,6 @@ EXPORT_COLUMNS = [
     "hidden",
     "moderated_at",
 ]
-#: Environment variable with the facilitator's password (Streamlit secrets take precedence).
-PASSWORD_ENV = "WIJKBEELD_FACILITATOR_PASSWORD"
-PASSWORD_SECRET = "facilitator_password"
 
 _FIELD_NAMES = {
     "kind": "soort",
@@ -171,6 +173,24 @@ class Places:
         return str(hits["code"].iloc[0])
 
 
+@dataclass(frozen=True)
+class PinPlace:
+    """Where a resident's pin landed: its buurt, and whether that lies in the area being discussed."""
+
+    lat: float
+    lon: float
+    buurt: str
+    inside: bool
+
+
+def place_pin(where: Places, lat: float, lon: float, area_codes: Collection[str]) -> PinPlace:
+    """The buurt of a pin and whether it is one of ``area_codes`` (the meeting's area). A pin in
+    another buurt of the gemeente is allowed, but the page asks before the input moves there; a
+    pin outside the gemeente is an :class:`InputError`."""
+    buurt = where.pin(lat, lon)
+    return PinPlace(round(float(lat), 6), round(float(lon), 6), buurt, buurt in set(area_codes))
+
+
 def places(snap: Snapshot, *, custom_keys: Iterable[str] = (), gemeente: str = settings.DEFAULT_GEMEENTE) -> Places:
     """The areas input may be tied to: the gemeente, its wijken and buurten, and custom areas."""
     buurten = for_gemeente(snap, "buurt", gemeente)
@@ -196,6 +216,39 @@ def check_place(draft: InputDraft, where: Places) -> InputDraft:
     return draft
 
 
+#: The cookie that keeps a phone's device key across reloads (see :func:`device_key`).
+DEVICE_COOKIE = "wijkbeeld_device"
+_DEVICE_KEY = re.compile(r"^[a-z]-[0-9a-f]{16,40}$")
+
+
+def device_key(
+    *,
+    cookie: str | None,
+    address: str | None,
+    user_agent: str | None,
+    address_identifies: bool,
+    new: Callable[[], str] = lambda: uuid.uuid4().hex,
+) -> str:
+    """The key :func:`submit` counts a device's input under; the page keeps it in a cookie.
+
+    - a well-formed key from the cookie is used as it is (a reload keeps it, and so does a phone
+      that moves from the wifi to mobile data);
+    - without one, when the client address tells devices apart (the laptop serves the room
+      itself, so each phone has its own address on the wifi), a hash of address and browser: a
+      reload with cookies blocked still lands on the same key;
+    - otherwise (behind a reverse proxy every phone has the proxy's address) a new random key.
+
+    The key identifies a device, not a person: the address is hashed and not stored.
+    """
+    if isinstance(cookie, str) and _DEVICE_KEY.match(cookie):
+        return cookie
+    if address_identifies and isinstance(address, str) and address:
+        browser = user_agent if isinstance(user_agent, str) else ""
+        digest = hashlib.sha256(f"{address}|{browser}".encode()).hexdigest()[:32]
+        return f"a-{digest}"
+    return f"r-{new()[:32]}"
+
+
 @dataclass(frozen=True)
 class Stored:
     """What :func:`submit` committed."""
@@ -204,12 +257,34 @@ class Stored:
     created_at: str
 
 
-def submit(eng: Engine, draft: InputDraft, *, session_id: str, where: Places | None = None) -> Stored:
+def submit(
+    eng: Engine,
+    draft: InputDraft,
+    *,
+    session_id: str,
+    actor: roles.Actor,
+    where: Places | None = None,
+) -> Stored:
     """Store one input and commit it; returns only after the commit succeeded.
 
-    Raises :class:`InputError` when the session has sent too much input recently (the rate limit is
-    checked inside the same write transaction, so concurrent submits cannot slip past it).
+    ``session_id`` identifies the device (a cookie that survives a reload; see the join page), not
+    the person. Refused with an :class:`InputError` when:
+
+    - a resident sends input that is not for a meeting (residents only give input to the meeting
+      they joined), or the meeting does not exist, or its input is not open;
+    - the device has sent :data:`RATE_LIMIT` inputs in the past :data:`RATE_WINDOW`, or
+      :data:`SESSION_MAX` in all, or the meeting's ``input_limit`` to this meeting;
+    - the meeting already holds :data:`MEETING_MAX` inputs.
+
+    Every check runs inside the same write transaction as the insert, so concurrent submits
+    cannot slip past a limit.
     """
+    roles.require(actor, roles.Action.GIVE_INPUT)
+    if actor.role is roles.Role.RESIDENT and not draft.meeting_id:
+        raise InputError(
+            "Inbreng van bewoners hoort bij een bijeenkomst: open de link of de code van de bijeenkomst.",
+            en="Residents' input belongs to a meeting: open the meeting's link or code.",
+        )
     if where is not None:
         check_place(draft, where)
     session_id = str(session_id)[:64]
@@ -218,33 +293,71 @@ def submit(eng: Engine, draft: InputDraft, *, session_id: str, where: Places | N
             "Inbreng zonder sessie kan niet worden opgeslagen.", en="Input without a session cannot be saved."
         )
     created = db.now()
-    since = (datetime.now(UTC) - RATE_WINDOW).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    table = db.INPUTS
     with db.writing(eng) as conn:
         if eng.dialect.name == "postgresql":
-            # SQLite's BEGIN IMMEDIATE serialises writers; on PostgreSQL one session's submits queue
-            # on a lock of their own, so two at once cannot both slip under the limit.
-            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:sid))"), {"sid": session_id})
-        recent, total = conn.execute(
-            select(
-                func.count().filter(table.c.created_at >= since),
-                func.count(),
-            ).where(table.c.session_id == session_id)
-        ).one()
-        if recent >= RATE_LIMIT:
-            raise InputError(
-                f"U heeft de afgelopen minuut al {recent} keer iets ingestuurd. Wacht even en probeer het opnieuw.",
-                en=f"You have already sent something {recent} times in the past minute. "
-                "Please wait a moment and try again.",
-            )
-        if total >= SESSION_MAX:
-            raise InputError(
-                f"Vanaf dit apparaat is al {total} keer iets ingestuurd: dat is het maximum per sessie.",
-                en=f"Something has already been sent {total} times from this device: that is the maximum per session.",
-            )
+            # SQLite's BEGIN IMMEDIATE serialises writers; on PostgreSQL the submits of one meeting
+            # (or one device outside a meeting) queue on a lock of their own, so two at once cannot
+            # both slip under a limit.
+            lock = draft.meeting_id or session_id
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": lock})
+        limit = _meeting_limit(conn, draft.meeting_id)
+        _check_limits(conn, session_id, draft.meeting_id, limit)
         row = {**draft.model_dump(), "created_at": created, "session_id": session_id, "hidden": False}
-        new_id = conn.execute(insert(table).values(**row).returning(table.c.id)).scalar_one()
+        new_id = conn.execute(insert(db.INPUTS).values(**row).returning(db.INPUTS.c.id)).scalar_one()
     return Stored(id=int(new_id), created_at=created)
+
+
+def _meeting_limit(conn: Connection, meeting_id: str | None) -> int | None:
+    """Inputs one device may send to this meeting; raises when the meeting is missing or closed."""
+    if not meeting_id:
+        return None
+    meeting = meetings.read_in(conn, meeting_id)
+    if meeting is None:
+        raise InputError(
+            "Deze bijeenkomst bestaat niet (meer): vraag de gespreksleider om de juiste code.",
+            en="This meeting does not exist (any more): ask the facilitator for the right code.",
+        )
+    if not meeting.input_open:
+        raise InputError(
+            "De inbreng voor deze bijeenkomst is nu gesloten. De gespreksleider zegt wanneer u iets kunt insturen.",
+            en="Input for this meeting is closed right now. The facilitator will say when you can send something.",
+        )
+    return meeting.input_limit
+
+
+def _check_limits(conn: Connection, session_id: str, meeting_id: str | None, per_meeting: int | None) -> None:
+    table = db.INPUTS
+    since = (datetime.now(UTC) - RATE_WINDOW).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    recent, total, here = conn.execute(
+        select(
+            func.count().filter(table.c.created_at >= since),
+            func.count(),
+            func.count().filter(table.c.meeting_id == (meeting_id or "")),
+        ).where(table.c.session_id == session_id)
+    ).one()
+    if recent >= RATE_LIMIT:
+        raise InputError(
+            f"U heeft de afgelopen minuut al {recent} keer iets ingestuurd. Wacht even en probeer het opnieuw.",
+            en=f"You have already sent something {recent} times in the past minute. "
+            "Please wait a moment and try again.",
+        )
+    if per_meeting is not None and here >= per_meeting:
+        raise InputError(
+            f"Vanaf dit apparaat is al {here} keer iets ingestuurd voor deze bijeenkomst: dat is het maximum.",
+            en=f"Something has already been sent {here} times from this device for this meeting: that is the maximum.",
+        )
+    if total >= SESSION_MAX:
+        raise InputError(
+            f"Vanaf dit apparaat is al {total} keer iets ingestuurd: dat is het maximum per apparaat.",
+            en=f"Something has already been sent {total} times from this device: that is the maximum per device.",
+        )
+    if meeting_id:
+        count = conn.execute(select(func.count()).where(table.c.meeting_id == meeting_id)).scalar_one()
+        if count >= MEETING_MAX:
+            raise InputError(
+                f"Deze bijeenkomst heeft al {count} reacties: meer kan er niet bij.",
+                en=f"This meeting already has {count} responses: no more can be added.",
+            )
 
 
 def _query(*, area_codes: Collection[str] | None, meeting_id: str | None, include_hidden: bool):
@@ -347,16 +460,3 @@ def delete_hidden(eng: Engine, *, export_dir: Path | None = None) -> tuple[Path,
             return path, 0
         result = conn.execute(delete(table).where(table.c.id.in_(exported_hidden), table.c.hidden.is_(True)))
     return path, int(result.rowcount or 0)
-
-
-def facilitator_password(secrets: Mapping[str, object] | None = None) -> str | None:
-    """The facilitator's password: Streamlit secrets first, then the environment; None if unset."""
-    value = (secrets or {}).get(PASSWORD_SECRET) or os.environ.get(PASSWORD_ENV)
-    return str(value) if value else None
-
-
-def check_password(given: str, expected: str | None) -> bool:
-    """Constant-time comparison; no password configured means nobody can moderate."""
-    if not expected or not given:
-        return False
-    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from enschede_gis import db, i18n
+from enschede_gis import db, i18n, roles
 from enschede_gis._validate import describe, validated
 from enschede_gis.errors import DataError, InputError
 from enschede_gis.text import Line, Text
@@ -41,6 +41,9 @@ MAX_LEVEL: dict[str, str] = {
     "kaders_vast": "coproduceren",  # choices within the council's frame are open: work them out together
     "open": "meebeslissen",  # the council leaves the decision (within the law) to the residents
 }
+
+#: Default for :attr:`Meeting.input_limit`: enough for a few remarks, ideas and a vote per person.
+DEVICE_LIMIT = 10
 
 #: The agenda, in order. The closing step may show who was heard (issue 6) when that module exists.
 AGENDA: tuple[str, ...] = ("kader", "situatie", "prioriteiten", "scenarios", "afspraken")
@@ -100,6 +103,10 @@ class Meeting(BaseModel):
     profiles: tuple[str, ...] = ()
     scenarios: tuple[str, ...] = ()
     agreements: tuple[Agreement, ...] = Field(default=(), max_length=200)
+    #: Residents' phones may send input only while this is on (the facilitator opens and closes it).
+    input_open: bool = False
+    #: How many inputs one device may send to this meeting in all.
+    input_limit: int = Field(default=DEVICE_LIMIT, ge=1, le=100)
 
     @field_validator("title", "area_code")
     @classmethod
@@ -189,6 +196,18 @@ def with_changes(meeting: Meeting, **changes: object) -> Meeting:
     return make_meeting(**{**meeting.model_dump(), **changes})
 
 
+def open_input(meeting: Meeting, *, actor: roles.Actor) -> Meeting:
+    """A copy of the meeting that accepts residents' input (staff only; the caller saves it)."""
+    roles.require(actor, roles.Action.EDIT_MEETINGS)
+    return with_changes(meeting, input_open=True)
+
+
+def close_input(meeting: Meeting, *, actor: roles.Actor) -> Meeting:
+    """A copy of the meeting that refuses new input (staff only; the caller saves it)."""
+    roles.require(actor, roles.Action.EDIT_MEETINGS)
+    return with_changes(meeting, input_open=False)
+
+
 # --------------------------------------------------------------------------------------------------
 # Storage: one row per meeting, the validated JSON in ``payload``.
 
@@ -235,6 +254,13 @@ def load(eng: Engine, meeting_id: str) -> Meeting:
             f"Er is geen bijeenkomst met nummer '{meeting_id}'.", en=f"There is no meeting with ID '{meeting_id}'."
         )
     return _parse(payload, meeting_id)
+
+
+def read_in(conn, meeting_id: str) -> Meeting | None:
+    """The meeting as stored, read on the caller's connection (inside its transaction); None if absent."""
+    table = db.MEETINGS
+    payload = conn.execute(select(table.c.payload).where(table.c.id == meeting_id)).scalar_one_or_none()
+    return None if payload is None else _parse(payload, meeting_id)
 
 
 def list_meetings(eng: Engine) -> list[Meeting]:

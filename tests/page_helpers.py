@@ -10,12 +10,19 @@ from streamlit.testing.v1 import AppTest
 VIEWS = Path(__file__).resolve().parents[1] / "views"
 
 
+#: Page tests act as the area team, signed in (not by relying on a loopback address).
+TEAM_SESSION = {"_signed_in_role": "team"}
+
+
 def run_page(name: str, *, session: dict | None = None, timeout: float = 120, **params: str) -> AppTest:
-    """Run ``views/<name>`` once with these query parameters (and session state); no exception allowed."""
+    """Run ``views/<name>`` once with these query parameters (and session state); no exception allowed.
+
+    The session is signed in as the area team unless ``session`` sets ``_signed_in_role`` itself.
+    """
     at = AppTest.from_file(str(VIEWS / name), default_timeout=timeout)
     for key, value in params.items():
         at.query_params[key] = value
-    for key, value in (session or {}).items():
+    for key, value in {**TEAM_SESSION, **(session or {})}.items():
         at.session_state[key] = value
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -40,3 +47,15 @@ def explanations_offered(at: AppTest, key: str) -> list[str]:
 def rendered(text: str) -> str:
     """Markdown text as the reader sees it: escaped characters (``\\(`` from ``ui.escape``) plain again."""
     return re.sub(r"\\(.)", r"\1", text)
+
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+
+
+def app_test(*, role: str | None = "team", timeout: float = 120) -> AppTest:
+    """The whole app (``app.py``, not yet run), signed in with ``role`` (None: nobody signed in;
+    an AppTest has no client address, so that session is a resident)."""
+    at = AppTest.from_file(str(APP), default_timeout=timeout)
+    if role:
+        at.session_state["_signed_in_role"] = role
+    return at

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from enschede_gis import settings
-from tests.page_helpers import rendered
+from tests.page_helpers import app_test, rendered
 
 APP = settings.REPO_ROOT / "app.py"
 
@@ -19,13 +19,13 @@ def _sidebar_text(at: AppTest) -> str:
 
 
 def test_frame_runs_and_credits_cbs():
-    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    at = app_test(timeout=120).run()
     assert not at.exception
     assert settings.ATTRIBUTION in _sidebar_text(at)
 
 
 def test_language_comes_from_the_url():
-    at = AppTest.from_file(str(APP), default_timeout=120)
+    at = app_test(timeout=120)
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception
@@ -35,7 +35,7 @@ def test_language_comes_from_the_url():
 
 def test_a_broken_snapshot_gives_one_clear_message(tmp_path, monkeypatch):
     monkeypatch.setattr(settings, "DATA_DIR", tmp_path / "leeg")
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = app_test(timeout=60).run()
     assert not at.exception
     assert len(at.error) == 1
     assert "manifest.json ontbreekt" in rendered(at.error[0].value)

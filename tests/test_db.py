@@ -18,6 +18,9 @@ from pg_fixtures import *  # noqa: F403  (the db_url, db_engine and pg_url fixtu
 from sqlalchemy import func, inspect, select
 
 from enschede_gis import db, inputs, settings
+from enschede_gis.roles import Actor, Role
+
+STAFF = Actor(Role.TEAM)  # input from the area team's own page; residents are tested in test_inputs
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -25,11 +28,13 @@ WRITER = textwrap.dedent(
     """
     import sys, time
     from enschede_gis import db, inputs
+    from enschede_gis.roles import Actor, Role
+    STAFF = Actor(Role.TEAM)
     eng = db.engine()
     prefix, count = sys.argv[1], int(sys.argv[2])
     for i in range(count):
         draft = inputs.make_input(kind="note", area_code="BU01530000", text=f"{prefix} bericht {i}")
-        stored = inputs.submit(eng, draft, session_id=f"{prefix}-{i}")
+        stored = inputs.submit(eng, draft, actor=STAFF, session_id=f"{prefix}-{i}")
         print(stored.id, flush=True)
     print("done", flush=True)
     if len(sys.argv) > 3:
@@ -111,7 +116,7 @@ def test_many_threads_lose_no_row(db_engine):
         try:
             for i in range(per_thread):
                 draft = inputs.make_input(kind="idea", area_code="BU01530000", text=f"thread {n} idee {i}")
-                inputs.submit(db_engine, draft, session_id=f"t{n}-{i}")
+                inputs.submit(db_engine, draft, actor=STAFF, session_id=f"t{n}-{i}")
         except Exception as exc:  # collected and asserted below
             errors.append(exc)
 

@@ -9,7 +9,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from enschede_gis import inputs, meetings, projects
+from enschede_gis.roles import Actor, Role
 from tests.page_helpers import explanations_offered, rendered, run_page
+
+STAFF = Actor(Role.TEAM)  # input from the area team's own page; residents are tested in test_inputs
 
 LASONDER = "BU01530001"
 
@@ -141,13 +144,13 @@ def test_the_situation_figures_are_explained(eng, catalogue):
 
 
 def test_the_closing_step_shows_who_gave_input(eng):
-    meeting = meetings.with_changes(_meeting(eng), started=True, step=len(meetings.AGENDA) - 1)
+    meeting = meetings.with_changes(_meeting(eng), started=True, step=len(meetings.AGENDA) - 1, input_open=True)
     meetings.save(eng, meeting)
     for i in range(12):
         draft = inputs.make_input(
             kind="idea", area_code=LASONDER, text=f"Idee {i}", meeting_id=meeting.id, age_group="65+"
         )
-        inputs.submit(eng, draft, session_id=f"s{i}")
+        inputs.submit(eng, draft, actor=STAFF, session_id=f"s{i}")
     at = _app(meeting.id, present=True)
     assert any(s.value.startswith("Wie gaf inbreng, en wie woont er in") for s in at.subheader)
     table = at.table[-1].value

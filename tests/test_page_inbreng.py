@@ -7,8 +7,11 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from enschede_gis import db, inputs, meetings
+from enschede_gis import auth, db, inputs, meetings
+from enschede_gis.roles import Actor, Role
 from tests.page_helpers import run_page
+
+STAFF = Actor(Role.TEAM)  # input from the area team's own page; residents are tested in test_inputs
 
 CITY = "BU01530000"
 EVIL = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
@@ -16,7 +19,8 @@ EVIL = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
 
 @pytest.fixture(autouse=True)
 def _no_password(monkeypatch):
-    monkeypatch.delenv(inputs.PASSWORD_ENV, raising=False)
+    monkeypatch.delenv(auth.FACILITATOR_PASSWORD_ENV, raising=False)
+    monkeypatch.delenv(auth.TEAM_PASSWORD_ENV, raising=False)
 
 
 @pytest.fixture
@@ -66,8 +70,10 @@ def test_who_gave_input_is_compared_with_who_lives_in_the_area(app):
     eng = db.engine()
     for i in range(11):
         draft = inputs.make_input(kind="note", area_code=CITY, text=f"Bericht {i}", age_group="65+")
-        inputs.submit(eng, draft, session_id=f"s{i}")
-    inputs.submit(eng, inputs.make_input(kind="note", area_code="BU01530001", text="Elders"), session_id="x")
+        inputs.submit(eng, draft, actor=STAFF, session_id=f"s{i}")
+    inputs.submit(
+        eng, inputs.make_input(kind="note", area_code="BU01530001", text="Elders"), actor=STAFF, session_id="x"
+    )
     app.run()
     assert not app.exception
     table = app.dataframe[-1].value.set_index("Groep")
@@ -85,17 +91,23 @@ def test_a_vote(app):
     assert inputs.vote_counts(db.engine()).to_dict() == {option: 1}
 
 
-def test_moderation_needs_the_password(app, monkeypatch):
+def _sign_in(at: AppTest, password: str) -> None:
+    at.text_input(key="inbreng_signin_password").set_value(password)
+    next(b for b in at.button if b.label == "Aanmelden").click()
+    at.run()
+
+
+def test_moderation_is_for_the_facilitator(app, monkeypatch):
     _send(app, "Dit is een bericht")
-    monkeypatch.setenv(inputs.PASSWORD_ENV, "geheim")
+    monkeypatch.setenv(auth.FACILITATOR_PASSWORD_ENV, "geheim")
+    monkeypatch.setenv(auth.TEAM_PASSWORD_ENV, "team")
     app.run()
-    app.text_input(key="inbreng_password").set_value("fout")
-    app.button(key="inbreng_login").click()
-    app.run()
+    assert any("Alleen de gespreksleider" in i.value for i in app.info)  # the team may not moderate
+    _sign_in(app, "fout")
     assert any("klopt niet" in e.value for e in app.error)
-    app.text_input(key="inbreng_password").set_value("geheim")
-    app.button(key="inbreng_login").click()
-    app.run()
+    _sign_in(app, "team")  # signing in as team gives no moderation either
+    assert any("Alleen de gespreksleider" in i.value for i in app.info)
+    _sign_in(app, "geheim")
     app.multiselect(key="inbreng_mod_ids").set_value([1])
     app.run()
     app.button(key="inbreng_hide").click()
@@ -106,7 +118,9 @@ def test_moderation_needs_the_password(app, monkeypatch):
 
 
 def test_input_given_for_a_meeting_carries_its_id(page_db):
-    meeting = meetings.save(page_db, meetings.make_meeting(title="Avond", area_code=CITY, held_on=date(2026, 12, 1)))
+    meeting = meetings.save(
+        page_db, meetings.make_meeting(title="Avond", area_code=CITY, held_on=date(2026, 12, 1), input_open=True)
+    )
     at = run_page("inbreng.py", bijeenkomst=meeting.id, gebied=CITY)
     assert any("bijeenkomst 'Avond' van 01-12-2026" in i.value for i in at.info)
     _send(at, "Idee voor de avond")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from enschede_gis import settings
+from tests.page_helpers import app_test
 
 APP = settings.REPO_ROOT / "app.py"
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def test_start_is_the_default_page_and_links_the_examples():
-    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    at = app_test(timeout=120).run()
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     assert "Twekkelerveld (BU01530301)" in text
@@ -23,7 +23,7 @@ def test_start_is_the_default_page_and_links_the_examples():
 
 
 def test_start_page_in_english():
-    at = AppTest.from_file(str(APP), default_timeout=120)
+    at = app_test(timeout=120)
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception

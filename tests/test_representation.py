@@ -13,6 +13,9 @@ from enschede_gis import profile
 from enschede_gis import representation as rep
 from enschede_gis.errors import InputError
 from enschede_gis.pdf import Document
+from enschede_gis.roles import Actor, Role
+
+STAFF = Actor(Role.TEAM)  # input from the area team's own page; residents are tested in test_inputs
 
 AGE = {"0-15": 16.0, "15-25": 14.0, "25-45": 30.0, "45-65": 25.0, "65+": 15.0}
 
@@ -274,7 +277,7 @@ def test_input_stored_in_the_database_feeds_the_comparison(snap, catalogue, tmp_
         draft = inputs.make_input(
             kind="note", area_code="WK015303", text=f"Idee nummer {i}", age_group=age, home_buurt=home, tenure=tenure
         )
-        inputs.submit(eng, draft, session_id=f"s{i}")
+        inputs.submit(eng, draft, actor=STAFF, session_id=f"s{i}")
     first = int(inputs.list_inputs(eng)["id"].iloc[0])
     inputs.set_hidden(eng, [first], hidden=True)
     frame = inputs.inputs_frame(eng, area_codes=["WK015303"])

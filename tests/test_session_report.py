@@ -11,6 +11,9 @@ from pypdf import PdfReader
 from enschede_gis import db, figures, inputs, meetings, profile, projects, session_report
 from enschede_gis import priorities as pr
 from enschede_gis import scenarios as sc
+from enschede_gis.roles import Actor, Role
+
+STAFF = Actor(Role.TEAM)  # input from the area team's own page; residents are tested in test_inputs
 
 LASONDER = "BU01530001"
 PRINTED = date(2026, 11, 29)
@@ -70,15 +73,20 @@ def meeting(snap, catalogue, eng):
         agreements=[{"what": "Ontwerp plein in drie varianten", "who": "Wijkteam Centrum", "when": "februari"}],
     )
     meetings.save(eng, found)
-    inputs.submit(eng, inputs.make_input(kind="note", area_code=LASONDER, text=EVIL), session_id="a")
+    inputs.submit(eng, inputs.make_input(kind="note", area_code=LASONDER, text=EVIL), actor=STAFF, session_id="a")
     inputs.submit(
-        eng, inputs.make_input(kind="idea", area_code=LASONDER, text="Een moestuin op het plein"), session_id="b"
+        eng,
+        inputs.make_input(kind="idea", area_code=LASONDER, text="Een moestuin op het plein"),
+        actor=STAFF,
+        session_id="b",
     )
     hidden = inputs.submit(
-        eng, inputs.make_input(kind="note", area_code=LASONDER, text="Iets ongepasts"), session_id="c"
+        eng, inputs.make_input(kind="note", area_code=LASONDER, text="Iets ongepasts"), actor=STAFF, session_id="c"
     )
     inputs.set_hidden(eng, [hidden.id], hidden=True)
-    inputs.submit(eng, inputs.make_input(kind="vote", area_code=LASONDER, priority="Bewoners"), session_id="d")
+    inputs.submit(
+        eng, inputs.make_input(kind="vote", area_code=LASONDER, priority="Bewoners"), actor=STAFF, session_id="d"
+    )
     return found
 
 
@@ -153,11 +161,12 @@ def test_over_ambitious_frame_is_in_the_report(meeting, snap, catalogue, eng):
 def test_who_was_heard_counts_meeting_and_area_input_once(meeting, snap, catalogue, eng):
     """Input given at the meeting (any area) and for the area count once each, hidden ones included
     in the count but not in the list; the comparison lands in the session and in the PDF."""
+    meetings.save(eng, meetings.with_changes(meeting, input_open=True))
     for session_id, area in [("e", LASONDER), ("f", "BU01530000")]:
         draft = inputs.make_input(
             kind="idea", area_code=area, text="Op de avond", meeting_id=meeting.id, age_group="15-25"
         )
-        inputs.submit(eng, draft, session_id=session_id)
+        inputs.submit(eng, draft, actor=STAFF, session_id=session_id)
     session = _session(meeting, snap, catalogue, eng)
     assert len(session.inputs) == 5  # visible only, each once
     table = session.representation.table.set_index(["dimension", "group"])

@@ -6,21 +6,17 @@ is only ever shown as plain text (``st.text``; escaped in map tooltips and popup
 
 from __future__ import annotations
 
-import uuid
-
 import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
 
 import app_state as ui
-from enschede_gis import db, i18n, inputs, maps, meetings, representation, settings, statistics
+from enschede_gis import db, i18n, inputs, maps, meetings, representation, roles, settings, statistics
 from enschede_gis import priorities as pr
 from enschede_gis.errors import DataError, WijkbeeldError
 
 MAP_KEY = "inbreng_map"
-SESSION_KEY = "_inbreng_session"
 PIN_KEY = "_inbreng_pin"
-MODERATOR_KEY = "_inbreng_moderator"
 TOOLTIP_CHARS = 80
 
 
@@ -43,18 +39,6 @@ def _meeting(meeting_id: str | None) -> meetings.Meeting | None:
 def _t(key: str, **values: object) -> str:
     """Text in this run's language, also when a widget formats its options after the run."""
     return i18n.t(key, lang, **values)
-
-
-def _session_id() -> str:
-    """A random id per browser session, only for the rate limit; it identifies no one."""
-    if SESSION_KEY not in st.session_state:
-        st.session_state[SESSION_KEY] = uuid.uuid4().hex
-    return st.session_state[SESSION_KEY]
-
-
-def _secrets() -> dict:
-    """Streamlit secrets when a secrets.toml exists (no error box when there is none)."""
-    return st.secrets.to_dict() if st.secrets.load_if_toml_exists() else {}
 
 
 def _vote_options(lang: str) -> list[str]:
@@ -202,7 +186,7 @@ def _form(area, where: inputs.Places, meeting_id: str | None, lang: str) -> None
             tenure=tenure,
             meeting_id=meeting_id,
         )
-        stored = inputs.submit(db.engine(), draft, session_id=_session_id(), where=where)
+        stored = inputs.submit(db.engine(), draft, session_id=ui.device_key(), actor=ui.actor(), where=where)
     except WijkbeeldError as exc:  # one clear message; the map and the list below stay on screen
         st.error(ui.error_text(exc))
         return
@@ -246,17 +230,10 @@ def _mod_label(row) -> str:
 
 
 def _moderation(eng, area_codes) -> None:
-    expected = inputs.facilitator_password(_secrets())
-    if expected is None:
-        st.info(ui.t("inbreng.mod.no_password", env=inputs.PASSWORD_ENV))
-        return
-    if not st.session_state.get(MODERATOR_KEY):
-        given = st.text_input(ui.t("inbreng.mod.password"), type="password", key="inbreng_password")
-        if st.button(ui.t("inbreng.mod.login"), key="inbreng_login"):
-            if inputs.check_password(given, expected):
-                st.session_state[MODERATOR_KEY] = True
-                st.rerun()
-            st.error(ui.t("inbreng.mod.wrong"))
+    """Hiding, restoring, exporting and deleting input: the facilitator only (the package checks too)."""
+    if not ui.actor().can(roles.Action.MODERATE):
+        st.info(ui.t("inbreng.mod.facilitator_only"))
+        ui.sign_in_form(key="inbreng_signin")
         return
     everything = inputs.list_inputs(eng, area_codes=area_codes, include_hidden=True)
     labels = {int(r.id): _mod_label(r) for r in everything.itertuples()}

@@ -9,7 +9,10 @@ import signal
 import pytest
 
 from enschede_gis import db, inputs
+from enschede_gis.roles import Actor, Role
 from tests.browser.conftest import start_app, stop_app, wait_for_app
+
+STAFF = Actor(Role.TEAM)  # input from the area team's own page; residents are tested in test_inputs
 
 pytestmark = pytest.mark.browser
 
@@ -67,6 +70,7 @@ def test_markup_in_a_note_is_shown_as_text_and_runs_nothing(app, page):
     inputs.submit(
         db.engine(),
         inputs.make_input(kind="note", area_code=CITY, text=EVIL, lat=CITY_PIN[0], lon=CITY_PIN[1]),
+        actor=STAFF,
         session_id="browser-test",
     )
     db.dispose_all()

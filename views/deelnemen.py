@@ -1,0 +1,270 @@
+"""Doe mee: the residents' join page, phone-first (390×844), the lightest page of the app.
+
+A resident arrives from the meeting's QR code (``/doe-mee?code=ABC234``) or types the short code.
+While the facilitator has the meeting's input open, they write their remark first, may vote for
+one of the meeting's priorities, may tell a few coarse facts about themselves, and may put a pin
+on a small map that shows buurt names. Nothing heavy is loaded until asked for: the map and its
+libraries only after "Speld op de kaart".
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import app_state as ui
+from enschede_gis import auth, db, i18n, inputs, joinlink, meetings
+from enschede_gis.errors import WijkbeeldError
+
+PIN_KEY = "_join_pin"  # the resident's pin (inputs.PinPlace), inside the area or confirmed elsewhere
+PENDING_KEY = "_join_pending_pin"  # a pin outside the meeting's area, waiting for "yes, move it"
+MAP_OPEN_KEY = "_join_map_open"
+MAP_KEY = "join_map"
+
+#: Large touch targets and readable type on a phone; only this page, only for its own widgets.
+PHONE_CSS = """
+<style>
+.block-container {padding-top: 1.5rem; padding-left: 1rem; padding-right: 1rem; max-width: 40rem;}
+.stApp p, .stApp label, .stApp li {font-size: 1.1rem;}
+.stApp textarea, .stApp input {font-size: 1.1rem !important;}
+.stApp [data-testid="stBaseButton-primary"], .stApp [data-testid="stBaseButton-secondary"],
+.stApp [data-testid="stBaseButton-secondaryFormSubmit"], .stApp [data-testid="stBaseButton-primaryFormSubmit"]
+  {min-height: 3rem; font-size: 1.1rem;}
+.stApp [data-baseweb="select"] > div {min-height: 3rem;}
+</style>
+"""
+
+
+@st.cache_resource(show_spinner=False, ttl=30)
+def _areas(gemeente: str) -> dict:
+    """Every area a meeting can be about, by key (custom areas may change: kept 30 s)."""
+    return {a.key: a for a in ui.selectable_areas() if a.key} if gemeente else {}
+
+
+@st.cache_resource(show_spinner=False)
+def _places(gemeente: str, custom_keys: tuple[str, ...]) -> inputs.Places:
+    return inputs.places(ui.data(), custom_keys=custom_keys, gemeente=gemeente)
+
+
+def _t(key: str, **values: object) -> str:
+    """Text in this run's language, also when a widget formats its options after the run."""
+    return i18n.t(key, lang, **values)
+
+
+def _find_meeting(code: str | None) -> meetings.Meeting | None:
+    if not code:
+        return None
+    return joinlink.find(meetings.list_meetings(db.engine()), code)
+
+
+def _code_form(code: str | None) -> None:
+    """No (known) code yet: ask for the one on the screen."""
+    st.write(ui.t("doe.intro"))
+    if code:
+        st.error(ui.t("doe.unknown_code", code=ui.escape(joinlink.normalise_code(code))))
+    with st.form("doe_code", border=False):
+        typed = st.text_input(ui.t("doe.code"), max_chars=12, placeholder="ABC234", key="doe_code_input")
+        if st.form_submit_button(ui.t("doe.join"), type="primary", width="stretch"):
+            ui.set_params(code=joinlink.normalise_code(typed) or None)
+            st.rerun()
+
+
+def _vote_options(meeting: meetings.Meeting) -> list[str]:
+    """What residents can vote for: the meeting's priority profiles, else the catalogue's themes."""
+    if meeting.profiles:
+        return list(meeting.profiles)
+    from enschede_gis.indicators import load_catalogue
+
+    return [theme.label(lang) for theme in load_catalogue().themes.values()]
+
+
+def _form(meeting: meetings.Meeting, area, where: inputs.Places) -> None:
+    pin: inputs.PinPlace | None = st.session_state.get(PIN_KEY)
+    with st.form("doe_form", clear_on_submit=True, border=False):
+        text = st.text_area(ui.t("doe.text"), max_chars=inputs.MAX_TEXT, height=140, key="doe_text")
+        priority = st.selectbox(
+            ui.t("doe.vote"),
+            [None, *_vote_options(meeting)],
+            format_func=lambda p: _t("doe.no_vote") if p is None else p,
+            key="doe_priority",
+        )
+        with st.expander(ui.t("doe.about_you")):
+            st.caption(ui.t("inbreng.about_you_help"))
+            age = st.selectbox(
+                ui.t("inbreng.age_group"),
+                [None, *inputs.AGE_GROUPS],
+                format_func=lambda a: _t("inbreng.rather_not") if a is None else _t("inbreng.age", band=a),
+                key="doe_age",
+            )
+            names = _buurt_names()
+            home = st.selectbox(
+                ui.t("inbreng.home_buurt"),
+                [None, *sorted(where.buurten, key=lambda c: names.get(c, c)), inputs.ELSEWHERE],
+                format_func=lambda c: (
+                    _t("inbreng.rather_not")
+                    if c is None
+                    else _t("inbreng.elsewhere")
+                    if c == inputs.ELSEWHERE
+                    else names.get(c, c)
+                ),
+                key="doe_home",
+            )
+            tenure = st.radio(
+                ui.t("inbreng.tenure_label"),
+                [None, *inputs.TENURES],
+                format_func=lambda x: _t("inbreng.rather_not") if x is None else _t(f"inbreng.tenure.{x}"),
+                key="doe_tenure",
+            )
+        if pin is not None:
+            st.caption(ui.t("doe.pin_in", buurt=ui.escape(_buurt_names().get(pin.buurt, pin.buurt))))
+        sent = st.form_submit_button(ui.t("doe.send"), type="primary", width="stretch")
+    if not sent:
+        return
+    try:
+        draft = inputs.make_input(
+            kind="vote" if priority else "note",
+            area_code=pin.buurt if pin is not None else area.key,
+            text=text,
+            priority=priority,
+            lat=pin.lat if pin is not None else None,
+            lon=pin.lon if pin is not None else None,
+            age_group=age,
+            home_buurt=home,
+            tenure=tenure,
+            meeting_id=meeting.id,
+        )
+        stored = inputs.submit(db.engine(), draft, session_id=ui.device_key(), actor=ui.actor(), where=where)
+    except WijkbeeldError as exc:  # one clear message; what was typed is lost only on success
+        st.error(ui.error_text(exc))
+        return
+    st.session_state.pop(PIN_KEY, None)
+    st.session_state[MAP_OPEN_KEY] = False
+    st.success(ui.t("doe.thanks", number=stored.id))
+
+
+@st.cache_resource(show_spinner=False)
+def _buurt_names_for(gemeente: str) -> dict[str, str]:
+    return dict(ui.data().names())
+
+
+def _buurt_names() -> dict[str, str]:
+    return _buurt_names_for(ui.gemeente())
+
+
+def _area_name(area) -> str:
+    """The area as a resident reads it: its name, without codes."""
+    return area.label if area.kind == "custom" else _buurt_names().get(area.key, area.label)
+
+
+def _pin_map(area, where: inputs.Places) -> None:
+    """A small map of the area's buurten with their names; a tap places the pin. Loaded on request."""
+    import folium
+    from streamlit_folium import st_folium
+
+    from enschede_gis import maps
+
+    web = ui.web_boundaries("buurt")
+    chosen = web[web["code"].isin(area.codes)]
+    shown = chosen if not chosen.empty else web
+    m = maps.base_map(shown)
+    folium.GeoJson(
+        web[["code", "name", "geometry"]].assign(name=web["name"].map(maps.escape)).__geo_interface__,
+        style_function=lambda _f: {"fill": True, "fillOpacity": 0.05, "color": "#777777", "weight": 1},
+        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+        name="buurten",
+    ).add_to(m)
+    maps.outline_layer(shown, name="gebied", colour="#000000", weight=3).add_to(m)
+    maps.label_layer(shown).add_to(m)
+    pin = st.session_state.get(PIN_KEY) or st.session_state.get(PENDING_KEY)
+    if pin is not None:
+        folium.Marker([pin.lat, pin.lon]).add_to(m)
+    result = st_folium(m, key=MAP_KEY, height=320, use_container_width=True, returned_objects=["last_clicked"])
+    clicked = (result or {}).get("last_clicked")
+    if clicked and clicked != st.session_state.get("_join_last_click"):
+        st.session_state["_join_last_click"] = clicked
+        try:
+            placed = inputs.place_pin(where, clicked["lat"], clicked["lng"], area.codes)
+        except WijkbeeldError as exc:  # shown; the resident can tap again
+            st.error(ui.error_text(exc))
+            return
+        st.session_state.pop(PENDING_KEY, None)
+        if placed.inside:
+            st.session_state[PIN_KEY] = placed
+        else:
+            st.session_state[PENDING_KEY] = placed
+        st.rerun()
+
+
+def _pending_question(area) -> None:
+    """A pin outside the meeting's area: ask before the input moves to that buurt."""
+    pending: inputs.PinPlace | None = st.session_state.get(PENDING_KEY)
+    if pending is None:
+        return
+    buurt = ui.escape(_buurt_names().get(pending.buurt, pending.buurt))
+    st.warning(ui.t("doe.pin_outside", buurt=buurt, area=ui.escape(_area_name(area))))
+    yes, no = st.columns(2)
+    if yes.button(ui.t("doe.pin_move", buurt=buurt), type="primary", key="doe_pin_move", width="stretch"):
+        st.session_state[PIN_KEY] = st.session_state.pop(PENDING_KEY)
+        st.rerun()
+    if no.button(ui.t("doe.pin_cancel"), key="doe_pin_cancel", width="stretch"):
+        st.session_state.pop(PENDING_KEY, None)
+        st.rerun()
+
+
+def _pin_section(area, where: inputs.Places) -> None:
+    has_pin = st.session_state.get(PIN_KEY) is not None
+    if has_pin and st.button(ui.t("doe.pin_remove"), key="doe_pin_remove", width="stretch"):
+        st.session_state.pop(PIN_KEY, None)
+        st.rerun()
+    if not st.session_state.get(MAP_OPEN_KEY):
+        if st.button(ui.t("doe.pin_open"), icon=":material/location_on:", key="doe_pin_open", width="stretch"):
+            st.session_state[MAP_OPEN_KEY] = True
+            st.rerun()
+        return
+    st.caption(ui.t("doe.pin_help"))
+    _pending_question(area)
+    _pin_map(area, where)
+
+
+def _footer() -> None:
+    """The other language, and staff sign-in where it is set up (staff use the same link)."""
+    st.divider()
+    other = "en" if lang == "nl" else "nl"
+    if st.button(ui.t("doe.other_language"), key="doe_lang", type="tertiary"):
+        ui.set_params(lang=None if other == i18n.DEFAULT_LANGUAGE else other)
+        st.rerun()
+    if not ui.is_staff() and auth.method(ui.secrets()) != "none":
+        with st.expander(ui.t("auth.sign_in_as_staff")):
+            ui.sign_in_form(key="doe_signin")
+
+
+lang = ui.lang()
+st.html(PHONE_CSS)
+st.title(ui.t("doe.title"))
+code = ui.param(joinlink.CODE_PARAM)
+with ui.user_errors():
+    meeting = _find_meeting(code)
+if meeting is None:
+    _code_form(code)
+    _footer()
+    st.stop()
+
+with ui.user_errors():
+    area = _areas(ui.gemeente()).get(meeting.area_code)
+if area is None:
+    st.error(ui.t("bijeenkomst.unknown_area", area=ui.escape(meeting.area_code)))
+    st.stop()
+st.subheader(ui.escape(meeting.title))
+st.caption(ui.t("doe.about", area=ui.escape(_area_name(area)), date=f"{meeting.held_on:%d-%m-%Y}"))
+ui.device_key()  # sets the device cookie on a first visit, so a reload keeps the limits
+if not meeting.input_open:
+    st.info(ui.t("doe.closed"))
+    if st.button(ui.t("doe.look_again"), key="doe_again", width="stretch"):
+        st.rerun()
+    _footer()
+    st.stop()
+
+with ui.user_errors():
+    where = _places(ui.gemeente(), (area.key,) if area.kind == "custom" else ())
+_form(meeting, area, where)
+_pin_section(area, where)
+_footer()
