@@ -303,6 +303,45 @@ def area_labeller(by_key: dict):
     return lambda key: area_label(by_key[key], language)
 
 
+def resident_facts(buurten, names: dict[str, str], *, prefix: str, horizontal: bool = True) -> tuple:
+    """The optional facts a resident may give with their input (age group, home buurt, rent or
+    own), each with "rather not say" first: returns ``(age_group, home_buurt, tenure)``, None
+    where not given. Widget keys are ``{prefix}_age``, ``{prefix}_home``, ``{prefix}_tenure``."""
+    from enschede_gis import inputs
+
+    language = lang()
+
+    def say(key: str, **values: object) -> str:
+        return i18n.t(key, language, **values)
+
+    age = st.selectbox(
+        t("inbreng.age_group"),
+        [None, *inputs.AGE_GROUPS],
+        format_func=lambda a: say("inbreng.rather_not") if a is None else say("inbreng.age", band=a),
+        key=f"{prefix}_age",
+    )
+    home = st.selectbox(
+        t("inbreng.home_buurt"),
+        [None, *sorted(buurten, key=lambda c: names.get(c, c)), inputs.ELSEWHERE],
+        format_func=lambda c: (
+            say("inbreng.rather_not")
+            if c is None
+            else say("inbreng.elsewhere")
+            if c == inputs.ELSEWHERE
+            else names.get(c, c)
+        ),
+        key=f"{prefix}_home",
+    )
+    tenure = st.radio(
+        t("inbreng.tenure_label"),
+        [None, *inputs.TENURES],
+        format_func=lambda x: say("inbreng.rather_not") if x is None else say(f"inbreng.tenure.{x}"),
+        horizontal=horizontal,
+        key=f"{prefix}_tenure",
+    )
+    return age, home, tenure
+
+
 _MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
 
 

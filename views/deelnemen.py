@@ -89,31 +89,7 @@ def _form(meeting: meetings.Meeting, area, where: inputs.Places) -> None:
         )
         with st.expander(ui.t("doe.about_you")):
             st.caption(ui.t("inbreng.about_you_help"))
-            age = st.selectbox(
-                ui.t("inbreng.age_group"),
-                [None, *inputs.AGE_GROUPS],
-                format_func=lambda a: _t("inbreng.rather_not") if a is None else _t("inbreng.age", band=a),
-                key="doe_age",
-            )
-            names = _buurt_names()
-            home = st.selectbox(
-                ui.t("inbreng.home_buurt"),
-                [None, *sorted(where.buurten, key=lambda c: names.get(c, c)), inputs.ELSEWHERE],
-                format_func=lambda c: (
-                    _t("inbreng.rather_not")
-                    if c is None
-                    else _t("inbreng.elsewhere")
-                    if c == inputs.ELSEWHERE
-                    else names.get(c, c)
-                ),
-                key="doe_home",
-            )
-            tenure = st.radio(
-                ui.t("inbreng.tenure_label"),
-                [None, *inputs.TENURES],
-                format_func=lambda x: _t("inbreng.rather_not") if x is None else _t(f"inbreng.tenure.{x}"),
-                key="doe_tenure",
-            )
+            age, home, tenure = ui.resident_facts(where.buurten, _buurt_names(), prefix="doe", horizontal=False)
         if pin is not None:
             st.caption(ui.t("doe.pin_in", buurt=ui.escape(_buurt_names().get(pin.buurt, pin.buurt))))
         sent = st.form_submit_button(ui.t("doe.send"), type="primary", width="stretch")

@@ -139,33 +139,7 @@ def _form(area, where: inputs.Places, meeting_id: str | None, lang: str) -> None
             )
         with st.expander(ui.t("inbreng.about_you")):
             st.caption(ui.t("inbreng.about_you_help"))
-            age = st.selectbox(
-                ui.t("inbreng.age_group"),
-                [None, *inputs.AGE_GROUPS],
-                format_func=lambda a: _t("inbreng.rather_not") if a is None else _t("inbreng.age", band=a),
-                key="inbreng_age",
-            )
-            home_options = [None, *sorted(where.buurten), inputs.ELSEWHERE]
-            names = ui.data().names()
-            home = st.selectbox(
-                ui.t("inbreng.home_buurt"),
-                home_options,
-                format_func=lambda c: (
-                    _t("inbreng.rather_not")
-                    if c is None
-                    else _t("inbreng.elsewhere")
-                    if c == inputs.ELSEWHERE
-                    else names.get(c, c)
-                ),
-                key="inbreng_home",
-            )
-            tenure = st.radio(
-                ui.t("inbreng.tenure_label"),
-                [None, *inputs.TENURES],
-                format_func=lambda x: _t("inbreng.rather_not") if x is None else _t(f"inbreng.tenure.{x}"),
-                horizontal=True,
-                key="inbreng_tenure",
-            )
+            age, home, tenure = ui.resident_facts(where.buurten, ui.data().names(), prefix="inbreng")
         sent = st.form_submit_button(ui.t("inbreng.submit"), type="primary")
     if not sent:
         return
