@@ -387,6 +387,49 @@ def _explanation(indicator: Indicator, level: str | None) -> None:
         st.markdown(f"**{escape(label)}:** {escape(text)}")
 
 
+# --- Projector ------------------------------------------------------------------------------------
+
+#: Type sizes (CSS px) for a page shown to a room: readable from the back on a 1080p projector.
+#: The one place that sets them; chart text is set once in :data:`enschede_gis.charts.CHART_TEXT_PX`.
+PROJECTOR_PX = {"body": 30, "small": 28, "h1": 60, "h2": 46, "h3": 38, "metric": 56, "button": 28}
+#: Text colours on white: #000 and #333 pass WCAG AA (and AAA) for every size.
+PROJECTOR_TEXT, PROJECTOR_MUTED = "#000000", "#333333"
+
+
+def projector_css() -> str:
+    """The projector stylesheet: large type, black on white, no sidebar, and text that wraps instead of
+    being cut off (metric labels, table cells, buttons)."""
+    px, ink, muted = PROJECTOR_PX, PROJECTOR_TEXT, PROJECTOR_MUTED
+    return f"""
+<style>
+section[data-testid="stSidebar"], header[data-testid="stHeader"], [data-testid="stToolbar"] {{display: none;}}
+.stApp, .stApp [data-testid="stAppViewContainer"] {{background: #ffffff; color: {ink};}}
+.block-container {{padding-top: 1.2rem; max-width: 100%;}}
+.stApp p, .stApp li, .stApp label, .stApp td, .stApp th, .stApp input, .stApp textarea,
+.stApp [data-testid="stText"], .stApp [data-testid="stMarkdownContainer"], .stApp [data-testid="stAlertContainer"]
+  {{font-size: {px["body"]}px !important; line-height: 1.35; color: {ink};}}
+.stApp h1 {{font-size: {px["h1"]}px !important; font-weight: 800; color: {ink};}}
+.stApp h2 {{font-size: {px["h2"]}px !important; font-weight: 800; color: {ink};}}
+.stApp h3 {{font-size: {px["h3"]}px !important; font-weight: 700; color: {ink};}}
+.stApp [data-testid="stMetricValue"], .stApp [data-testid="stMetricValue"] * {{
+  font-size: {px["metric"]}px !important; font-weight: 800; color: {ink}; white-space: normal !important;}}
+.stApp [data-testid="stMetricLabel"], .stApp [data-testid="stMetricLabel"] * {{font-size: {px["small"]}px !important;
+  color: {ink}; white-space: normal !important; overflow: visible !important; text-overflow: clip !important;}}
+.stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stCaptionContainer"] * {{
+  font-size: {px["small"]}px !important; color: {muted};}}
+.stApp button p {{font-size: {px["button"]}px !important; font-weight: 700; white-space: normal;}}
+.stApp [data-testid="stText"], .stApp td, .stApp th {{white-space: pre-wrap; overflow-wrap: anywhere;}}
+.wb-agenda {{font-size: {px["small"]}px; color: {muted}; margin-bottom: 0.4rem;}}
+.wb-agenda b {{color: {ink}; text-decoration: underline; text-underline-offset: 6px;}}
+</style>
+"""
+
+
+def projector_style() -> None:
+    """Show this page in projector type (see :func:`projector_css`)."""
+    st.markdown(projector_css(), unsafe_allow_html=True)
+
+
 # --- Navigation -----------------------------------------------------------------------------------
 
 _REPO = Path(__file__).resolve().parent

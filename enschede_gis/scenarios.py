@@ -39,7 +39,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from enschede_gis import aggregate as agg
-from enschede_gis import i18n, maps
+from enschede_gis import formatting, i18n, maps
 from enschede_gis import priorities as pr
 from enschede_gis._validate import describe, load_json, non_empty, validated
 from enschede_gis.errors import InputError
@@ -828,3 +828,120 @@ def difference_map(
             i18n.t("scenarios.col.after", lang): after,
         },
     )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Plain words: a scenario told to residents, without codes or internal keys
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasureText:
+    """One measure as residents read it: a plain sentence, and whether it rests on a plan or decision
+    (``evidence``) or on an assumption."""
+
+    sentence: str
+    basis: str
+    basis_text: str
+    note: str = ""
+
+    def line(self) -> str:
+        """The sentence with its basis marked, e.g. "500 nieuwe woningen in Twekkelerveld; aanname: 2 personen
+        per woning (onderbouwd met een plan of besluit)"."""
+        text = f"{self.sentence} ({self.basis_text})"
+        return f"{text} — {self.note}" if self.note else text
+
+
+def area_name(area: str, names: Mapping[str, str]) -> str:
+    """The name of a measure's area: a custom area by its own name, a buurt/wijk/gemeente by its name;
+    a code without a known name stays a code (never an empty string)."""
+    if area.startswith(CUSTOM_PREFIX):
+        return area.removeprefix(CUSTOM_PREFIX)
+    return names.get(area, area)
+
+
+def measure_text(
+    measure: NewDwellings | Demolition | DirectAssumption,
+    catalogue: Catalogue,
+    names: Mapping[str, str],
+    lang: str = "nl",
+) -> MeasureText:
+    """One measure in plain words, e.g. "500 nieuwe woningen in Twekkelerveld; aanname: 2 personen per
+    woning; leeftijden als nu in het gebied". ``names``: area code -> name (:meth:`Snapshot.names`)."""
+    where = area_name(measure.area, names)
+    if isinstance(measure, DirectAssumption):
+        ind = catalogue.indicators.get(measure.indicator)
+        label = ind.label(lang) if ind else measure.indicator  # type: ignore[arg-type]
+        if measure.delta is not None:
+            value = ind.format_change(measure.delta, lang) if ind else f"{measure.delta:+g}"  # type: ignore[arg-type]
+            sentence = i18n.t("plain.measure.delta", lang, indicator=label, area=where, change=value)
+        else:
+            value = ind.format(measure.new_value, lang) if ind else f"{measure.new_value:g}"  # type: ignore[arg-type]
+            sentence = i18n.t("plain.measure.new_value", lang, indicator=label, area=where, value=value)
+    else:
+        kind = "new_dwellings" if isinstance(measure, NewDwellings) else "demolition"
+        size = _typed_number(measure.household_size, lang)
+        sentence = i18n.t(
+            f"plain.measure.{kind}", lang, dwellings=_typed_number(measure.dwellings, lang), area=where, size=size
+        )
+        if measure.age_mix is not None:
+            mix = ", ".join(
+                f"{i18n.t('uitleg.repr.age.' + group.removeprefix('leeftijd_'), lang)} "
+                f"{_typed_number(share, lang)}%"
+                for group, share in measure.age_mix.items()
+                if share
+            )
+            sentence += "; " + i18n.t(f"plain.measure.ages.{kind}", lang, mix=mix)
+        else:
+            sentence += "; " + i18n.t("plain.measure.ages_as_now", lang)
+    return MeasureText(sentence, measure.basis, i18n.t(f"bijeenkomst.basis.{measure.basis}", lang), measure.note)
+
+
+def _typed_number(value: float, lang: str) -> str:
+    """A measure's number as typed (2, 2,5, 500), in the language's marks."""
+    decimals = 0 if float(value).is_integer() else len(f"{value:g}".partition(".")[2])
+    return formatting.number(value, lang, decimals=decimals)
+
+
+def heading(scenario: Scenario, lang: str = "nl") -> str:
+    """The scenario's name with its baseline year, once: "Twekkelerveld +500 (2023)" stays as it is."""
+    if str(scenario.year) in scenario.name:
+        return scenario.name
+    return i18n.t("plain.scenario_heading", lang, name=scenario.name, year=scenario.year)
+
+
+#: The headline figures a meeting sees before → after a scenario (those the scenario changes).
+HEADLINE_FIGURES = ("inwoners", "huishoudens", "woningvoorraad", "pct_0_15", "pct_65_plus", "huishoudensgrootte")
+
+
+def headline_effects(
+    outcome: Outcome, catalogue: Catalogue, codes: Sequence[str], lang: str = "nl", *, limit: int = 4
+) -> pd.DataFrame:
+    """Before → after for a few headline figures of an area (its buurt ``codes``), as text.
+
+    Columns ``indicator, label, before, after, change``; only figures the scenario changes there,
+    in :data:`HEADLINE_FIGURES` order; a share's change in percentage points.
+    """
+    keys = [k for k in HEADLINE_FIGURES if k in catalogue and k in outcome.table.columns]
+    columns = ["indicator", "label", "before", "after", "change"]
+    if not keys or not codes:
+        return pd.DataFrame(columns=columns)
+    long = before_after(outcome, catalogue, {"area": list(codes)}, keys).set_index("indicator")
+    rows = []
+    for key in keys:
+        if key not in long.index:
+            continue
+        row = long.loc[key]
+        if pd.isna(row["difference"]) or abs(row["difference"]) < 10 ** -(catalogue[key].decimals + 1):
+            continue
+        ind = catalogue[key]
+        rows.append(
+            [
+                key,
+                ind.label(lang),  # type: ignore[arg-type]
+                ind.format(row["before"], lang),  # type: ignore[arg-type]
+                ind.format(row["after"], lang),  # type: ignore[arg-type]
+                ind.format_change(row["difference"], lang),  # type: ignore[arg-type]
+            ]
+        )
+    return pd.DataFrame(rows[:limit], columns=columns)

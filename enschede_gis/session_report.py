@@ -64,10 +64,18 @@ class ProfileResult:
 
 @dataclass(frozen=True)
 class ScenarioSummary:
+    """A scenario as a meeting sees it: plain sentences per measure and its effect on the area."""
+
     name: str
     description: str
     year: int
-    assumptions: tuple[str, ...]
+    assumptions: tuple[str, ...]  # one plain line per measure, its basis marked (no codes, no keys)
+    heading: str = ""  # the name with the baseline year, said once
+    measures: tuple[sc.MeasureText, ...] = ()
+    effects: pd.DataFrame = field(default_factory=pd.DataFrame)  # label, before, after, change (text)
+    outcome: sc.Outcome | None = None  # for the difference map
+    map_indicator: str = ""  # the headline figure the difference map shows
+    problem: str = ""  # why the effect could not be computed (the measures are still shown)
 
 
 @dataclass(frozen=True)
@@ -110,7 +118,9 @@ def gather(
     # Without a chosen year the situation shows each figure at its latest year (printed next to it).
     figures = situation(snap, catalogue, area, year=meeting.year or prof.LATEST, lang=lang, gemeente=gemeente)
     profiles, missing_profiles = _profiles(meeting, snap, catalogue, area, year=year, lang=lang, gemeente=gemeente)
-    scenarios, missing_scenarios = _scenarios(meeting, catalogue, lang)
+    scenarios, missing_scenarios = _scenarios(
+        meeting, snap, catalogue, area, lang=lang, gemeente=gemeente, custom=custom
+    )
     shown = meeting_inputs(eng, meeting, area)
     votes = shown.loc[shown["kind"] == "vote", "priority"].value_counts()
     sources = tuple(dict.fromkeys(f"{row.source} ({row.year})" for row in figures.itertuples() if row.source))
@@ -171,7 +181,9 @@ def situation(
     gemeente: str = settings.DEFAULT_GEMEENTE,
 ) -> pd.DataFrame:
     """The key figures of the area for one year, or each at its latest year (``prof.LATEST``): label,
-    text (missing reads "onbekend"; a value over part of the buurten says so), year, source."""
+    text (missing reads "onbekend"; a value over part of the buurten says so), year, source.
+    For a projector also ``heading`` (the label with its unit where the name does not say it) and
+    ``number`` (the value without that unit: "2.350" under "Aantal huishoudens", "€ 206.000")."""
     table = prof.key_figures(snap, catalogue, area, year=year, lang=lang, gemeente=gemeente)
     wanted = [k for k in SITUATION_FIGURES if k in catalogue]
     rows = table.set_index("indicator").reindex([k for k in wanted if k in set(table["indicator"])])
@@ -180,11 +192,38 @@ def situation(
             "indicator": rows.index,
             "label": [catalogue[k].label(lang) for k in rows.index],
             "text": rows["text"].fillna(i18n.t("app.missing", lang)).astype(str).to_numpy(),
+            "heading": [headline_label(catalogue[k], lang) for k in rows.index],
+            "number": [
+                headline_number(catalogue[k], v, lang, text=t)
+                for k, v, t in zip(rows.index, rows["value"], rows["text"], strict=True)
+            ],
             "year": rows["year"].astype("Int64").to_numpy() if "year" in rows else year,
             "source": rows["source"].fillna("").astype(str).to_numpy() if "source" in rows else "",
         }
     )
     return out.reset_index(drop=True)
+
+
+def headline_label(ind, lang: str) -> str:
+    """A figure's name for a big-number tile: its unit in brackets unless the name already says it
+    ("Gemiddelde huishoudensgrootte (personen)", but "Aantal inwoners"; "%" and money need none)."""
+    label, unit = ind.label(lang), formatting.unit_text(ind, lang)
+    if not unit or unit.startswith("%") or unit == "€" or unit.lower() in label.lower():
+        return label
+    return f"{label} ({unit})"
+
+
+def headline_number(ind, value: float | None, lang: str, *, text: object = None) -> str:
+    """The value for a big-number tile: "70,2%" and "€ 206.000" keep their sign, other units go to
+    the tile's label (see :func:`headline_label`). A note after the value in ``text`` (the full
+    text, e.g. over how many buurten a share is known) is kept."""
+    unit = formatting.unit_text(ind, lang)
+    keep = unit.startswith("%") or unit == "€"
+    number = ind.format(value, lang, with_unit=keep)
+    full = ind.format(value, lang)
+    if isinstance(text, str) and text.startswith(full) and text != full:
+        number += text[len(full) :]
+    return number
 
 
 def _profiles(
@@ -246,7 +285,16 @@ def _apply_profile(profile, table, catalogue, area, names, lang) -> ProfileResul
     )
 
 
-def _scenarios(meeting: meetings.Meeting, catalogue: Catalogue, lang: str) -> tuple[list[ScenarioSummary], list[str]]:
+def _scenarios(
+    meeting: meetings.Meeting,
+    snap: Snapshot,
+    catalogue: Catalogue,
+    area: prof.Area,
+    *,
+    lang: str,
+    gemeente: str,
+    custom: dict[str, Sequence[str]] | None,
+) -> tuple[list[ScenarioSummary], list[str]]:
     if not meeting.scenarios:
         return [], []
     try:
@@ -254,46 +302,45 @@ def _scenarios(meeting: meetings.Meeting, catalogue: Catalogue, lang: str) -> tu
     except DataError as exc:
         return [], [f"{name} ({exc.message(lang)})" for name in meeting.scenarios]
     by_name = {s.name: s for s in saved}
+    names = snap.names()
     found, missing = [], []
     for name in meeting.scenarios:
         scenario = by_name.get(name)
         if scenario is None:
             missing.append(name)
             continue
-        assumptions = tuple(describe_measure(m, catalogue, lang) for m in scenario.measures)
-        found.append(ScenarioSummary(scenario.name, scenario.description, scenario.year, assumptions))
+        measures = tuple(sc.measure_text(m, catalogue, names, lang) for m in scenario.measures)
+        summary = ScenarioSummary(
+            scenario.name,
+            scenario.description,
+            scenario.year,
+            tuple(m.line() for m in measures),
+            heading=sc.heading(scenario, lang),
+            measures=measures,
+        )
+        found.append(_with_effects(summary, scenario, snap, catalogue, area, lang, gemeente, custom or {}))
     return found, missing
 
 
-def describe_measure(measure: object, catalogue: Catalogue, lang: str = "nl") -> str:
-    """One scenario measure as a plain sentence with its assumptions and what it rests on."""
-    data = measure.model_dump() if hasattr(measure, "model_dump") else dict(measure)
-    kind = data.get("type", "")
-    basis = data.get("basis", "")
-    note = f" — {data['note']}" if data.get("note") else ""
-    if kind in ("new_dwellings", "demolition"):
-        mix = data.get("age_mix")
-        mix_text = ", ".join(f"{k}: {v:g}%" for k, v in mix.items()) if mix else _t("bijeenkomst.report.mix_area", lang)
-        text = _t(
-            f"bijeenkomst.report.{kind}",
-            lang,
-            dwellings=data.get("dwellings"),
-            area=data.get("area"),
-            size=f"{data.get('household_size', 0):g}",
-            mix=mix_text,
-        )
-    elif kind == "direct_assumption":
-        key = data.get("indicator", "")
-        label = catalogue[key].label(lang) if key in catalogue else key
-        if data.get("delta") is not None:
-            change = _t("bijeenkomst.report.delta", lang, value=f"{data['delta']:+g}")
-        else:
-            change = _t("bijeenkomst.report.new_value", lang, value=f"{data['new_value']:g}")
-        text = f"{label} {data.get('area')}: {change}"
-    else:
-        text = ", ".join(f"{k}={v}" for k, v in data.items())
-    basis_text = _t(f"bijeenkomst.basis.{basis}", lang) if basis in ("evidence", "assumption") else basis
-    return f"{text} ({basis_text}){note}"
+def _with_effects(summary, scenario, snap, catalogue, area, lang, gemeente, custom) -> ScenarioSummary:
+    """The summary with before → after for the meeting's area; a scenario that cannot run says why."""
+    from dataclasses import replace
+
+    from enschede_gis.figures import land_area
+
+    if not scenario.measures:
+        return summary
+    try:
+        table = buurt_table(snap, year=scenario.year, gemeente=gemeente)
+        base = sc.baseline(table, catalogue, year=scenario.year, land_area=land_area(snap))
+        members = sc.resolve_areas(scenario, for_gemeente(snap, "buurt", gemeente), custom)
+        outcome = sc.run(scenario, base, catalogue, members)
+    except WijkbeeldError as exc:
+        return replace(summary, problem=exc.message(lang))
+    codes = [c for c in area.codes if c in outcome.touched] or list(outcome.touched)
+    effects = sc.headline_effects(outcome, catalogue, codes, lang)
+    shown = effects["indicator"].iloc[0] if not effects.empty else ""
+    return replace(summary, effects=effects, outcome=outcome, map_indicator=shown)
 
 
 def _projects(eng: Engine, snap: Snapshot, area: prof.Area, *, gemeente: str, custom) -> list[proj.Project]:

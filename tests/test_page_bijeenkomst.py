@@ -139,8 +139,10 @@ def test_the_situation_figures_are_explained(eng, catalogue):
     meeting = meetings.with_changes(_meeting(eng), started=True, step=1)
     meetings.save(eng, meeting)
     at = _app(meeting.id, present=True)
-    shown = [m.label for m in at.metric]
-    assert shown and explanations_offered(at, "bk_explain_figures") == shown
+    shown = [m.label for m in at.metric]  # a tile's label may add its unit: "... (personen)"
+    offered = explanations_offered(at, "bk_explain_figures")
+    assert shown and len(offered) == len(shown)
+    assert all(label.startswith(name) for label, name in zip(shown, offered, strict=True))
 
 
 def test_the_closing_step_shows_who_gave_input(eng):
@@ -184,3 +186,27 @@ def test_every_text_key_of_these_pages_exists_in_both_languages():
     assert len(used) > 100
     missing = sorted(k for k in used if k not in known or not (known[k].get("nl") and known[k].get("en")))
     assert missing == []
+
+
+def test_a_scenario_is_told_in_plain_words_with_its_effect(eng):
+    from enschede_gis import scenarios as sc
+
+    sc.save_scenario(
+        sc.make_scenario(
+            name="Lasonder +40 (2023)",
+            year=2023,
+            measures=[
+                {"type": "new_dwellings", "area": LASONDER, "basis": "assumption", "dwellings": 40, "household_size": 2}
+            ],
+        )
+    )
+    meeting = meetings.with_changes(_meeting(eng), started=True, step=3, scenarios=["Lasonder +40 (2023)"])
+    meetings.save(eng, meeting)
+    at = _app(meeting.id, present=True)
+    assert [h.value for h in at.subheader] == ["Lasonder \\+40 \\(2023\\)"]  # the year once
+    said = " ".join(rendered(m.value) for m in at.markdown)
+    assert "**Aanname** · 40 nieuwe woningen in Lasonder, Zeggelt; aanname: 2 personen per woning" in said
+    effects = at.table[0].value
+    assert effects.loc["Aantal huishoudens"].tolist()[-1] == "+40 huishoudens"
+    shown = said + " ".join(str(t.value.to_dict()) for t in at.table)
+    assert "BU0153" not in shown and "new_dwellings" not in shown

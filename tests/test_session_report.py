@@ -105,7 +105,11 @@ def test_gather_collects_what_the_meeting_used(meeting, snap, catalogue, eng):
     assert session.missing_profiles == ("Verdwenen profiel",)
     result = session.profiles[0]
     assert result.ranking["in_area"].sum() == 1 and result.ranked > 50
-    assert session.scenarios[0].assumptions[0].startswith("40 nieuwe woningen in BU01530001")
+    scenario = session.scenarios[0]
+    assert scenario.assumptions[0].startswith("40 nieuwe woningen in Lasonder, Zeggelt; aanname: 2,1 personen")
+    assert scenario.heading == "Nieuwbouw school (uitgangssituatie 2023)"
+    effects = scenario.effects.set_index("indicator")
+    assert effects.loc["huishoudens", "change"] == "+40 huishoudens" and scenario.map_indicator == "inwoners"
     assert sorted(session.inputs["text"]) == sorted([EVIL, "Een moestuin op het plein", ""])
     assert session.votes.to_dict() == {"Bewoners": 1}
     assert session.warnings == ()

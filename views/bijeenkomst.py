@@ -24,27 +24,6 @@ from enschede_gis.errors import DataError
 NEW = "__new__"
 PRESENT_KEY = "bijeenkomst_present"
 
-#: Only on this page, only while presenting: readable from the back of a room on a 1080p projector.
-PROJECTOR_CSS = """
-<style>
-section[data-testid="stSidebar"], header[data-testid="stHeader"], [data-testid="stToolbar"] {display: none;}
-.stApp, .stApp [data-testid="stAppViewContainer"] {background: #ffffff; color: #000000;}
-.block-container {padding-top: 1.2rem; max-width: 100%;}
-.stApp p, .stApp li, .stApp label, .stApp td, .stApp th, .stApp [data-testid="stText"],
-.stApp [data-testid="stMarkdownContainer"] {font-size: 30px !important; line-height: 1.35; color: #000000;}
-.stApp h1 {font-size: 60px !important; font-weight: 800; color: #000000;}
-.stApp h2 {font-size: 46px !important; font-weight: 800; color: #000000;}
-.stApp h3 {font-size: 38px !important; font-weight: 700; color: #000000;}
-.stApp [data-testid="stMetricValue"] {font-size: 52px !important; font-weight: 800; color: #000000;}
-.stApp [data-testid="stMetricLabel"] p {font-size: 26px !important; color: #000000;}
-.stApp [data-testid="stCaptionContainer"] {font-size: 22px !important; color: #222222;}
-.stApp button p {font-size: 26px !important; font-weight: 700;}
-.wb-agenda {font-size: 26px; color: #555555; margin-bottom: 0.4rem;}
-.wb-agenda b {color: #000000; text-decoration: underline; text-underline-offset: 6px;}
-</style>
-"""
-
-
 def _saved_names() -> tuple[list[str], list[str]]:
     """Names of the saved priority profiles and scenarios (a damaged file is said, not hidden)."""
     names: list[list[str]] = []
@@ -220,7 +199,7 @@ def _show_situation(session: session_report.Session) -> None:
         for start in range(0, len(figures), 2):
             cols = st.columns(2)
             for col, row in zip(cols, figures.iloc[start : start + 2].itertuples(), strict=False):
-                col.metric(row.label, row.text)
+                col.metric(row.heading, row.number)
                 col.caption(f"{ui.t('common.year')} {row.year}")
         year_text = session_report.figures_year_text(session, ui.lang())
         st.caption(ui.t("bijeenkomst.figures_year", year=year_text) + " · " + ui.t("app.attribution"))
@@ -283,13 +262,45 @@ def _show_scenarios(session: session_report.Session) -> None:
     if not session.scenarios:
         st.info(ui.t("bijeenkomst.none.scenarios"))
     for scenario in session.scenarios:
-        st.subheader(f"{ui.escape(scenario.name)} ({scenario.year})")
+        st.subheader(ui.escape(scenario.heading or scenario.name))
         if scenario.description:
             st.text(scenario.description)
-        for line in scenario.assumptions or (ui.t("bijeenkomst.no_measures"),):
-            st.text("• " + line)
+        words, picture = st.columns([1.1, 1])
+        with words:
+            _scenario_words(scenario)
+        if scenario.outcome is not None and scenario.map_indicator:
+            with picture:
+                m = sc.difference_map(
+                    scenario.outcome, scenario.map_indicator, ui.web_boundaries("buurt"), catalogue, lang
+                )
+                st_folium(m, key=f"bk_diff_{scenario.name}", height=520, use_container_width=True, returned_objects=[])
     for name in session.missing_scenarios:
         st.caption(ui.t("bijeenkomst.missing_scenario", name=ui.escape(name)))
+
+
+def _scenario_words(scenario: session_report.ScenarioSummary) -> None:
+    """Each measure in one plain sentence, its basis (plan/decision or assumption) first; then before → after."""
+    for measure in scenario.measures:
+        st.markdown(f"**{ui.escape(measure.basis_text.capitalize())}** · {ui.escape(measure.sentence)}")
+        if measure.note:
+            st.caption(ui.escape(measure.note))
+    if not scenario.measures:
+        st.text(ui.t("bijeenkomst.no_measures"))
+    if scenario.problem:
+        st.warning(ui.escape(scenario.problem))
+    if not scenario.effects.empty:
+        st.table(_effects_table(scenario.effects))
+
+
+def _effects_table(effects: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            ui.t("bijeenkomst.col.figure"): effects["label"],
+            ui.t("scenarios.col.before"): effects["before"],
+            ui.t("scenarios.col.after"): effects["after"],
+            ui.t("scenarios.col.difference"): effects["change"],
+        }
+    ).set_index(ui.t("bijeenkomst.col.figure"))
 
 
 def _show_agreements(meeting: meetings.Meeting, session: session_report.Session) -> None:
@@ -351,7 +362,7 @@ STEPS = {
 
 
 def _present(meeting: meetings.Meeting) -> None:
-    st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
+    ui.projector_style()
     _agenda_bar(meeting)
     st.header(ui.t(f"bijeenkomst.step.{meeting.agenda_item}"))
     with ui.user_errors():
