@@ -531,6 +531,67 @@ def web_boundaries(level: str, gemeente_code: str | None = None):
     return _web_boundaries(str(settings.DATA_DIR), level, gemeente_code or gemeente())
 
 
+# --- The browser map (static/wbmap: geometry sent once, then only the view) -------------------------
+
+_MAP_SOURCE = _REPO / "static" / "wbmap"
+
+
+@st.cache_resource(show_spinner=False)
+def _map_component():
+    """The map component, served from a folder outside the repository that also holds the geometry
+    files (named by content hash). The folder's name carries the hash of the component's own files,
+    so two versions of the app never share one."""
+    import hashlib
+    import shutil
+    import tempfile
+
+    from streamlit.components.v1 import declare_component
+
+    sources = sorted(p for p in _MAP_SOURCE.iterdir() if p.is_file())
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:12]
+    folder = Path(tempfile.gettempdir()) / f"wijkbeeld-map-{digest}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in sources:
+        target = folder / source.name
+        if not target.exists():
+            shutil.copyfile(source, folder / f".{source.name}.tmp")
+            (folder / f".{source.name}.tmp").replace(target)
+    return folder, declare_component("wijkbeeld_map", path=str(folder))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _map_asset(data_dir: str, level: str, gemeente_code: str, custom: tuple):
+    from enschede_gis import boundaries, webmap
+
+    snap = _snapshot(data_dir)
+    wijken = _web_boundaries(data_dir, "wijk", gemeente_code)
+    if level == "wijk":
+        asset = webmap.geometry_asset(wijken)
+    elif level == "buurt":
+        asset = webmap.geometry_asset(_web_boundaries(data_dir, "buurt", gemeente_code), wijken=wijken)
+    else:  # custom areas: the union of their buurten, in the grey buurten around them
+        groups = {key: list(codes) for key, _name, codes in custom}
+        names = {key: name for key, name, _codes in custom}
+        areas = boundaries.for_web(boundaries.custom_outlines(snap, groups, names), coverage=False)
+        buurten = _web_boundaries(data_dir, "buurt", gemeente_code)
+        asset = webmap.geometry_asset(areas, wijken=wijken, context=buurten)
+    webmap.write_asset(_map_component()[0], asset)
+    return asset
+
+
+def map_asset(level: str, custom: tuple = (), gemeente_code: str | None = None):
+    """The geometry file of a level (``custom``: (key, name, buurt codes) of the custom areas), written
+    where the browser map loads it; an :class:`enschede_gis.webmap.Asset` (shared by all sessions)."""
+    return _map_asset(str(settings.DATA_DIR), level, gemeente_code or gemeente(), tuple(custom))
+
+
+def area_map(args: dict, *, key: str, height: int = 640) -> str | None:
+    """Show the browser map with a view from :func:`enschede_gis.webmap.view_args`; returns the code
+    of the area last clicked (None before any click). Panning and zooming never rerun the script."""
+    _folder, component = _map_component()
+    return component(**args, height=height, key=key, default=None)
+
+
 def labeller(prefix: str, rename: dict[str, str] | None = None, *, keep: bool = False):
     """A ``format_func`` showing ``t(f"{prefix}.{value}")`` in this run's language, also when called later.
 

@@ -155,12 +155,10 @@ class Legend:
             if entry.colour is None:
                 rows.append(f'<div class="wb-legend-head">{escape(entry.label)}</div>')
                 continue
+            fill = MISSING_FILL if entry.hatched else escape(entry.colour)
             swatch = (
-                f'<svg width="18" height="12"><rect width="18" height="12" fill="{MISSING_FILL}" '
-                f'stroke="{OUTLINE_COLOUR}" stroke-width="0.6"/></svg>'
-                if entry.hatched
-                else f'<svg width="18" height="12"><rect width="18" height="12" fill="{escape(entry.colour)}" '
-                f'stroke="{OUTLINE_COLOUR}" stroke-width="0.6"/></svg>'
+                '<svg width="18" height="12" viewBox="0 0 18 12" preserveAspectRatio="none">'
+                f'<rect width="18" height="12" fill="{fill}" stroke="{OUTLINE_COLOUR}" stroke-width="0.6"/></svg>'
             )
             count = f' <span class="wb-legend-count">({entry.count})</span>' if entry.count is not None else ""
             rows.append(f'<div class="wb-legend-row">{swatch} {escape(entry.label)}{count}</div>')

@@ -27,6 +27,13 @@ CRS_WEB = "EPSG:4326"
 #: CBS and PDOK publish under CC BY 4.0 and ask for this credit wherever figures are shown.
 ATTRIBUTION = "Bron: CBS, Kadaster/PDOK — CC BY 4.0"
 
+#: An online background map is optional: by default the map works fully offline on its own outlines.
+#: A gemeente may configure its tile service here (a Leaflet URL template), e.g. PDOK's
+#: BRT-Achtergrondkaart "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png";
+#: then the map opens with it and credits it (only once tiles have loaded).
+TILE_URL = os.environ.get("WIJKBEELD_TILE_URL", "").strip()
+TILE_ATTRIBUTION = os.environ.get("WIJKBEELD_TILE_ATTRIBUTION", "Achtergrondkaart: Kadaster/PDOK (CC BY 4.0)").strip()
+
 #: Live requests must not hang a meeting: cbsodata and requests have no default timeout.
 HTTP_TIMEOUT_S = float(os.environ.get("WIJKBEELD_HTTP_TIMEOUT", "30"))
 

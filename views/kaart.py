@@ -7,24 +7,15 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 import app_state as ui
-from enschede_gis import boundaries, figures, maps
+from enschede_gis import figures, maps, webmap
 from enschede_gis.classify import METHODS
 
 LEVELS = ["wijk", "buurt"]
 CUSTOM = "custom"  # the stored custom areas, as a level of their own
 MAP_KEY = "kaart_map"
-MAP_HEIGHT = 640
-
-
-@st.cache_data(show_spinner=False)
-def _custom_web(areas: tuple[tuple[str, str, tuple[str, ...]], ...]):
-    """Outlines of the custom areas (key, name, buurt codes), each the union of its buurten."""
-    groups = {key: list(codes) for key, _name, codes in areas}
-    names = {key: name for key, name, _codes in areas}
-    return boundaries.for_web(boundaries.custom_outlines(ui.data(), groups, names), coverage=False)
+MAP_HEIGHT = 600
 
 
 @st.cache_data(show_spinner=False)
@@ -56,9 +47,8 @@ def _pick(key: str, options: list, param_value: object) -> None:
 
 
 def _clicked_code(codes: set[str]) -> str | None:
-    """The area the user clicked since the last run (st_folium's value is kept between runs)."""
-    value = st.session_state.get(MAP_KEY) or {}
-    code = ((value.get("last_active_drawing") or {}).get("properties") or {}).get("code")
+    """The area the user clicked since the last run (the map's value is kept between runs)."""
+    code = st.session_state.get(MAP_KEY)
     if code in codes and code != st.session_state.get("_kaart_last_click"):
         st.session_state["_kaart_last_click"] = code
         return code
@@ -86,7 +76,7 @@ level = controls[0].radio(
 keys = tuple(catalogue.indicators)
 with ui.user_errors():
     years_of = _years_of(level, gemeente, keys)
-    web = _custom_web(custom_areas) if level == CUSTOM else ui.web_boundaries(level, gemeente)
+    asset = ui.map_asset(level, custom_areas if level == CUSTOM else ())
 options = [ind.key for inds in catalogue.by_theme(list(years_of)).values() for ind in inds]
 if not options:
     st.warning(ui.t("kaart.no_data", level=ui.t(f"level.{level}")))
@@ -122,30 +112,18 @@ with st.expander(ui.t("kaart.options")):
     scheme = opts[1].selectbox(
         ui.t("kaart.scheme"), schemes, format_func=ui.labeller("kaart.schemes"), key="kaart_scheme"
     )
-    outlines = opts[2].checkbox(ui.t("kaart.outlines"), value=level == "buurt", key="kaart_outlines")
-    labels = opts[2].checkbox(ui.t("kaart.labels"), value=level == "wijk", key=f"kaart_labels_{level}")
-    tiles = opts[3].checkbox(ui.t("kaart.basemap"), value=True, key="kaart_tiles")
+    outlines = opts[2].checkbox(ui.t("kaart.outlines"), value=True, key="kaart_outlines")
+    labels = opts[2].checkbox(ui.t("kaart.labels"), value=True, key="kaart_labels")
+    # Offline by default; a gemeente's own tile service (settings.TILE_URL) opens with the map.
+    tile_service = webmap.configured_tiles() or webmap.OSM_TILES
+    tiles = opts[3].checkbox(
+        ui.t("kaart.basemap"),
+        value=webmap.configured_tiles() is not None,
+        help=ui.t("kaart.basemap_help", service=tile_service.attribution),
+        key="kaart_tiles",
+    )
 
-# ---- selection: a click on the map, else the URL ----------------------------------------------------
-codes = set(web["code"])
-selected = _clicked_code(codes) or ui.param("gebied")
-if selected and selected not in codes and level == "wijk" and selected.startswith("BU"):
-    found = snap.boundaries["buurt"].loc[lambda b: b["code"] == selected, "wijkcode"]
-    selected = str(found.iloc[0]) if not found.empty else None
-if selected not in codes:
-    selected = None
-
-ui.set_params(
-    niveau=level,
-    indicator=key,
-    jaar=year,
-    gebied=selected,
-    klassen=None if method == "quantiles" else method,
-    modus="relatief" if relative else None,
-    kleuren=None if scheme in (maps.SEQUENTIAL_SCHEMES[0], maps.DIVERGING_SCHEMES[0]) else scheme,
-)
-
-# ---- the map and the side panel -------------------------------------------------------------------
+# ---- the map and the side panel: a fragment, so a click reruns only this part ---------------------
 with ui.user_errors():
     table = _table(level, year, gemeente, keys, custom_areas if level == CUSTOM else ())
     refs = _references(year, gemeente, keys)
@@ -172,11 +150,31 @@ if relative:
 # Custom areas are made of buurten: their figures come from the buurt tables.
 source_level = "buurt" if level == CUSTOM else level
 sources = maps.sources_by_indicator(snap.statistics, year=year, level=source_level, lang=lang)
+ui.set_params(
+    niveau=level,
+    indicator=key,
+    jaar=year,
+    klassen=None if method == "quantiles" else method,
+    modus="relatief" if relative else None,
+    kleuren=None if scheme in (maps.SEQUENTIAL_SCHEMES[0], maps.DIVERGING_SCHEMES[0]) else scheme,
+)
 
-left, right = st.columns([1.9, 1.1])
-with left:
-    m = maps.choropleth(
-        web,
+
+def _selected(codes: set[str]) -> str | None:
+    """The area clicked since the last run, else the one in the URL (a buurt in a wijk map: its wijk)."""
+    selected = _clicked_code(codes) or ui.param("gebied")
+    if selected and selected not in codes and level == "wijk" and selected.startswith("BU"):
+        found = snap.boundaries["buurt"].loc[lambda b: b["code"] == selected, "wijkcode"]
+        selected = str(found.iloc[0]) if not found.empty else None
+    return selected if selected in codes else None
+
+
+@st.fragment
+def map_and_panel() -> None:
+    selected = _selected(set(asset.codes))
+    ui.set_params(gebied=selected)
+    view = webmap.view_args(
+        asset,
         table[key],
         indicator=indicator,
         year=map_year,
@@ -186,53 +184,59 @@ with left:
         k=k,
         scheme=scheme,
         reference=reference,
-        tiles=tiles,
-        outlines=ui.web_boundaries("wijk", gemeente) if outlines and level != "wijk" else None,
+        selected=selected,
+        outlines=outlines,
         labels=labels,
+        tiles=tile_service if tiles else None,
     )
-    st_folium(
-        m,
-        key=MAP_KEY,
-        height=MAP_HEIGHT,
-        use_container_width=True,
-        returned_objects=["last_active_drawing"],
-        feature_group_to_add=maps.selection_layer(web, selected),
-    )
-    source_col, explain_col = st.columns([4, 1])
-    source_col.caption(ui.t("kaart.source_year", source=ui.escape(sources.get(key, "?")), year=year))
-    with explain_col:
-        ui.explain_button(indicator, level=source_level, key="kaart_explain")
+    left, right = st.columns([1.9, 1.1])
+    with left:
+        ui.area_map(view, key=MAP_KEY, height=MAP_HEIGHT)
+    with right:
+        _panel(selected)
 
-with right:
+
+def _panel(selected: str | None) -> None:
     if selected is None:
         st.info(ui.t("kaart.panel.pick"))
-    else:
-        area_name = str(web.loc[web["code"] == selected, "name"].iloc[0])
-        st.subheader(ui.escape(area_name))
-        st.caption(f"{ui.t(f'level.{level}')} · {selected}")
-        st.metric(
-            f"{ui.escape(indicator.label(lang))} ({ui.escape(indicator.unit(lang))}), {year}",
-            indicator.format(table.loc[selected, key], lang, with_unit=False),
+        return
+    area_name = str(table_names.get(selected, selected))
+    st.subheader(ui.escape(area_name))
+    st.caption(f"{ui.t(f'level.{level}')} · {selected}")
+    st.metric(
+        f"{ui.escape(indicator.label(lang))} ({ui.escape(indicator.unit(lang))}), {year}",
+        indicator.format(table.loc[selected, key], lang, with_unit=False),
+    )
+    st.caption(f"{ui.escape(gemeente_name)}: {indicator.format(ref_row.get(key), lang)}")
+    rows = maps.panel_rows(table.loc[selected], ref_row, catalogue, year=year, sources=sources, lang=lang)
+    frame = pd.DataFrame(
+        {
+            ui.t("kaart.panel.figure"): [r.label for r in rows],
+            area_name: [r.area for r in rows],
+            gemeente_name: [r.reference for r in rows],
+            ui.t("common.year"): [str(r.year) for r in rows],
+            ui.t("kaart.panel.source"): [r.source for r in rows],
+        }
+    )
+    # Repeated texts as categories: the table travels as Arrow, where a category is sent once.
+    frame = frame.astype({ui.t("common.year"): "category", ui.t("kaart.panel.source"): "category"})
+    st.dataframe(frame, hide_index=True, width="stretch", height=MAP_HEIGHT - 200)
+    ref_sources = maps.sources_by_indicator(snap.statistics, year=year, level="gemeente", lang=lang)
+    st.caption(
+        ui.t(
+            "kaart.panel.year_source",
+            year=year,
+            gemeente=ui.escape(gemeente_name),
+            source=ui.escape(ref_sources.get(key, "?")),
         )
-        st.caption(f"{ui.escape(gemeente_name)}: {indicator.format(ref_row.get(key), lang)}")
-        rows = maps.panel_rows(table.loc[selected], ref_row, catalogue, year=year, sources=sources, lang=lang)
-        frame = pd.DataFrame(
-            {
-                ui.t("kaart.panel.figure"): [r.label for r in rows],
-                area_name: [r.area for r in rows],
-                gemeente_name: [r.reference for r in rows],
-                ui.t("common.year"): [str(r.year) for r in rows],
-                ui.t("kaart.panel.source"): [r.source for r in rows],
-            }
-        )
-        st.dataframe(frame, hide_index=True, width="stretch", height=MAP_HEIGHT - 200)
-        ui.explain_picker([catalogue[r.key] for r in rows], level=source_level, key="kaart_explain_panel")
-        ref_sources = maps.sources_by_indicator(snap.statistics, year=year, level="gemeente", lang=lang)
-        st.caption(
-            ui.t(
-                "kaart.panel.year_source",
-                year=year,
-                gemeente=ui.escape(gemeente_name),
-                source=ui.escape(ref_sources.get(key, "?")),
-            )
-        )
+    )
+
+
+# Outside the fragment: what depends only on the figure, so a click does not send it again.
+source_col, explain_col = st.columns([6, 1])
+source_col.caption(ui.t("kaart.source_year", source=ui.escape(sources.get(key, "?")), year=year))
+with explain_col:  # the mapped figure first, then every other figure the panel can show
+    explained = [indicator] + [catalogue[k] for k in options if k != key]
+    ui.explain_picker(explained, level=source_level, key="kaart_explain_panel")
+table_names = dict(zip(asset.codes, asset.names, strict=True))
+map_and_panel()

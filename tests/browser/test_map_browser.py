@@ -1,19 +1,22 @@
-"""The map explorer in a real browser with no internet: 70 buurten drawn, a click opens the panel."""
+"""The map explorer in a real browser with no internet: the geometry comes once, a click sends little,
+names and legend are readable, and panning or zooming never reruns the app."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
-from enschede_gis import boundaries, settings, snapshot
-from tests.browser.conftest import wait_for_app
+from enschede_gis import boundaries, settings, snapshot, webmap
+from tests.browser.conftest import LOCAL_HOSTS, wait_for_app
 
 pytestmark = pytest.mark.browser
 
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = 'iframe[title="app_state.wijkbeeld_map"]'
 SCREENSHOT_DIR = Path(os.environ.get("WIJKBEELD_SCREENSHOTS", "/tmp"))
+CLICK_BUDGET = 10_000  # bytes the server may send for one click (issue 14)
 
 
 def _inside_point(code: str) -> tuple[float, float]:
@@ -25,61 +28,108 @@ def _inside_point(code: str) -> tuple[float, float]:
     return point.y, point.x
 
 
-def _open_map(page, app_url: str, query: str) -> object:
-    # The map is the app's default page, so it lives at the root URL (st.navigation ignores its url_path).
+def _open_map(page, app_url: str, query: str):
+    page.set_viewport_size({"width": 1920, "height": 1080})  # the projector
     page.goto(f"{app_url}/kaart?{query}")
     wait_for_app(page)
     page.wait_for_selector(MAP_FRAME, timeout=60_000)
     frame = page.frame_locator(MAP_FRAME)
-    frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    frame.locator("body[data-ready]").wait_for(timeout=60_000)
     return frame
 
 
-def test_buurt_map_draws_offline_and_click_shows_twekkelerveld(page, app_url):
-    failed: list[str] = []
-    page.on("requestfailed", lambda request: failed.append(request.url))
+def _style(frame, selector: str) -> dict:
+    return frame.locator(selector).first.evaluate(
+        "el => { const s = getComputedStyle(el); return {size: parseFloat(s.fontSize), shadow: s.textShadow,"
+        " colour: s.color, text: el.innerText}; }"
+    )
+
+
+def test_buurt_map_sends_geometry_once_and_a_click_shows_twekkelerveld(page, app_url):
+    requests: list[tuple[str, str]] = []  # (url, frame url)
+    page.on("request", lambda request: requests.append((request.url, request.frame.url)))
+    received: list[int] = []
+    page.on(
+        "websocket",
+        lambda ws: ws.on(
+            "framereceived",
+            lambda payload: received.append(len(payload if isinstance(payload, bytes) else payload.encode())),
+        ),
+    )
     frame = _open_map(page, app_url, "niveau=buurt&jaar=2021&indicator=inwoners")
 
     assert frame.locator("path.leaflet-interactive").count() == 70
-    # Leaflet itself came from the app: no local request failed (only blocked tiles may have).
-    assert not [url for url in failed if "127.0.0.1" in url]
-    assert frame.locator(".wb-legend").inner_text().startswith("Aantal inwoners")
+    geometry = [url for url, _ in requests if "/geo-" in url]
+    assert len(geometry) == 1 and geometry[0].endswith(".json")
+    # The map itself asks nothing of the internet: no tiles unless a user turns them on.
+    map_requests = [url for url, origin in requests if "/component/" in origin or "/component/" in url]
+    assert map_requests and all(urlparse(url).hostname in LOCAL_HOSTS for url in map_requests)
+    # Names: wijk names on the map, readable (bold, large enough, with a halo); the legend at >= 20 px.
+    wijk = _style(frame, ".wb-label-wijk")
+    assert wijk["text"] and wijk["size"] >= 14 and wijk["shadow"] != "none"
+    assert frame.locator(".wb-label-wijk", has_text="Enschede-Noord").count() == 1
+    legend = _style(frame, ".wb-legend-row")
+    assert legend["size"] >= 20
+    assert frame.locator(".wb-legend-title").inner_text().startswith("Aantal inwoners")
+    attribution = frame.locator(".leaflet-control-attribution").inner_text()
+    assert "CBS" in attribution and "OpenStreetMap" not in attribution  # no tiles, no tile credit
 
     lat, lng = _inside_point("BU01530301")
-    handle = page.locator(MAP_FRAME).element_handle()
-    inner = handle.content_frame()
+    inner = page.locator(MAP_FRAME).element_handle().content_frame()
     x, y = inner.evaluate(
-        "([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]); return [p.x, p.y]; }", [lat, lng]
+        "([lat, lng]) => { const p = window.wbmap.latLngToContainerPoint([lat, lng]); return [p.x, p.y]; }", [lat, lng]
     )
-    box = inner.locator("#map_div").bounding_box()
+    box = inner.locator("#map").bounding_box()
+    page.wait_for_timeout(500)
+    received.clear()
+    before = len(requests)
     page.mouse.click(box["x"] + x, box["y"] + y)
-
     page.get_by_role("heading", name="Twekkelerveld").wait_for(timeout=30_000)
     wait_for_app(page)
     metric = page.locator('[data-testid="stMetricValue"]').first
     assert metric.inner_text() == "4.210"
     assert "gebied=BU01530301" in page.url
+    assert sum(received) <= CLICK_BUDGET, received
+    assert not [url for url, _ in requests[before:] if "/geo-" in url]  # the geometry was not sent again
     page.locator('[data-testid="stDataFrame"]').wait_for()
-    page.wait_for_timeout(1500)  # let the table's canvas paint before the screenshot
-    page.screenshot(path=str(SCREENSHOT_DIR / "kaart_twekkelerveld.png"), full_page=True)
+    page.wait_for_timeout(1200)  # let the table's canvas paint before the screenshot
+    page.screenshot(path=str(SCREENSHOT_DIR / "kaart_twekkelerveld_1920.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    page.wait_for_timeout(1200)
+    page.screenshot(path=str(SCREENSHOT_DIR / "kaart_twekkelerveld_390.png"), full_page=True)
 
 
 def test_wijk_map_relative_mode_names_the_reference(page, app_url):
-    frame = _open_map(page, app_url, "niveau=wijk&indicator=inwoners&modus=relatief&lang=en")
+    frame = _open_map(page, app_url, "niveau=wijk&indicator=inwoners&modus=relatief&lang=en&gebied=WK015309")
     assert frame.locator("path.leaflet-interactive").count() == 10
     legend = frame.locator(".wb-legend").inner_text()
     assert "Lower than the average district in Enschede" in legend  # inhabitants: a count, not a share
     assert "unknown" in legend
-    page.get_by_role("button", name="Explanation").wait_for()
-    page.screenshot(path=str(SCREENSHOT_DIR / "kaart_wijk_relatief.png"), full_page=True)
+    assert frame.locator(".wb-label-wijk", has_text="Landelijk gebied").count() == 1
+    page.get_by_role("button", name="Explanation").first.wait_for()
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(SCREENSHOT_DIR / "kaart_wijk_relatief.png"))
 
 
-def test_panning_and_zooming_do_not_rerun_the_app(page, app_url):
+def test_broekheurne_sits_in_its_surroundings_and_panning_does_not_rerun(page, app_url):
     sent: list[object] = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
-    frame = _open_map(page, app_url, "niveau=buurt&jaar=2021&indicator=inwoners")
+    frame = _open_map(page, app_url, "niveau=buurt&jaar=2023&indicator=inwoners&gebied=BU01530905")
+    page.get_by_role("heading", name="Buurtschap Broekheurne").wait_for()
+    inner = page.locator(MAP_FRAME).element_handle().content_frame()
+    buurten = boundaries.for_web(boundaries.for_gemeente(snapshot.load(settings.DATA_DIR), "buurt"))
+    anchor = webmap.labels_for(buurten[buurten["code"] == "BU01530905"], kind="area")[0]
+    lat, lng = anchor.lat, anchor.lng  # its largest part, where its name goes
+    inner.evaluate("([lat, lng]) => window.wbmap.setView([lat, lng], 14)", [lat, lng])
+    page.wait_for_timeout(800)
+    shown = frame.locator(".wb-label").all_inner_texts()
+    assert "Buurtschap Broekheurne" in [s.replace("\n", " ") for s in shown]
+    assert len(shown) >= 4  # its neighbours are named too
+    page.screenshot(path=str(SCREENSHOT_DIR / "kaart_broekheurne.png"))
+
     box = page.locator(MAP_FRAME).bounding_box()
-    page.wait_for_timeout(2000)  # let the component report its first value
+    page.wait_for_timeout(1000)
     sent.clear()
     x, y = box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3
     page.mouse.move(x, y)
@@ -87,5 +137,5 @@ def test_panning_and_zooming_do_not_rerun_the_app(page, app_url):
     page.mouse.move(x + 120, y + 80, steps=8)
     page.mouse.up()
     frame.locator(".leaflet-control-zoom-in").click()
-    page.wait_for_timeout(2500)  # st_folium debounces its updates
+    page.wait_for_timeout(1500)
     assert sent == []  # no message to the server: the script did not rerun

@@ -1,0 +1,293 @@
+/* Wijkbeeld's browser map: a Streamlit component in plain JavaScript on the app's own Leaflet.
+ *
+ * The geometry (areas, wijk outlines, grey surroundings, names with the zoom levels where each fits)
+ * comes once from a file named by its content hash (args.asset, written by enschede_gis.webmap); every
+ * render message after that carries only the view: a colour class and a formatted value per area, the
+ * colours, the legend and the selection. Panning and zooming never talk to the server; a click sends
+ * the clicked area's code. All text is set as text (textContent), never parsed as HTML.
+ */
+(function () {
+  "use strict";
+
+  var HATCH = "url(#wb-missing-hatch)";
+  var SVG_LIMIT = 400; // more areas than this: draw on a canvas so zooming stays smooth
+  var PAD = 0.15; // names are kept within the visible map plus this share around it
+
+  var state = {
+    map: null, asset: null, assetName: null, loading: null, args: null,
+    areas: null, layersByCode: {}, wijken: null, context: null, labels: [], labelLayer: null,
+    tiles: null, tilesUrl: null, tilesCredited: false, attribution: null, selected: null,
+    height: 0,
+  };
+
+  function post(type, data) {
+    var msg = Object.assign({ isStreamlitMessage: true, type: type }, data || {});
+    window.parent.postMessage(msg, "*");
+  }
+
+  function setHeight() {
+    var h = document.body.scrollHeight;
+    if (h !== state.height) { state.height = h; post("streamlit:setFrameHeight", { height: h }); }
+  }
+
+  // ---- the map, built once per geometry file --------------------------------------------------
+
+  function build(asset) {
+    var count = asset.areas.features.length;
+    var renderer = count > SVG_LIMIT ? L.canvas({ padding: 0.3 }) : L.svg({ padding: 0.3 });
+    var map = L.map("map", {
+      zoomSnap: 0.25, zoomDelta: 0.5, renderer: renderer, attributionControl: false, zoomControl: false,
+    });
+    L.control.zoom({ zoomInTitle: state.args.zoom_in, zoomOutTitle: state.args.zoom_out }).addTo(map);
+    L.control.scale({ imperial: false }).addTo(map);
+    state.attribution = L.control.attribution({ prefix: false }).addTo(map);
+    state.attribution.addAttribution(state.args.attribution); // the figures and outlines: always
+    map.createPane("context").style.zIndex = 350;
+    map.createPane("outlines").style.zIndex = 450;
+    map.getPane("outlines").style.pointerEvents = "none";
+    map.createPane("names").style.zIndex = 460;
+    map.getPane("names").style.pointerEvents = "none";
+    state.map = map;
+    window.wbmap = map; // for the browser tests
+
+    if (asset.context) {
+      L.geoJSON(asset.context, {
+        pane: "context", interactive: false,
+        style: function () { return { color: "#b5b5b0", weight: 0.8, fillColor: "#e6e6e2", fillOpacity: 1 }; },
+      }).addTo(map);
+    }
+    state.areas = L.geoJSON(asset.areas, {
+      style: function () { return { color: "#4d4d4d", weight: 0.8, fillOpacity: 0.78, fillColor: "#d9d9d9" }; },
+      onEachFeature: function (feature, layer) {
+        state.layersByCode[feature.id] = layer;
+        layer.on("click", function () { choose(feature.id); });
+        layer.bindTooltip(function () { return tooltip(feature); }, { sticky: true, direction: "top", offset: [0, -8] });
+      },
+    }).addTo(map);
+    if (asset.wijken) {
+      state.wijken = L.geoJSON(asset.wijken, {
+        pane: "outlines", interactive: false,
+        style: function () { return { color: "#222222", weight: 2.4, opacity: 0.9, fill: false }; },
+      });
+    }
+    state.labelLayer = L.layerGroup().addTo(map);
+    state.labels = asset.labels.map(function (label) { return { spec: label, marker: null }; });
+    var b = asset.bounds;
+    map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [8, 8] });
+    map.on("zoomend moveend", placeLabels);
+    // Until someone pans or zooms, a resized map (sidebar folded, phone turned) fits the areas again.
+    var container = map.getContainer();
+    ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (name) {
+      container.addEventListener(name, function () { state.moved = true; }, { passive: true });
+    });
+    var ro = new ResizeObserver(function () {
+      map.invalidateSize();
+      if (!state.moved) map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [8, 8] });
+      placeLabels();
+    });
+    ro.observe(document.getElementById("map"));
+  }
+
+  function tooltip(feature) {
+    var i = state.asset.index[feature.id];
+    var box = document.createElement("div");
+    var name = document.createElement("b");
+    name.textContent = feature.properties.name;
+    box.appendChild(name);
+    var line = document.createElement("div");
+    line.textContent = state.args.tip_label + ": " + state.args.text[i];
+    box.appendChild(line);
+    return box;
+  }
+
+  function choose(code) {
+    select(code);
+    post("streamlit:setComponentValue", { value: code, dataType: "json" });
+  }
+
+  // ---- the view, on every render ------------------------------------------------------------------
+
+  function fillOf(i) {
+    var c = state.args.cls[i];
+    return c >= 0 ? state.args.colours[c] : null;
+  }
+
+  function restyle() {
+    var args = state.args, asset = state.asset, canvas = asset.areas.features.length > SVG_LIMIT;
+    asset.areas.features.forEach(function (f, i) {
+      var layer = state.layersByCode[f.id];
+      var fill = fillOf(i);
+      layer.setStyle({ fillColor: fill || (canvas ? args.missing : HATCH) });
+    });
+    select(args.selected);
+    if (state.wijken) {
+      if (args.outlines && !state.map.hasLayer(state.wijken)) state.wijken.addTo(state.map);
+      if (!args.outlines && state.map.hasLayer(state.wijken)) state.map.removeLayer(state.wijken);
+    }
+    legend(args.legend);
+    tiles(args.tiles);
+    state.labels.forEach(function (l) { if (l.marker) { state.labelLayer.removeLayer(l.marker); l.marker = null; } });
+    placeLabels();
+  }
+
+  function select(code) {
+    var previous = state.layersByCode[state.selected];
+    if (previous) previous.setStyle({ color: "#4d4d4d", weight: 0.8 });
+    state.selected = code && state.layersByCode[code] ? code : null;
+    var layer = state.layersByCode[state.selected];
+    if (layer) { layer.setStyle({ color: "#000000", weight: 4.5 }); layer.bringToFront(); }
+  }
+
+  function legend(spec) {
+    // Built as text (enschede_gis.webmap.compact_legend): nothing here is parsed as HTML.
+    var root = document.getElementById("legend");
+    root.textContent = "";
+    var box = document.createElement("div");
+    box.className = "wb-legend";
+    var title = document.createElement("div");
+    title.className = "wb-legend-title";
+    title.textContent = spec.title;
+    box.appendChild(title);
+    spec.rows.forEach(function (row) {
+      var div = document.createElement("div");
+      if (row[1] === null) {
+        div.className = "wb-legend-head";
+        div.textContent = row[0];
+      } else {
+        div.className = "wb-legend-row";
+        var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+        svg.setAttribute("viewBox", "0 0 18 12");
+        svg.setAttribute("preserveAspectRatio", "none");
+        var rect = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+        rect.setAttribute("width", "18"); rect.setAttribute("height", "12");
+        rect.setAttribute("fill", row[3] ? HATCH : row[1]);
+        rect.setAttribute("stroke", "#4d4d4d"); rect.setAttribute("stroke-width", "0.6");
+        svg.appendChild(rect);
+        div.appendChild(svg);
+        div.appendChild(document.createTextNode(" " + row[0]));
+        if (row[2] !== null) {
+          var count = document.createElement("span");
+          count.className = "wb-legend-count";
+          count.textContent = " (" + row[2] + ")";
+          div.appendChild(count);
+        }
+      }
+      box.appendChild(div);
+    });
+    spec.notes.forEach(function (text) {
+      var note = document.createElement("div");
+      note.className = "wb-legend-note";
+      note.textContent = text;
+      box.appendChild(note);
+    });
+    root.appendChild(box);
+  }
+
+  function tiles(spec) {
+    var url = spec ? spec.url : null;
+    if (url === state.tilesUrl) return;
+    if (state.tiles) {
+      state.map.removeLayer(state.tiles);
+      if (state.tilesCredited) state.attribution.removeAttribution(state.tilesCredited);
+      state.tiles = null; state.tilesCredited = false;
+    }
+    state.tilesUrl = url;
+    if (!spec) return;
+    state.tiles = L.tileLayer(spec.url, { opacity: 0.55, maxZoom: 19, crossOrigin: true });
+    // Credit the tiles only once one has loaded: offline, nothing is shown that is not there.
+    state.tiles.once("tileload", function () {
+      state.attribution.addAttribution(spec.attribution);
+      state.tilesCredited = spec.attribution;
+    });
+    state.tiles.addTo(state.map);
+    state.tiles.bringToBack();
+  }
+
+  // ---- names ----------------------------------------------------------------------------------
+
+  function placeLabels() {
+    var map = state.map, args = state.args;
+    if (!map || !args) return;
+    // The label plan holds, per zoom step, which names fit without overlap and where (webmap.plan_labels).
+    var step = Math.floor((map.getZoom() - state.asset.min_zoom) / state.asset.zoom_step + 1e-6);
+    var view = map.getBounds().pad(PAD);
+    state.labels.forEach(function (label) {
+      var spec = label.spec;
+      var show = args.labels && step >= 0 && step < 31 && (spec.zooms >> step) & 1 && view.contains(spec.at);
+      var shift = show && spec.shifts ? spec.shifts[step] || null : null;
+      var where = shift ? shift.join(",") : "";
+      if (label.marker && (!show || label.where !== where)) {
+        state.labelLayer.removeLayer(label.marker);
+        label.marker = null;
+      }
+      if (show && !label.marker) {
+        label.where = where;
+        label.marker = L.marker(spec.at, { icon: icon(spec, shift), interactive: false, keyboard: false, pane: "names" });
+        state.labelLayer.addLayer(label.marker);
+      }
+    });
+  }
+
+  function icon(spec, shift) {
+    var i = spec.under == null ? undefined : state.asset.index[spec.under];
+    var c = i === undefined ? -1 : state.args.cls[i];
+    var ink = state.args.inks[c >= 0 ? c : state.args.inks.length - 1];
+    var box = document.createElement("div");
+    box.className = "wb-label wb-label-" + spec.kind;
+    box.style.color = ink[0];
+    var h = ink[1];
+    box.style.textShadow = [
+      "0 0 2px " + h, "0 0 2px " + h, "1px 1px 1px " + h, "-1px -1px 1px " + h, "1px -1px 1px " + h, "-1px 1px 1px " + h,
+    ].join(",");
+    spec.lines.forEach(function (text) {
+      var span = document.createElement("span");
+      span.textContent = text;
+      box.appendChild(span);
+    });
+    var size = spec.kind === "wijk" ? 15 : 13;
+    var w = Math.ceil(Math.max.apply(null, spec.lines.map(function (t) { return t.length; })) * size * 0.7) + 8;
+    var hgt = Math.ceil(spec.lines.length * size * 1.2) + 4;
+    var dx = shift ? shift[0] : 0, dy = shift ? shift[1] : 0;
+    return L.divIcon({ html: box, className: "", iconSize: [w, hgt], iconAnchor: [w / 2 - dx, hgt / 2 - dy] });
+  }
+
+  // ---- Streamlit ------------------------------------------------------------------------------
+
+  function load(name) {
+    if (state.loading && state.loadingName === name) return state.loading;
+    state.loadingName = name;
+    state.loading = fetch(name).then(function (r) {
+      if (!r.ok) throw new Error("geometry " + r.status);
+      return r.json();
+    }).then(function (asset) {
+      asset.index = {};
+      asset.areas.features.forEach(function (f, i) { asset.index[f.id] = i; });
+      return asset;
+    });
+    return state.loading;
+  }
+
+  function render(args) {
+    document.getElementById("map").style.height = (args.height || 640) + "px";
+    state.args = args;
+    if (state.assetName === args.asset) { restyle(); setHeight(); return; }
+    legend(args.legend);
+    setHeight();
+    load(args.asset).then(function (asset) {
+      if (state.args.asset !== args.asset) return; // a newer view asked for another file meanwhile
+      if (state.map) { state.map.remove(); state.map = null; state.tiles = null; state.tilesUrl = null; }
+      state.layersByCode = {}; state.wijken = null; state.selected = null; state.moved = false;
+      state.asset = asset; state.assetName = args.asset;
+      build(asset);
+      restyle();
+      setHeight();
+      document.body.setAttribute("data-ready", "1");
+    });
+  }
+
+  window.addEventListener("message", function (event) {
+    var data = event.data;
+    if (data && data.type === "streamlit:render") render(data.args);
+  });
+  post("streamlit:componentReady", { apiVersion: 1 });
+})();
