@@ -134,7 +134,7 @@ if year == year_options[0]:  # the default: each area at the latest year that ha
         lambda y: _table(level, y, gemeente, keys, custom_areas if level == CUSTOM else ()), key, year_options
     )
     table = table.assign(**{key: latest["value"].reindex(table.index)})
-    map_year = figures.years_label(latest["year"], dict(zip(web["code"], web["name"], strict=False)), lang)
+    map_year = figures.years_label(latest["year"], dict(zip(asset.codes, asset.names, strict=False)), lang)
 reference = None
 if relative:
     reference = maps.reference_for(
