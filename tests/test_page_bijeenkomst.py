@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from enschede_gis import inputs, meetings, projects
+from enschede_gis import inputs, joinlink, meetings, projects
 from enschede_gis.roles import Actor, Role
 from tests.page_helpers import explanations_offered, rendered, run_page
 
@@ -81,7 +81,8 @@ def test_a_damaged_profiles_file_is_said_while_preparing(eng, isolated_state):
     assert at.multiselect(key="bk_profiles").options == []  # the form still works, without profiles
 
 
-def test_step_through_the_agenda(eng):
+def test_step_through_the_agenda(eng, monkeypatch):
+    monkeypatch.setenv("WIJKBEELD_PUBLIC_URL", "https://wijkbeeld.example")
     meeting = _meeting(eng)
     projects.save(
         eng,
@@ -96,7 +97,10 @@ def test_step_through_the_agenda(eng):
         ),
     )
     at = _app(meeting.id)
-    assert any(f"/inbreng?bijeenkomst={meeting.id}&gebied={LASONDER}" in t.value for t in at.text)
+    assert any(
+        f'data-join-url="https://wijkbeeld.example/doe-mee?code={joinlink.short_code(meeting.id)}"' in h.proto.body
+        for h in at.get("html")
+    )
     at.button(key="bijeenkomst_start").click().run()
     assert not at.exception
     assert at.header[0].value == "Het kader"

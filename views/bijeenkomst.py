@@ -20,6 +20,7 @@ from enschede_gis import db, maps, meetings, session_report
 from enschede_gis import priorities as pr
 from enschede_gis import scenarios as sc
 from enschede_gis.errors import DataError
+from views import _meeting_live as live
 
 NEW = "__new__"
 PRESENT_KEY = "bijeenkomst_present"
@@ -252,10 +253,8 @@ def _show_priorities(session: session_report.Session) -> None:
 
 
 def _input_link(meeting: meetings.Meeting) -> None:
-    """Where residents give input for this meeting (their input then carries the meeting's id)."""
-    base = (st.context.url or "").split("?")[0].rsplit("/", 1)[0]
-    st.caption(ui.t("bijeenkomst.input_link"))
-    st.text(f"{base}/inbreng?bijeenkomst={meeting.id}&gebied={meeting.area_code}")
+    """Where residents give input for this meeting: the join page's QR code and short code."""
+    live.join_panel(meeting, eng)
 
 
 def _show_scenarios(session: session_report.Session) -> None:
@@ -355,7 +354,11 @@ def _report_button(session: session_report.Session) -> None:
 STEPS = {
     "kader": lambda meeting, _session: _show_frame(meeting),
     "situatie": lambda _meeting, session: _show_situation(session),
-    "prioriteiten": lambda meeting, session: (_show_priorities(session), _input_link(meeting)),
+    "prioriteiten": lambda meeting, session: (
+        _show_priorities(session),
+        _input_link(meeting),
+        live.live_input(meeting.id),
+    ),
     "scenarios": lambda _meeting, session: _show_scenarios(session),
     "afspraken": _show_agreements,
 }
