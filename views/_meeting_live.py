@@ -107,7 +107,8 @@ def _live(meeting_id: str) -> None:
         votes = shown.loc[shown["kind"] == "vote", "priority"].value_counts()
         total = int(votes.sum())
         for priority, count in votes.items():
-            label = f"{ui.escape(priority)} — {ui.t('doe.live_vote' if count == 1 else 'doe.live_votes', count=int(count))}"
+            votes_text = ui.t("doe.live_vote" if count == 1 else "doe.live_votes", count=int(count))
+            label = f"{ui.escape(priority)} — {votes_text}"
             st.progress(count / total, text=label)
         remarks = shown[shown["text"].fillna("").str.len() > 0].tail(LATEST).iloc[::-1]
         for text in remarks["text"]:
