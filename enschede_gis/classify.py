@@ -1,6 +1,8 @@
 """Classing values for a choropleth: quantiles, equal interval, natural breaks (Fisher-Jenks).
 
-Thin, defensive wrappers around :mod:`mapclassify`. Missing values are left out of the class
+Quantiles and equal intervals are computed here exactly as :mod:`mapclassify` computes them (a
+test checks they agree); Fisher-Jenks uses mapclassify, imported only then, because importing it
+pulls in scipy.stats, scikit-learn and numba (seconds on a first page load). Missing values are left out of the class
 boundaries and get class ``<NA>`` (the map draws them as "onbekend", never as the lowest class);
 few distinct values give fewer classes instead of a warning or a crash.
 
@@ -14,7 +16,6 @@ import warnings
 from dataclasses import dataclass
 from typing import Literal
 
-import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -157,15 +158,49 @@ def _mapclassify_bins(values: np.ndarray, method: Method, k: int) -> tuple[float
         # mapclassify warns (and drops classes) when quantiles coincide; we dedupe below instead.
         warnings.simplefilter("ignore")
         if method == "quantiles":
-            found = mapclassify.Quantiles(values, k=k).bins
+            found = quantile_bins(values, k)
         elif method == "equal_interval":
-            found = mapclassify.EqualInterval(values, k=k).bins
+            found = equal_interval_bins(values, k)
         else:
+            import mapclassify  # slow to import: only for natural breaks
+
             # Fisher-Jenks is exact and deterministic (no random sampling, unlike NaturalBreaks).
             found = mapclassify.FisherJenks(values, k=k).bins
     bins = sorted({float(b) for b in found})
     bins[-1] = max(bins[-1], float(values.max()))  # the last class always holds the maximum
     return tuple(bins)
+
+
+def quantile_bins(values: np.ndarray, k: int) -> np.ndarray:
+    """``mapclassify.Quantiles(values, k).bins``: percentiles at 100/k steps (linear between ranks,
+    as ``scipy.stats.scoreatpercentile``), duplicates dropped."""
+    ordered = np.sort(np.asarray(values, dtype=float))
+    step = 100.0 / k
+    pct = np.arange(step, 100 + step, step)
+    if pct[-1] > 100.0:
+        pct[-1] = 100.0
+    return np.unique([_score_at(ordered, p) for p in pct])
+
+
+def _score_at(ordered: np.ndarray, pct: float) -> float:
+    """``scipy.stats.scoreatpercentile(values, pct)`` with the same arithmetic (weighted sum / weights)."""
+    idx = pct / 100.0 * (len(ordered) - 1)
+    low = int(idx)
+    if low == idx:
+        return float(ordered[low])
+    weights = np.array([(low + 1 - idx), (idx - low)], float)
+    return float(np.add.reduce(ordered[low : low + 2] * weights) / weights.sum())
+
+
+def equal_interval_bins(values: np.ndarray, k: int) -> np.ndarray:
+    """``mapclassify.EqualInterval(values, k).bins``: k classes of equal width, the last ending at the maximum."""
+    high, low = max(values), min(values)
+    width = (high - low) * 1.0 / k
+    cuts = np.arange(low + width, high + width, width)
+    if len(cuts) > k:
+        cuts = cuts[0:k]
+    cuts[-1] = high
+    return cuts.copy()
 
 
 def _result(method: str, numbers: pd.Series, *, lower: float, bins: tuple[float, ...]) -> Classification:

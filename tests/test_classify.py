@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from enschede_gis import classify as cl
 from enschede_gis.classify import METHODS, classify, classify_diverging
 from enschede_gis.errors import InputError
 
@@ -102,3 +103,20 @@ def test_result_serialises_to_json(values):
     data = json.loads(json.dumps(classify(values, "quantiles", 4).to_dict()))
     assert data["classes"]["BU03"] is None
     assert data["method"] == "quantiles"
+
+
+@pytest.mark.parametrize("k", [2, 3, 5, 7, 9])
+def test_own_quantiles_and_equal_intervals_are_exactly_mapclassify(k):
+    import warnings
+
+    import mapclassify
+
+    rng = np.random.default_rng(k)
+    samples = [rng.lognormal(7, 1, 70), rng.integers(0, 12, 300).astype(float), rng.normal(size=14_000), np.arange(9.0)]
+    for values in samples:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected_q = mapclassify.Quantiles(values, k=k).bins
+            expected_e = mapclassify.EqualInterval(values, k=k).bins
+        assert np.array_equal(cl.quantile_bins(values, k), expected_q)
+        assert np.array_equal(cl.equal_interval_bins(values, k), expected_e)
