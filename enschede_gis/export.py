@@ -7,13 +7,16 @@ Pure functions from the snapshot (or a table) to bytes, so a page only has to ha
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from enschede_gis import explain, i18n, profile, settings, staticmap
+from enschede_gis.errors import DataError
 from enschede_gis.indicators import Catalogue
 from enschede_gis.pdf import Bar, Document
 from enschede_gis.profile import Area
@@ -185,10 +188,13 @@ def profile_pdf(
     lang: str = "nl",
     printed: date | None = None,
     gemeente: str = settings.DEFAULT_GEMEENTE,
+    full: bool = False,
 ) -> bytes:
-    """The area profile as a PDF: map, key figures per theme, position bars, spread, similar buurten,
-    trends, the plain-language explanation of every figure shown, sources and data years, print date
-    and attribution."""
+    """The area profile as a PDF. By default the two-page handout for residents (:func:`handout_pdf`);
+    with ``full`` the whole profile: map, key figures per theme, position bars, spread, similar
+    buurten, trends, the plain-language explanation of every figure shown, sources and data years."""
+    if not full:
+        return handout_pdf(snap, catalogue, area, year=year, lang=lang, printed=printed, gemeente=gemeente)
     kind = i18n.t(f"level.{area.kind}", lang)
     figures_table = profile.key_figures(snap, catalogue, area, year=year, lang=lang, gemeente=gemeente)
     year_text = _year_text(figures_table, year, lang)
@@ -205,6 +211,7 @@ def profile_pdf(
         lang=lang,
     )
     doc.image(staticmap.area_map(snap, area.codes, gemeente=gemeente, size_in=5), width_mm=95)
+    _members(doc, member_names(snap, area), lang)
     _key_figures(doc, figures_table, area, lang)
     _position(doc, profile.position(snap, catalogue, area, year=year, lang=lang, gemeente=gemeente), lang)
     if len(area.codes) > 1:
@@ -216,7 +223,7 @@ def profile_pdf(
     shown = [catalogue[k] for k in figures_table.get("indicator", [])]
     explain.add_to_pdf(doc, shown, snap.statistics, lang, catalogue=catalogue)
     lines = sorted({s for s in figures_table.get("source", pd.Series(dtype=str)) if s})
-    doc.sources([_t("data_year", lang, year=year_text), *lines, settings.ATTRIBUTION])
+    doc.sources([_t("data_year", lang, year=year_text), *lines, i18n.t("app.attribution", lang)])
     return doc.to_bytes()
 
 
@@ -304,3 +311,163 @@ def _trends(doc: Document, trends: pd.DataFrame, lang: str) -> None:
     for note in profile.trend_notes(trends):
         doc.paragraph(i18n.t(note, lang), size=8, muted=True)
     doc.paragraph(_t("trend_boundaries", lang), size=8, muted=True)
+
+
+# -- the two-page handout -----------------------------------------------------------------------------
+
+#: The headline figures of the handout, in this order (those the area lacks are left out): about ten.
+HANDOUT_FIGURES = (
+    "inwoners",
+    "huishoudens",
+    "pct_0_15",
+    "pct_65_plus",
+    "huishoudensgrootte",
+    "pct_eenpersoonshuishoudens",
+    "woningvoorraad",
+    "woz_waarde",
+    "pct_huishoudens_laag_inkomen",
+    "bijstand_per_1000",
+    "bevolkingsdichtheid",
+)
+#: What stands out: at most this many figures, each at least this many SDs from the city value.
+STANDOUT_MAX, STANDOUT_SD = 5, 1.0
+#: A custom area's buurten are listed by name, at most this many (the rest counted), so page 1 holds.
+MAX_MEMBER_NAMES = 40
+
+
+def handout_pdf(
+    snap: Snapshot,
+    catalogue: Catalogue,
+    area: Area,
+    *,
+    year: profile.YearMode = profile.LATEST,
+    lang: str = "nl",
+    printed: date | None = None,
+    gemeente: str = settings.DEFAULT_GEMEENTE,
+) -> bytes:
+    """Two A4 pages to take home: page 1 the map and about ten headline figures next to the city;
+    page 2 what stands out, the area's buurten (for a wijk or own area), and sources with dates.
+    Names only, no codes and no internal keys. Always exactly two pages: when the figures would not
+    fit on page 1 the last ones are left out (they are in the full profile)."""
+    figures_table = profile.key_figures(snap, catalogue, area, year=year, lang=lang, gemeente=gemeente)
+    city = snap.names().get(gemeente, gemeente)
+    position = profile.position(snap, catalogue, area, year=year, lang=lang, gemeente=gemeente)
+    content = _Handout(
+        name=plain_name(area),
+        subtitle=i18n.t(
+            "plain.handout.subtitle", lang, kind=i18n.t(f"level.{area.kind}", lang), count=len(area.codes)
+        ),
+        city=city,
+        map_png=staticmap.area_map(snap, area.codes, gemeente=gemeente, size_in=5),
+        rows=handout_rows(figures_table, catalogue, city, lang),
+        standouts=standout_lines(position, city, lang),
+        members=member_names(snap, area),
+        sources=[
+            _t("data_year", lang, year=_year_text(figures_table, year, lang)),
+            *sorted({s for s in figures_table.get("source", pd.Series(dtype=str)) if s}),
+            i18n.t("app.attribution", lang),
+        ],
+    )
+    for shown in range(len(content.rows), 3, -1):  # leave figures out until page 1 holds them
+        doc = _handout(content, shown, lang, printed)
+        if doc is not None:
+            return doc.to_bytes()
+    raise DataError("Het handout past niet op twee pagina's.", en="The handout does not fit on two pages.")
+
+
+@dataclass(frozen=True)
+class _Handout:
+    name: str
+    subtitle: str
+    city: str
+    map_png: bytes
+    rows: list[list[str]]
+    standouts: list[str]
+    members: list[str]
+    sources: list[str]
+
+
+def _handout(content: _Handout, shown: int, lang: str, printed: date | None) -> Document | None:
+    """The handout with the first ``shown`` figures, or None when it does not come out at two pages."""
+    doc = Document(_t("pdf_title", lang, name=content.name), subtitle=content.subtitle, printed=printed, lang=lang)
+    doc.image(content.map_png, width_mm=100, height_mm=95)
+    doc.heading(i18n.t("plain.handout.figures", lang, city=content.city))
+    if content.rows:
+        header = [_t("col_indicator", lang), content.name, content.city, _t("col_year", lang)]
+        rows = content.rows[:shown]
+        doc.table(header, rows, widths=[3.2, 1.7, 1.7, 0.7], align=["L", "R", "R", "R"], size=9.5)
+    else:
+        doc.paragraph(_t("no_figures", lang))
+    if doc.page_count != 1:
+        return None
+    doc.new_page()
+    doc.heading(i18n.t("plain.handout.stands_out", lang, city=content.city))
+    nothing = [i18n.t("plain.handout.nothing_stands_out", lang, city=content.city)]
+    for line in content.standouts or nothing:
+        doc.paragraph(f"• {line}", size=10)
+    doc.paragraph(i18n.t("plain.handout.stands_out_how", lang, city=content.city), size=8.5, muted=True)
+    _members(doc, content.members, lang)
+    doc.heading(i18n.t("plain.handout.more", lang), level=2)
+    doc.paragraph(i18n.t("plain.handout.more_text", lang), size=9)
+    doc.sources(content.sources)
+    return doc if doc.page_count == 2 else None
+
+
+def plain_name(area: Area) -> str:
+    """The area's name for residents: its label without a trailing "(BU01530905)"-style code."""
+    return re.sub(r"\s*\((?:BU|WK|GM)\d{4,8}\)$", "", area.label)
+
+
+def handout_rows(table: pd.DataFrame, catalogue: Catalogue, city: str, lang: str = "nl") -> list[list[str]]:
+    """[label, area value, city value, year] for the handout's headline figures the area has; the city
+    value is the plain figure (the full profile says over how many buurten it is known)."""
+    if table.empty:
+        return []
+    by_key = table.set_index("indicator")
+    rows = []
+    for key in HANDOUT_FIGURES:
+        if key not in by_key.index or key not in catalogue:
+            continue
+        row, ind = by_key.loc[key], catalogue[key]
+        year = "" if pd.isna(row["year"]) else str(int(row["year"]))
+        city_value = row[city] if city in row.index else None
+        rows.append([str(row["label"]), ind.format(row["value"], lang), ind.format(city_value, lang), year])
+    return rows
+
+
+def standout_lines(position: pd.DataFrame, city: str, lang: str) -> list[str]:
+    """Plain sentences for the figures furthest from the city value (at least :data:`STANDOUT_SD`
+    SDs), largest first: "Aandeel 65 jaar en ouder: 31,0%, hoger dan in Enschede (17,9%)"."""
+    if position.empty:
+        return []
+    far = position[position["z"].abs() >= STANDOUT_SD]
+    far = far.reindex(far["z"].abs().sort_values(ascending=False).index).head(STANDOUT_MAX)
+    return [
+        i18n.t(
+            "plain.handout.higher" if row["z"] > 0 else "plain.handout.lower",
+            lang,
+            label=row["label"],
+            value=row["text"],
+            city=city,
+            city_value=row["city_text"],
+        )
+        for _, row in far.iterrows()
+    ]
+
+
+def member_names(snap: Snapshot, area: Area) -> list[str]:
+    """The names of an area's buurten, sorted; empty for a single buurt."""
+    names = snap.names()
+    return sorted(names.get(code, code) for code in area.codes) if len(area.codes) > 1 else []
+
+
+def _members(doc: Document, names: list[str], lang: str) -> None:
+    """For an area of several buurten: which buurten, by name (a custom area is otherwise a mystery)."""
+    if not names:
+        return
+    shown = names[:MAX_MEMBER_NAMES]
+    text = ", ".join(shown)
+    if len(names) > len(shown):
+        text += " " + i18n.t("plain.handout.and_more", lang, count=len(names) - len(shown))
+    doc.heading(i18n.t("plain.handout.members", lang, count=len(names)), level=2)
+    doc.paragraph(text, size=9)

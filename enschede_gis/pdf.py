@@ -29,7 +29,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from enschede_gis import formatting, i18n, settings
+from enschede_gis import formatting, i18n
 from enschede_gis.errors import DataError
 
 #: Debian's fonts-dejavu-core; overridable for machines that keep fonts elsewhere.
@@ -87,7 +87,7 @@ class Document:
         subtitle: str = "",
         printed: date | None = None,
         lang: str = "nl",
-        attribution: str = settings.ATTRIBUTION,
+        attribution: str | None = None,
     ) -> None:
         self.lang = lang
         self.printed = printed or date.today()
@@ -97,7 +97,8 @@ class Document:
         self._pdf.set_auto_page_break(auto=True, margin=18)
         self._pdf.set_title(self.plain(title))
         self._pdf.set_creator("Wijkbeeld Enschede")
-        self._pdf.footer_text = self.plain(f"{attribution} · {self.printed_text()}")
+        credit = attribution or i18n.t("app.attribution", lang)  # "Bron:" / "Source:" in the PDF's language
+        self._pdf.footer_text = self.plain(f"{credit} · {self.printed_text()}")
         self._pdf.add_page()
         self._title(title, subtitle)
 
@@ -112,9 +113,10 @@ class Document:
         self._widths: dict[tuple, dict[str, float]] = {}  # font -> word -> width in mm (see _lines)
 
     def plain(self, text: object) -> str:
-        """Text as the PDF will show it: control characters dropped, undrawable characters as "?"."""
+        """Text as the PDF will show it: control characters dropped, undrawable characters as "?", and
+        "€ 206.000" kept on one line (a no-break space after the euro sign)."""
         out = []
-        for char in str(text):
+        for char in str(text).replace("€ ", "€\u00a0"):
             if char in "\n\t":
                 out.append(" " if char == "\t" else char)
             elif ord(char) < 32:
@@ -137,12 +139,12 @@ class Document:
         pdf = self._pdf
         pdf.set_text_color(*TEXT)
         pdf.set_font(FAMILY, "B", 18)
-        pdf.multi_cell(0, 9, self.plain(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 9, self.plain(title), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_font(FAMILY, size=10)
         pdf.set_text_color(*MUTED)
         if subtitle:
-            pdf.multi_cell(0, 5, self.plain(subtitle), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.multi_cell(0, 5, self.plain(self.printed_text()), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(0, 5, self.plain(subtitle), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 5, self.plain(self.printed_text()), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(*TEXT)
         pdf.ln(3)
 
@@ -154,7 +156,7 @@ class Document:
         pdf.ln(2 if level > 1 else 4)
         pdf.set_font(FAMILY, "B", size)
         pdf.set_text_color(*TEXT)
-        pdf.multi_cell(0, size * 0.5, self.plain(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, size * 0.5, self.plain(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if level == 1:
             pdf.set_draw_color(*RULE)
             pdf.line(pdf.l_margin, pdf.get_y() + 0.5, pdf.l_margin + self.width, pdf.get_y() + 0.5)
@@ -244,23 +246,27 @@ class Document:
         pdf.set_font(FAMILY, size=10)
         pdf.ln(2)
 
-    def bars(self, bars: Sequence[Bar], *, limit: float = 3.0, caption: str = "") -> None:
+    def bars(self, bars: Sequence[Bar], *, limit: float = 3.0, caption: str = "", size: float = 8) -> None:
         """Horizontal bars around a centre line, clipped at ``limit`` either way (e.g. ±3 SD).
 
-        Each row: label on the left, the bar in the middle, the value text on the right. A value of
-        NaN draws no bar.
+        Each row: label on the left, the bar in the middle, the value text on the right; a long label
+        or value wraps onto more lines (never cut off). A value of NaN draws no bar.
         """
         pdf = self._pdf
-        label_w, bar_w = self.width * 0.38, self.width * 0.24
+        label_w, bar_w = self.width * 0.40, self.width * 0.22
         text_w = self.width - label_w - bar_w
-        row_h = 5.0
-        pdf.set_font(FAMILY, size=8)
+        line_h = size * 0.45
+        pdf.set_font(FAMILY, size=size)
         for bar in bars:
+            labels = self._lines(self.plain(bar.label).replace("\n", " "), label_w - 1.5)
+            texts = self._lines(self.plain(bar.text).replace("\n", " "), text_w - 1.5)
+            row_h = max(5.0, line_h * max(len(labels), len(texts)) + 1.2)
             if pdf.get_y() + row_h > pdf.h - 20:
                 pdf.add_page()
             x, y = pdf.l_margin, pdf.get_y()
-            pdf.set_xy(x, y)
-            pdf.cell(label_w, row_h, self._fit(bar.label, label_w - 1))
+            for i, line in enumerate(labels):
+                pdf.set_xy(x, y + 0.6 + i * line_h)
+                pdf.cell(label_w, line_h, line)
             centre = x + label_w + bar_w / 2
             pdf.set_draw_color(*RULE)
             pdf.line(centre, y + 0.5, centre, y + row_h - 0.5)
@@ -268,28 +274,27 @@ class Document:
                 length = max(-1.0, min(1.0, bar.value / limit)) * (bar_w / 2 - 1)
                 pdf.set_fill_color(*COLOURS.get(bar.colour, COLOURS["neutral"]))
                 left = centre + min(0.0, length)
-                pdf.rect(left, y + 1.2, max(abs(length), 0.4), row_h - 2.4, style="F")
-            pdf.set_xy(x + label_w + bar_w + 1, y)
-            pdf.cell(text_w - 1, row_h, self._fit(bar.text, text_w - 2))
+                pdf.rect(left, y + row_h / 2 - 1.3, max(abs(length), 0.4), 2.6, style="F")
+            for i, line in enumerate(texts):
+                pdf.set_xy(x + label_w + bar_w + 1.5, y + 0.6 + i * line_h)
+                pdf.cell(text_w - 1.5, line_h, line)
             pdf.set_xy(x, y + row_h)
         pdf.set_fill_color(255, 255, 255)  # fpdf2 keeps the fill colour: don't let it colour a later table
         if caption:
             self.paragraph(caption, size=7.5, muted=True)
         pdf.set_font(FAMILY, size=10)
 
-    def _fit(self, text: str, width: float) -> str:
-        """Shorten text with "…" so it fits in ``width`` mm at the current font."""
-        text = self.plain(text).replace("\n", " ")
-        if self._pdf.get_string_width(text) <= width:
-            return text
-        while text and self._pdf.get_string_width(text + "…") > width:
-            text = text[:-1]
-        return text + "…"
-
-    def image(self, png: bytes, *, width_mm: float | None = None) -> None:
-        """A PNG image, centred, at most ``width_mm`` wide (default: the page width)."""
+    def image(self, png: bytes, *, width_mm: float | None = None, height_mm: float | None = None) -> None:
+        """A PNG image, centred, at most ``width_mm`` wide (default: the page width) and at most
+        ``height_mm`` high (its shape kept)."""
         pdf = self._pdf
         width = min(width_mm or self.width, self.width)
+        if height_mm is not None:
+            from PIL import Image  # ships with matplotlib
+
+            with Image.open(io.BytesIO(png)) as picture:
+                aspect = picture.width / picture.height
+            width = min(width, height_mm * aspect)
         x = pdf.l_margin + (self.width - width) / 2
         pdf.image(io.BytesIO(png), x=x, w=width)
         pdf.ln(2)
@@ -299,6 +304,18 @@ class Document:
         self.heading(title or i18n.t("pdf.sources", self.lang), level=2)
         for line in dict.fromkeys(lines):
             self.paragraph(f"• {line}", size=8, muted=True)
+
+    def new_page(self) -> None:
+        self._pdf.add_page()
+
+    @property
+    def page_count(self) -> int:
+        return self._pdf.page_no()
+
+    @property
+    def space_left(self) -> float:
+        """Millimetres left above the footer on the current page."""
+        return self._pdf.h - 20 - self._pdf.get_y()
 
     def to_bytes(self) -> bytes:
         return bytes(self._pdf.output())

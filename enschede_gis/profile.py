@@ -231,21 +231,22 @@ def _source_in(sources: dict[str, list[tuple[str, str]]], area: Area, indicator:
     entries = sources.get(indicator, [])
     single = area.kind == "buurt" or (area.kind == "custom" and len(area.codes) == 1)
     own_code = area.codes[0] if single else area.key
-    own = _names(source for code, source in entries if code == own_code)
+    own = _names((source for code, source in entries if code == own_code), lang)
     if own:
         return own
     members = set(area.codes)
-    from_buurten = _names(source for code, source in entries if code in members)
+    from_buurten = _names((source for code, source in entries if code in members), lang)
     return i18n.t("profiel.from_buurten", lang, sources=from_buurten) if from_buurten else ""
 
 
-def _names(sources: Iterable[str]) -> str:
+def _names(sources: Iterable[str], lang: str = "nl") -> str:
     """The distinct source tables, with "(afgeleid)" where a figure was derived from counts."""
     names = set()
+    mark = f" ({i18n.t('profiel.derived', lang)})"
     for text in sources:
         if text:
             base, _, derived = text.partition(";")
-            names.add(base.strip() + (" (afgeleid)" if derived else ""))
+            names.add(base.strip() + (mark if derived else ""))
     return "; ".join(sorted(names))
 
 

@@ -408,7 +408,7 @@ def to_pdf(
     _representation_section(doc, session, lang)
     explained = [catalogue[k] for k in session.explained if k in catalogue]
     explain.add_to_pdf(doc, explained, snap.statistics, lang, catalogue=catalogue)
-    doc.sources([settings.ATTRIBUTION, *session.sources], title=_t("bijeenkomst.report.sources", lang))
+    doc.sources([i18n.t("app.attribution", lang), *session.sources], title=_t("bijeenkomst.report.sources", lang))
     return doc.to_bytes()
 
 

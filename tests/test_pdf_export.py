@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import numpy as np
@@ -14,8 +15,11 @@ from enschede_gis import export, profile, staticmap
 from enschede_gis.areas import CustomArea
 from enschede_gis.errors import InputError
 from enschede_gis.pdf import Bar, Document
+from tests.render import pdf_pages_to_png
 
 BROEKHEURNE = CustomArea(name="Broekheurne", codes=("BU01530905", "BU01530904"))
+#: What a resident must never see outside parentheses: a catalogue key or a buurt code.
+KEY_OR_CODE = re.compile(r"\b[a-z]+_[a-z0-9_]+\b|BU\d{8}")
 PRINTED = date(2026, 11, 29)
 
 
@@ -77,7 +81,7 @@ def test_static_map_is_a_png_and_refuses_unknown_buurten(snap):
 
 
 def test_profile_pdf_has_name_inhabitants_sources_and_date(snap, catalogue, broekheurne):
-    text = _text(export.profile_pdf(snap, catalogue, broekheurne, year=2023, printed=PRINTED))
+    text = _text(export.profile_pdf(snap, catalogue, broekheurne, year=2023, printed=PRINTED, full=True))
     assert "Wijkpaspoort Broekheurne" in text
     assert "1.820 inwoners" in text  # 1525 + 295, aggregated from the two buurten
     assert "Afgedrukt op zondag 29 november 2026" in text
@@ -85,20 +89,22 @@ def test_profile_pdf_has_name_inhabitants_sources_and_date(snap, catalogue, broe
     assert "Bron: CBS, Kadaster/PDOK — CC BY 4.0" in text
     for heading in ("Kerncijfers", "Positie ten opzichte van de stad", "Vergelijkbare buurten", "Ontwikkeling"):
         assert heading in text
-    english = _text(export.profile_pdf(snap, catalogue, broekheurne, year=2023, lang="en", printed=PRINTED))
+    assert "Dit gebied bestaat uit 2 buurten" in text  # a custom area lists its buurten
+    english = _text(export.profile_pdf(snap, catalogue, broekheurne, year=2023, lang="en", printed=PRINTED, full=True))
     assert "Area profile Broekheurne" in english and "1,820 inhabitants" in english
 
 
 def test_profile_pdf_explains_every_figure_it_shows(snap, catalogue, broekheurne):
     shown = profile.key_figures(snap, catalogue, broekheurne, year=2023)["indicator"]
-    text = " ".join(_text(export.profile_pdf(snap, catalogue, broekheurne, year=2023, printed=PRINTED)).split())
+    full = export.profile_pdf(snap, catalogue, broekheurne, year=2023, printed=PRINTED, full=True)
+    text = " ".join(_text(full).split())
     explained = text[text.index("Uitleg bij de cijfers") :]
     for key in shown:
         ind = catalogue[key]
         assert ind.label("nl") in explained, key
         assert " ".join(ind.caveat("nl").split())[:40] in explained, key
     assert "2023: CBS Kerncijfers wijken en buurten 2023" in explained
-    english = " ".join(_text(export.profile_pdf(snap, catalogue, broekheurne, year=2023, lang="en")).split())
+    english = " ".join(_text(export.profile_pdf(snap, catalogue, broekheurne, year=2023, lang="en", full=True)).split())
     assert "What the figures mean" in english and catalogue["inwoners"].caveat("en")[:40] in english
 
 
@@ -125,3 +131,60 @@ def test_fonts_fall_back_to_matplotlibs_dejavu(monkeypatch, tmp_path):
     monkeypatch.setattr(pdf, "FONT_DIR", tmp_path)  # no fonts here
     text = _text(Document("Gemeente Enschede — één", printed=PRINTED).to_bytes())
     assert "Gemeente Enschede — één" in text
+
+
+def _outside_parentheses(text: str) -> str:
+    """The text with every (...) part removed, nested ones too."""
+    previous = None
+    while previous != text:
+        previous, text = text, re.sub(r"\([^()]*\)", "", text)
+    return text
+
+
+def _pages(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.mark.parametrize("key", ["BU01530905", "WK015309", "custom:Oost"])
+def test_the_handout_is_two_pages_with_names_not_codes(snap, catalogue, key):
+    oost = CustomArea(name="Oost", codes=tuple(c for c in snap.names() if c.startswith("BU015305"))[:12])
+    area = profile.find_area(profile.selectable_areas(snap, [oost]), key)
+    handout = export.profile_pdf(snap, catalogue, area, printed=PRINTED)
+    pdf_pages_to_png(handout, f"handout-{key.replace(':', '_')}")
+    assert _pages(handout) == 2
+    text = _text(handout)
+    assert not KEY_OR_CODE.findall(_outside_parentheses(text))
+    assert "BU0153" not in text  # not even in parentheses: the handout is for residents
+    for part in ("Belangrijkste cijfers, naast heel Enschede", "Wat valt op", "Bronnen en gegevensjaren"):
+        assert part in text
+    assert "Afgedrukt op zondag 29 november 2026" in text and "Uitleg bij de cijfers" not in text
+    if len(area.codes) > 1:
+        names = snap.names()
+        assert f"Dit gebied bestaat uit {len(area.codes)} buurten" in text
+        assert all(names[c] in " ".join(text.split()) for c in area.codes[:3])
+
+
+def test_the_handout_in_english_is_english(snap, catalogue, broekheurne):
+    handout = export.profile_pdf(snap, catalogue, broekheurne, lang="en", printed=PRINTED)
+    pdf_pages_to_png(handout, "handout-en")
+    text = _text(handout)
+    assert _pages(handout) == 2
+    assert "Headline figures, next to all of Enschede" in text and "Printed on Sunday, 29 November 2026" in text
+    for dutch in ("Bron:", "afgeleid", "Afgedrukt", "inwoners", "Dit gebied", "Wat valt op"):
+        assert dutch not in text, dutch
+
+
+def test_the_full_profile_keeps_codes_in_parentheses_only(snap, catalogue):
+    area = profile.find_area(profile.selectable_areas(snap), "BU01530905")
+    full = export.profile_pdf(snap, catalogue, area, printed=PRINTED, full=True)
+    pdf_pages_to_png(full[:], "full-BU01530905", scale=1.0)
+    assert _pages(full) > 2  # the second choice: everything, with the explanation appendix
+    assert not KEY_OR_CODE.findall(_outside_parentheses(_text(full)))
+
+
+def test_long_position_labels_wrap_instead_of_being_cut(snap):
+    doc = Document("Positie", printed=PRINTED)
+    label = "Personen met een laag inkomen (laagste 40% van de personen in particuliere huishoudens)"
+    doc.bars([Bar(label, 1.4, "38,2% (Enschede 30,1%) plaats 3 van 69", "more")])
+    text = " ".join(_text(doc.to_bytes()).split())
+    assert label in text and "…" not in text

@@ -240,6 +240,17 @@ with head:
         icon=":material/picture_as_pdf:",
         key="profiel_pdf",
     )
+    st.download_button(
+        ui.t("plain.download_full_pdf"),
+        data=partial(
+            export.profile_pdf, snap, catalogue, area, year=year, lang=ui.lang(), gemeente=ui.gemeente(), full=True
+        ),
+        file_name=f"wijkpaspoort_volledig_{slug}_{file_year}.pdf",
+        mime="application/pdf",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+        key="profiel_pdf_full",
+    )
     download_table = export.profile_table(table, ui.lang())
     st.download_button(
         ui.t("profiel.download_csv"),
