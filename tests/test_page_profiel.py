@@ -50,7 +50,12 @@ def test_profile_of_a_custom_area_from_the_url():
     )
     assert at.query_params["gebied"] in ("custom:Broekheurne", ["custom:Broekheurne"])
     labels = [b.label for b in at.get("download_button")]
-    assert labels == ["Wijkpaspoort als PDF", "Tabel als CSV", "Tabel als Excel"]
+    assert labels == [
+        "Wijkpaspoort om mee te nemen (PDF, 2 pagina's)",
+        "Volledig wijkpaspoort met uitleg (PDF)",
+        "Tabel als CSV",
+        "Tabel als Excel",
+    ]
 
 
 def test_profile_of_a_wijk_shows_spread_trends_and_the_definition_note():
