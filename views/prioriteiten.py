@@ -17,6 +17,7 @@ from enschede_gis import priorities as pr
 
 LEVELS = ["buurt", "wijk"]
 CURRENT_KEY = "prio_current_profile"  # read by views/scenarios.py
+SHOWN_KEY = "_prio_shown"  # the indicators that had a weight slider in the previous run
 MAP_HEIGHT = 560
 
 
@@ -39,6 +40,7 @@ def _apply_profile() -> None:
     if profile is None:
         return
     st.session_state["prio_indicators"] = [w.indicator for w in profile.weights]
+    st.session_state[SHOWN_KEY] = [w.indicator for w in profile.weights]  # the profile's weights, not fresh ones
     for w in profile.weights:
         st.session_state[f"prio_w_{w.indicator}"] = float(w.weight)
         st.session_state[f"prio_d_{w.indicator}"] = w.direction
@@ -67,6 +69,14 @@ def _weights_form(options: list[str], defaults: list[str]) -> tuple[dict[str, fl
         key="prio_indicators",
     )
     ui.explain_picker([catalogue[k] for k in chosen], level=level, key="prio_explain")
+    # An indicator (re)added to the choice starts afresh at weight 1 with its own direction: a weight
+    # left over from before it was removed (0, say) would silently keep it out of the score.
+    shown = st.session_state.get(SHOWN_KEY, [])
+    for key in chosen:
+        if key not in shown:
+            st.session_state[f"prio_w_{key}"] = 1.0
+            st.session_state[f"prio_d_{key}"] = catalogue[key].direction if catalogue[key].is_condition else None
+    st.session_state[SHOWN_KEY] = list(chosen)
     weights, directions, undirected = {}, {}, []
     directions_all = ["higher_worse", "higher_better"]
     grid = st.columns([3, 2, 3, 2])  # two indicators per row keeps the results in view
@@ -75,13 +85,10 @@ def _weights_form(options: list[str], defaults: list[str]) -> tuple[dict[str, fl
         if i and i % 2 == 0:
             grid = st.columns([3, 2, 3, 2])
         left, right = grid[2 * (i % 2)], grid[2 * (i % 2) + 1]
-        st.session_state.setdefault(f"prio_w_{key}", 1.0)
         weights[key] = left.slider(
             f"{ui.t('prioriteiten.weight')}: {ind.label(lang)}", 0.0, 10.0, step=0.5, key=f"prio_w_{key}"
         )
         state_key = f"prio_d_{key}"
-        if state_key not in st.session_state:
-            st.session_state[state_key] = ind.direction if ind.is_condition else None
         direction = right.selectbox(
             ui.t("prioriteiten.direction"),
             directions_all,
@@ -172,13 +179,13 @@ def _ranking_tab(ranking: pr.Ranking, stability: pr.Stability, names: dict[str, 
 
 
 def _breakdown_tab(ranking: pr.Ranking, names: dict[str, str]) -> None:
-    codes = list(ranking.table.index)
+    codes = list(ranking.table.index)  # in rank order
+    # The label holds no rank: a browser may keep showing a selected option's old label after the
+    # weights change the ranking; the current rank is said beside it instead.
     code = st.selectbox(
-        ui.t("prioriteiten.breakdown_area"),
-        codes,
-        format_func=lambda c: f"{ranking.table.loc[c, 'rank']}. {names.get(c, c)}",
-        key="prio_breakdown",
+        ui.t("prioriteiten.breakdown_area"), codes, format_func=lambda c: names.get(c, c), key="prio_breakdown"
     )
+    st.caption(ui.t("prioriteiten.breakdown_rank", rank=ranking.table.loc[code, "rank"], count=len(codes)))
     parts = pr.breakdown(ranking, code, table)
     shown = pd.DataFrame(
         {

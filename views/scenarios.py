@@ -18,6 +18,7 @@ from enschede_gis.errors import WijkbeeldError
 
 PROFILE_KEY = "prio_current_profile"  # set by views/prioriteiten.py
 MEASURES_KEY = "scen_measures"
+RESET_FORM_KEY = "_scen_reset_form"  # set when a measure was added: the next run starts an empty form
 NEW = "__new__"
 MAP_HEIGHT = 520
 LEVELS = ["buurt", "wijk"]
@@ -53,7 +54,15 @@ def _ok(action) -> bool:
     return True
 
 
+def _reset_measure_form() -> None:
+    """Empty the measure form: a note, basis or age mix belongs to one measure, never to the next
+    (nor to a measure in another scenario). Called before the form's widgets are drawn."""
+    for key in ("scen_note", "scen_basis", "scen_use_mix", *(f"scen_mix_{g}" for g in sc.AGE_GROUPS)):
+        st.session_state.pop(key, None)
+
+
 def _load_into_editor(scenario: sc.Scenario | None, loaded: str | None) -> None:
+    _reset_measure_form()
     st.session_state[MEASURES_KEY] = list(scenario.measures) if scenario else []
     st.session_state["scen_name"] = scenario.name if scenario else ui.t("scenarios.default_name")
     st.session_state["scen_desc"] = scenario.description if scenario else ""
@@ -70,6 +79,8 @@ def _on_pick() -> None:
 
 def _measure_form(options: dict[str, str], baseline: sc.Baseline) -> None:
     """Choose a kind of measure, fill in its fields, add it to the scenario."""
+    if st.session_state.pop(RESET_FORM_KEY, False):
+        _reset_measure_form()
     kinds = ["new_dwellings", "demolition", "direct_assumption"]
     kind = st.radio(
         ui.t("scenarios.type_label"),
@@ -133,6 +144,7 @@ def _measure_form(options: dict[str, str], baseline: sc.Baseline) -> None:
             measure = _shown(lambda: sc.make_measure(kind, area=area, basis=basis, note=note, **fields))
             if measure is not None:
                 st.session_state[MEASURES_KEY] = [*st.session_state[MEASURES_KEY], measure]
+                st.session_state[RESET_FORM_KEY] = True
                 st.rerun()
 
 
