@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 import app_state
 from enschede_gis import i18n
-from tests.page_helpers import VIEWS
+from tests.page_helpers import VIEWS, app_test
 
 NAMESPACES = sorted({key.split(".")[0] for key in i18n.strings()})
 #: A key as i18n.t returns it when missing: a known namespace, a dot, more dotted words.
@@ -38,7 +38,7 @@ def _texts(at: AppTest) -> list[str]:
 
 
 def _render(path: str, lang: str) -> AppTest:
-    at = AppTest.from_file(str(VIEWS.parent / "app.py"), default_timeout=120)
+    at = app_test(timeout=120)
     if lang != "nl":
         at.query_params["lang"] = lang
     at.run()
@@ -51,7 +51,7 @@ def _render(path: str, lang: str) -> AppTest:
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-@pytest.mark.parametrize("path", [p[0] for p in app_state.PAGES])
+@pytest.mark.parametrize("path", [p[0] for p in [*app_state.PAGES, app_state.JOIN_PAGE]])
 def test_no_page_shows_an_untranslated_key(path, lang, page_db):
     at = _render(path, lang)
     raw = sorted({m.group(0) for text in _texts(at) for m in _KEY.finditer(text) if m.group(0) not in _ALLOWED})
