@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 import app_state
 from enschede_gis import i18n
-from tests.page_helpers import VIEWS, app_test
+from tests.page_helpers import app_test
 
 NAMESPACES = sorted({key.split(".")[0] for key in i18n.strings()})
 #: A key as i18n.t returns it when missing: a known namespace, a dot, more dotted words.
