@@ -442,6 +442,30 @@ def _csv(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+EXPORT_PREFIX = "inbreng-"
+EXPORT_STAMP = "%Y%m%dT%H%M%S%fZ"
+
+
+def prune_exports(
+    folder: Path | None = None, *, days: int | None = None, now: datetime | None = None
+) -> list[Path]:
+    """Delete moderation exports older than ``days`` (default ``settings.EXPORT_RETENTION_DAYS``);
+    their age is read from the time in their name. Returns the files deleted. Runs on every clean-up."""
+    folder = Path(folder or state_dir("exports"))
+    keep = timedelta(days=settings.EXPORT_RETENTION_DAYS if days is None else days)
+    moment = now or datetime.now(UTC)
+    deleted = []
+    for path in sorted(folder.glob(f"{EXPORT_PREFIX}*.csv")):
+        try:
+            made = datetime.strptime(path.stem.removeprefix(EXPORT_PREFIX), EXPORT_STAMP).replace(tzinfo=UTC)
+        except ValueError:
+            continue  # not an export this module wrote: leave it alone
+        if moment - made > keep:
+            path.unlink(missing_ok=True)
+            deleted.append(path)
+    return deleted
+
+
 def delete_hidden(eng: Engine, *, export_dir: Path | None = None) -> tuple[Path, int]:
     """Delete the hidden inputs, after writing an export of ALL input to ``export_dir``.
 
@@ -450,7 +474,8 @@ def delete_hidden(eng: Engine, *, export_dir: Path | None = None) -> tuple[Path,
     Returns the export's path and the number of rows deleted.
     """
     folder = export_dir or state_dir("exports")
-    path = Path(folder) / f"inbreng-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}.csv"
+    path = Path(folder) / f"{EXPORT_PREFIX}{datetime.now(UTC).strftime(EXPORT_STAMP)}.csv"
+    prune_exports(folder)
     table = db.INPUTS
     with db.writing(eng) as conn:
         frame = _frame(conn, _query(area_codes=None, meeting_id=None, include_hidden=True))

@@ -34,6 +34,11 @@ ATTRIBUTION = "Bron: CBS, Kadaster/PDOK — CC BY 4.0"
 TILE_URL = os.environ.get("WIJKBEELD_TILE_URL", "").strip()
 TILE_ATTRIBUTION = os.environ.get("WIJKBEELD_TILE_ATTRIBUTION", "Achtergrondkaart: Kadaster/PDOK (CC BY 4.0)").strip()
 
+#: Moderation clean-ups write a full export (residents' pins and facts included) to state/exports
+#: before deleting hidden input, as a safety net; it is kept this many days, then deleted, so
+#: personal input does not stay on disk forever (AVG: no longer than needed).
+EXPORT_RETENTION_DAYS = int(os.environ.get("WIJKBEELD_EXPORT_RETENTION_DAYS", "30"))
+
 #: Live requests must not hang a meeting: cbsodata and requests have no default timeout.
 HTTP_TIMEOUT_S = float(os.environ.get("WIJKBEELD_HTTP_TIMEOUT", "30"))
 
