@@ -41,6 +41,8 @@ SITUATION_FIGURES: tuple[str, ...] = (
     "pct_huishoudens_laag_inkomen",
     "bijstand_per_1000",
 )
+#: Room (mm) the situation heading and its map need on a page.
+SITUATION_MM = 130
 #: How many top-ranked buurten of the gemeente to show next to the area's own buurten.
 TOP_RANKED = 5
 
@@ -363,7 +365,12 @@ def representation(
     """Who gave input (at the meeting or for its area, each input once, hidden ones counted but not
     shown) next to who lives in the area, from :mod:`enschede_gis.representation`."""
     frame = meeting_inputs(eng, meeting, area, include_hidden=True)[inputs.PROFILE_COLUMNS].reset_index(drop=True)
-    return rep.for_area(frame, snap, catalogue, area, year=year, lang=lang)
+    from dataclasses import replace
+
+    from enschede_gis.export import plain_name
+
+    named = replace(area, label=plain_name(area))  # residents read the name, not the code
+    return rep.for_area(frame, snap, catalogue, named, year=year, lang=lang)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -375,6 +382,7 @@ def to_pdf(
 ) -> bytes:
     """The session report as PDF bytes (all text plain; residents' text is never interpreted). It
     ends with the plain-language explanation of every figure and weighted indicator it shows."""
+    from enschede_gis.export import plain_name
     from enschede_gis.pdf import Document
     from enschede_gis.staticmap import area_map
 
@@ -384,14 +392,18 @@ def to_pdf(
         subtitle=_t(
             "bijeenkomst.report.subtitle",
             lang,
-            area=session.area.label,
+            area=plain_name(session.area),
             held_on=formatting.long_date(meeting.held_on, lang),
             year=figures_year_text(session, lang),
         ),
         printed=printed,
         lang=lang,
     )
-    _frame_section(doc, meeting.frame, session.warnings, lang)
+    _agenda_section(doc, lang)
+    _agreements_section(doc, meeting, lang)  # first: what was agreed, who does what by when
+    _frame_section(doc, meeting.frame, lang)
+    if doc.space_left < SITUATION_MM:  # keep the heading with its map
+        doc.new_page()
     doc.heading(_t("bijeenkomst.step.situatie", lang))
     doc.image(area_map(snap, session.area.codes), width_mm=110)
     doc.table(
@@ -403,8 +415,7 @@ def to_pdf(
     _projects_section(doc, session, lang)
     _profiles_section(doc, session, lang)
     _scenarios_section(doc, session, lang)
-    _inputs_section(doc, session, lang)
-    _agreements_section(doc, meeting, lang)
+    _inputs_section(doc, session, snap, lang)
     _representation_section(doc, session, lang)
     explained = [catalogue[k] for k in session.explained if k in catalogue]
     explain.add_to_pdf(doc, explained, snap.statistics, lang, catalogue=catalogue)
@@ -412,7 +423,16 @@ def to_pdf(
     return doc.to_bytes()
 
 
-def _frame_section(doc, frame: meetings.Frame, warnings: Sequence[str], lang: str) -> None:
+def _agenda_section(doc, lang: str) -> None:
+    """What the evening was about: the agenda in order."""
+    steps = [f"{n}. {_t(f'bijeenkomst.step.{item}', lang)}" for n, item in enumerate(meetings.AGENDA, start=1)]
+    doc.heading(_t("plain.report.discussed", lang), level=2)
+    doc.paragraph(" · ".join(steps))
+
+
+def _frame_section(doc, frame: meetings.Frame, lang: str) -> None:
+    """The frame as residents heard it. The facilitator's warnings (a level that promises more than
+    the frame allows) are for the preparation, not for the residents' report."""
     doc.heading(_t("bijeenkomst.step.kader", lang))
     doc.heading(_t("bijeenkomst.frame.fixed", lang), level=2)
     doc.paragraph(frame.fixed or "—")
@@ -426,8 +446,6 @@ def _frame_section(doc, frame: meetings.Frame, warnings: Sequence[str], lang: st
     doc.heading(_t("bijeenkomst.frame.purposes", lang), level=2)
     purposes = [_t(f"bijeenkomst.purpose.{p}", lang) for p in frame.purposes]
     doc.paragraph("; ".join(purposes) or "—")
-    for warning in warnings:
-        doc.paragraph(f"! {warning}", size=9, muted=True)
 
 
 def _projects_section(doc, session: Session, lang: str) -> None:
@@ -480,7 +498,7 @@ def _profiles_section(doc, session: Session, lang: str) -> None:
                 [
                     f"{int(r.rank)} / {result.ranked}",
                     r.name,
-                    f"{r.score:.2f}",
+                    formatting.number(r.score, lang, decimals=2),
                     _t("bijeenkomst.col.in_area", lang) if r.in_area else "",
                 ]
                 for r in result.ranking.itertuples()
@@ -505,20 +523,43 @@ def _scenarios_section(doc, session: Session, lang: str) -> None:
     if not session.scenarios:
         doc.paragraph(_t("bijeenkomst.none.scenarios", lang), muted=True)
     for scenario in session.scenarios:
-        doc.heading(f"{scenario.name} ({_t('bijeenkomst.col.year', lang).lower()} {scenario.year})", level=2)
+        doc.heading(scenario.heading or scenario.name, level=2)
         if scenario.description:
             doc.paragraph(scenario.description, size=9)
         for line in scenario.assumptions or (_t("bijeenkomst.no_measures", lang),):
             doc.paragraph(f"• {line}", size=9)
+        if scenario.problem:
+            doc.paragraph(scenario.problem, size=9, muted=True)
+        if not scenario.effects.empty:
+            doc.table(
+                [
+                    _t("bijeenkomst.col.figure", lang),
+                    _t("scenarios.col.before", lang),
+                    _t("scenarios.col.after", lang),
+                    _t("scenarios.col.difference", lang),
+                ],
+                scenario.effects[["label", "before", "after", "change"]].to_numpy().tolist(),
+                widths=[3, 1.6, 1.6, 1.6],
+                align=["L", "R", "R", "R"],
+            )
     for name in session.missing_scenarios:
         doc.paragraph(_t("bijeenkomst.missing_scenario", lang, name=name), size=9, muted=True)
 
 
-def _inputs_section(doc, session: Session, lang: str) -> None:
+def _inputs_section(doc, session: Session, snap: Snapshot, lang: str) -> None:
+    """The residents' input: first counted per buurt (by name), then each text as given."""
     doc.heading(_t("bijeenkomst.report.inputs", lang, count=len(session.inputs)))
     if session.inputs.empty:
         doc.paragraph(_t("inbreng.none_yet", lang), muted=True)
         return
+    names = snap.names()
+    summary = input_summary(session.inputs, names, lang)
+    doc.table(
+        [_t("bijeenkomst.col.area", lang), *[_t(f"inbreng.kind.{k}", lang) for k in INPUT_KINDS]],
+        summary,
+        widths=[3, *([1] * len(INPUT_KINDS))],
+        align=["L", *(["R"] * len(INPUT_KINDS))],
+    )
     rows = []
     for r in session.inputs.itertuples():
         text = (
@@ -526,25 +567,52 @@ def _inputs_section(doc, session: Session, lang: str) -> None:
             if r.kind != "vote"
             else f"{_t('inbreng.vote_for', lang)}: {r.priority}" + (f" — {r.text}" if r.text else "")
         )
-        rows.append([r.id, _t(f"inbreng.kind.{r.kind}", lang), r.area_code, text])
+        rows.append([_t(f"inbreng.kind.{r.kind}", lang), area_name(r.area_code, names), text])
     doc.table(
-        ["#", _t("inbreng.kind_label", lang), _t("bijeenkomst.col.area", lang), _t("inbreng.text", lang)],
+        [_t("inbreng.kind_label", lang), _t("bijeenkomst.col.area", lang), _t("inbreng.text", lang)],
         rows,
-        widths=[0.6, 1.2, 1.8, 7],
+        widths=[1.2, 2.2, 7],
         size=8,
     )
 
 
+#: The kinds of input, in the order the report counts them.
+INPUT_KINDS = ("note", "idea", "vote")
+
+
+def area_name(code: object, names: dict[str, str]) -> str:
+    """A buurt, wijk or gemeente by its name, an own area by its own name (never a code to residents)."""
+    text = str(code)
+    return text.removeprefix(sc.CUSTOM_PREFIX) if text.startswith(sc.CUSTOM_PREFIX) else names.get(text, text)
+
+
+def input_summary(frame: pd.DataFrame, names: dict[str, str], lang: str = "nl") -> list[list[object]]:
+    """Per area (by name, most input first): how many notes, ideas and votes."""
+    named = frame.assign(name=[area_name(c, names) for c in frame["area_code"]])
+    counts = named.groupby(["name", "kind"]).size().unstack(fill_value=0).reindex(columns=INPUT_KINDS, fill_value=0)
+    counts = counts.loc[counts.sum(axis=1).sort_values(ascending=False, kind="stable").index]
+    return [[name, *(int(v) for v in row)] for name, row in counts.iterrows()]
+
+
 def _agreements_section(doc, meeting: meetings.Meeting, lang: str) -> None:
-    doc.heading(_t("bijeenkomst.step.afspraken", lang))
-    if not meeting.agreements:
+    """What was agreed (who does what, by when) and what happens next with the residents' input."""
+    doc.heading(_t("plain.report.agreed", lang))
+    if meeting.agreements:
+        doc.table(
+            [
+                _t("bijeenkomst.agree.what", lang),
+                _t("bijeenkomst.agree.who", lang),
+                _t("bijeenkomst.agree.when", lang),
+            ],
+            [[a.what, a.who, a.when] for a in meeting.agreements],
+            widths=[5, 2, 1.5],
+        )
+    else:
         doc.paragraph(_t("bijeenkomst.no_agreements", lang), muted=True)
-        return
-    doc.table(
-        [_t("bijeenkomst.agree.what", lang), _t("bijeenkomst.agree.who", lang), _t("bijeenkomst.agree.when", lang)],
-        [[a.what, a.who, a.when] for a in meeting.agreements],
-        widths=[5, 2, 1.5],
-    )
+    doc.heading(_t("plain.report.next", lang), level=2)
+    level = meeting.frame.level
+    doc.paragraph(_t("plain.report.next_text", lang, level=_t(f"bijeenkomst.level.{level}", lang).lower()))
+    doc.paragraph(_t(f"bijeenkomst.level_help.{level}", lang), size=9)
 
 
 def _representation_section(doc, session: Session, lang: str) -> None:

@@ -12,6 +12,8 @@ from enschede_gis import db, figures, inputs, meetings, profile, projects, sessi
 from enschede_gis import priorities as pr
 from enschede_gis import scenarios as sc
 from enschede_gis.roles import Actor, Role
+from tests.render import pdf_pages_to_png
+from tests.test_pdf_export import KEY_OR_CODE, _outside_parentheses
 
 STAFF = Actor(Role.TEAM)  # input from the area team's own page; residents are tested in test_inputs
 
@@ -148,18 +150,23 @@ def test_pdf_holds_frame_agreements_input_sources_and_date(meeting, snap, catalo
 
 def test_pdf_in_english(meeting, snap, catalogue, eng):
     session = _session(meeting, snap, catalogue, eng, lang="en")
-    text = _text(session_report.to_pdf(session, snap, catalogue, lang="en", printed=PRINTED))
+    pdf = session_report.to_pdf(session, snap, catalogue, lang="en", printed=PRINTED)
+    pdf_pages_to_png(pdf, "session-report-en", scale=1.0)
+    text = _text(pdf)
     assert "Report: Buurtavond Lasonder" in text and "Fixed by the council" in text
+    assert "What was agreed: who does what, by when" in text and "Next steps" in text
+    for dutch in ("Bron:", "Afgedrukt", "aanname", "nieuwe woningen", "afgeleid", "inwoners"):
+        assert dutch not in text, dutch
 
 
-def test_over_ambitious_frame_is_in_the_report(meeting, snap, catalogue, eng):
+def test_over_ambitious_frame_warns_the_facilitator_not_the_residents(meeting, snap, catalogue, eng):
     risky = meetings.with_changes(
         meeting, frame=meeting.frame.model_copy(update={"room": "besluit_genomen", "level": "meebeslissen"})
     )
     session = _session(risky, snap, catalogue, eng)
     assert any("hoger dan het kader" in w for w in session.warnings)
     text = " ".join(_text(session_report.to_pdf(session, snap, catalogue, printed=PRINTED)).split())
-    assert "is hoger dan het kader toelaat" in text
+    assert "hoger dan het kader" not in text  # the facilitator's warning is not for the residents' report
 
 
 def test_who_was_heard_counts_meeting_and_area_input_once(meeting, snap, catalogue, eng):
@@ -179,7 +186,7 @@ def test_who_was_heard_counts_meeting_and_area_input_once(meeting, snap, catalog
     assert table.loc[("age", "not_given"), "input_text"] == "< 5"  # three visible without an age
     assert session.representation.total_text == "5" and session.representation.hidden_text == "< 5"
     text = " ".join(_text(session_report.to_pdf(session, snap, catalogue, printed=PRINTED)).split())
-    assert f"Wie gaf inbreng, en wie woont er in {session.area.label}?" in text
+    assert "Wie gaf inbreng, en wie woont er in Lasonder, Zeggelt?" in text  # the name, no code
     assert "15–25 jaar" in text
 
 
@@ -211,3 +218,20 @@ def test_pdf_explains_its_figures_and_weighted_indicators(meeting, snap, catalog
         assert " ".join(ind.caveat("nl").split())[:40] in explained, key
     english = " ".join(_text(session_report.to_pdf(session, snap, catalogue, lang="en", printed=PRINTED)).split())
     assert "What the figures mean" in english and catalogue["woz_waarde"].caveat("en")[:40] in english
+
+
+def test_the_report_speaks_to_residents_in_names_not_codes(meeting, snap, catalogue, eng):
+    session = _session(meeting, snap, catalogue, eng)
+    pdf = session_report.to_pdf(session, snap, catalogue, printed=PRINTED)
+    pdf_pages_to_png(pdf, "session-report-nl", scale=1.0)
+    text = " ".join(_text(pdf).split())
+    assert not KEY_OR_CODE.findall(_outside_parentheses(text)), KEY_OR_CODE.findall(_outside_parentheses(text))
+    assert "BU0153" not in text and "custom:" not in text
+    names = snap.names()
+    summary = session_report.input_summary(session.inputs, names)
+    assert summary[0][0] == names[LASONDER] and sum(summary[0][1:]) == len(session.inputs)
+    assert f"{names[LASONDER]} " in text  # input listed by the buurt's name
+    assert "Wat is besproken" in text and "Volgende stappen" in text
+    assert text.index("Wat is afgesproken") < text.index("Er komen veertig woningen")  # agreed comes first
+    assert "40 nieuwe woningen in Lasonder, Zeggelt; aanname: 2,1 personen per woning" in text
+    assert "+40 huishoudens" in text  # before → after of the scenario
