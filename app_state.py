@@ -210,7 +210,21 @@ def t(key: str, **values: object) -> str:
 
 
 def gemeente() -> str:
-    return st.query_params.get("gemeente", settings.DEFAULT_GEMEENTE)
+    """The gemeente from the URL; one the snapshot does not hold is said once and replaced by the
+    default (the URL is corrected, so the rest of the run and the next ones agree)."""
+    asked = st.query_params.get("gemeente")
+    if not asked or asked == settings.DEFAULT_GEMEENTE:
+        return settings.DEFAULT_GEMEENTE
+    try:
+        known = set(data().manifest.get("gemeenten", [])) or {settings.DEFAULT_GEMEENTE}
+        names = data().names()
+    except WijkbeeldError:  # no snapshot: the frame says so; nothing to check against
+        return settings.DEFAULT_GEMEENTE
+    if asked in known:
+        return asked
+    st.query_params.pop("gemeente", None)
+    url_not_followed(asked, names.get(settings.DEFAULT_GEMEENTE, settings.DEFAULT_GEMEENTE))
+    return settings.DEFAULT_GEMEENTE
 
 
 def param(name: str, default: str | None = None) -> str | None:
@@ -224,6 +238,30 @@ def set_params(**values: object) -> None:
             st.query_params.pop(name, None)
         elif st.query_params.get(name) != str(value):
             st.query_params[name] = str(value)
+
+
+def url_not_followed(asked: object, shown: object | None = None) -> None:
+    """Say that a link asked for something this page cannot show, and what it shows instead."""
+    if shown is None:
+        st.info(t("app.url_not_followed_plain", asked=escape(asked)))
+    else:
+        st.info(t("app.url_not_followed", asked=escape(asked), shown=escape(shown)))
+
+
+def url_index(name: str, options: list, *, default: int = 0, label=str) -> int:
+    """Index (for a widget's ``index=``) of the option the URL parameter ``name`` asks for.
+
+    An option the page does not have (``?jaar=2023`` for a figure without 2023, ``?gebied=BU99999999``)
+    is said with :func:`url_not_followed`, naming what was asked and what is shown instead.
+    """
+    asked = st.query_params.get(name)
+    if asked in (None, "") or not options:
+        return default
+    for index, option in enumerate(options):
+        if str(option) == asked:
+            return index
+    url_not_followed(asked, label(options[default]))
+    return default
 
 
 def choice_index(options: list, value: object, default: int = 0) -> int:

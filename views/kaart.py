@@ -39,9 +39,12 @@ def _references(year: int, gemeente: str, catalogue_keys: tuple[str, ...]) -> pd
 
 
 def _pick(key: str, options: list, param_value: object) -> None:
-    """Start a widget from the URL and keep its value valid when its options change."""
+    """Start a widget from the URL and keep its value valid when its options change; a URL value
+    the page does not have is said (ui.url_not_followed), not silently replaced."""
     if key not in st.session_state and param_value in options:
         st.session_state[key] = param_value
+    elif key not in st.session_state and param_value is not None and options:
+        ui.url_not_followed(param_value)
     if options and st.session_state.get(key) not in options:
         st.session_state[key] = options[0]
 
@@ -165,8 +168,14 @@ def _selected(codes: set[str]) -> str | None:
     selected = _clicked_code(codes) or ui.param("gebied")
     if selected and selected not in codes and level == "wijk" and selected.startswith("BU"):
         found = snap.boundaries["buurt"].loc[lambda b: b["code"] == selected, "wijkcode"]
-        selected = str(found.iloc[0]) if not found.empty else None
-    return selected if selected in codes else None
+        selected = str(found.iloc[0]) if not found.empty else selected
+    if selected and selected not in codes:
+        if not st.session_state.get("_kaart_url_area_checked"):  # the link's own area, not a level switch
+            ui.url_not_followed(selected)
+        st.session_state["_kaart_url_area_checked"] = True
+        return None
+    st.session_state["_kaart_url_area_checked"] = True
+    return selected
 
 
 @st.fragment

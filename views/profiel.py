@@ -198,18 +198,17 @@ left, right = st.columns([3, 1])
 area_key = left.selectbox(
     ui.t("profiel.area"),
     keys,
-    index=ui.choice_index(keys, ui.param("gebied", ui.gemeente())),
+    index=ui.url_index("gebied", keys, default=ui.choice_index(keys, ui.gemeente()), label=ui.area_labeller(by_key)),
     format_func=ui.area_labeller(by_key),
     key="profiel_area",
 )
 area = by_key[area_key]
 years = profile.area_years(snap, area)
 year_options = [profile.LATEST, *reversed(years)]
-wanted_year = ui.param("jaar")
 year = right.selectbox(
     ui.t("profiel.year"),
     year_options,
-    index=ui.choice_index(year_options, int(wanted_year) if wanted_year and wanted_year.isdigit() else None),
+    index=ui.url_index("jaar", year_options, label=lambda y: ui.t("profiel.latest") if profile.is_latest(y) else y),
     format_func=lambda y: ui.t("profiel.latest") if profile.is_latest(y) else str(y),
     help=ui.t("profiel.latest_help"),
     key="profiel_year",

@@ -17,7 +17,10 @@ with ui.user_errors():
 by_key = {a.key: a for a in areas}
 keys = list(by_key)
 wijken = [a.key for a in areas if a.kind == "wijk"]
-from_url = [k for k in (ui.param("gebieden") or "").split(",") if k in by_key]
+asked_areas = [k for k in (ui.param("gebieden") or "").split(",") if k]
+from_url = [k for k in asked_areas if k in by_key]
+if "vergelijken_areas" not in st.session_state and len(from_url) < len(asked_areas):
+    ui.url_not_followed(", ".join(k for k in asked_areas if k not in by_key))
 default = from_url or [ui.gemeente(), *wijken[:1]]
 
 chosen = st.multiselect(
@@ -34,11 +37,10 @@ years = (
     else sorted(set.intersection(*(set(profile.area_years(snap, by_key[k])) for k in chosen)))
 )
 year_options = [profile.LATEST, *reversed(years)]
-wanted_year = ui.param("jaar")
 year = st.selectbox(
     ui.t("profiel.year"),
     year_options,
-    index=ui.choice_index(year_options, int(wanted_year) if wanted_year and wanted_year.isdigit() else None),
+    index=ui.url_index("jaar", year_options, label=lambda y: ui.t("profiel.latest") if profile.is_latest(y) else y),
     format_func=lambda y: ui.t("profiel.latest") if profile.is_latest(y) else str(y),
     help=ui.t("profiel.latest_help"),
     key="vergelijken_year",
