@@ -797,36 +797,36 @@ def formula(
     return f"{text} [{basis}]"
 
 
-def difference_map(
-    outcome: Outcome, key: str, buurten_web: pd.DataFrame, catalogue: Catalogue, lang: str = "nl", *, tiles: bool = True
-):
-    """A folium map of scenario minus baseline for one indicator, over the baseline buurt outlines.
+def difference_view(outcome: Outcome, key: str, asset, catalogue: Catalogue, lang: str = "nl") -> dict:
+    """The browser map's view of scenario minus baseline for one indicator (see
+    :func:`enschede_gis.webmap.view_args`), over the buurt geometry ``asset`` (with wijk names).
 
-    Only the buurten the measures touch are coloured (diverging around "no change"); every buurt of
-    the baseline is drawn as a thin outline, so the change is seen in its place in the city.
-    ``buurten_web``: :func:`enschede_gis.boundaries.for_web` buurten (code, name, geometry).
+    Only the buurten the measures touch are coloured (diverging around "no change"); the other
+    buurten are drawn plain, named, so the change is seen in its place in the city. The tooltip of
+    every buurt gives the value before and after.
     """
+    from enschede_gis import webmap
+
     ind = catalogue[key]
     label = f"{i18n.t('scenarios.diff_label', lang)}: {ind.label(lang)}"  # type: ignore[arg-type]
     shown = ind.model_copy(update={f"label_{lang}": label})
-    touched = buurten_web[buurten_web["code"].isin(outcome.touched)]
     before = outcome.baseline.table[key].map(lambda v: ind.format(v, lang))  # type: ignore[arg-type]
     after = outcome.table[key].map(lambda v: ind.format(v, lang))  # type: ignore[arg-type]
-    return maps.choropleth(
-        touched,
-        buurt_differences(outcome)[key],
+    differences = buurt_differences(outcome)[key]
+    return webmap.view_args(
+        asset,
+        differences[differences.index.isin(outcome.touched)],
         indicator=shown,
         year=outcome.baseline.year,
         source="CBS",
         lang=lang,
         reference=maps.Reference(i18n.t("scenarios.no_change", lang), 0.0),
         scheme="PuOr",
-        tiles=tiles,
-        extra_layers=[maps.outline_layer(buurten_web, name="baseline", colour="#555555", weight=0.8)],
         extra_tooltip={
-            i18n.t("scenarios.col.before", lang): before,
-            i18n.t("scenarios.col.after", lang): after,
+            i18n.t("scenarios.col.before", lang): before.to_dict(),
+            i18n.t("scenarios.col.after", lang): after.to_dict(),
         },
+        missing_label=i18n.t("scenarios.untouched", lang),
     )
 
 
@@ -886,8 +886,7 @@ def measure_text(
         )
         if measure.age_mix is not None:
             mix = ", ".join(
-                f"{i18n.t('uitleg.repr.age.' + group.removeprefix('leeftijd_'), lang)} "
-                f"{_typed_number(share, lang)}%"
+                f"{i18n.t('uitleg.repr.age.' + group.removeprefix('leeftijd_'), lang)} {_typed_number(share, lang)}%"
                 for group, share in measure.age_mix.items()
                 if share
             )

@@ -37,6 +37,7 @@ from shapely.ops import polylabel
 from enschede_gis import classify as cl
 from enschede_gis import i18n, maps, settings
 from enschede_gis.indicators import Indicator
+from enschede_gis.maps import LegendEntry
 
 #: Zoom levels the label plan covers (Leaflet/web-mercator zoom; a gemeente fits at about 11-12), in
 #: steps of ZOOM_STEP (the map zooms in quarter steps): at most 31 steps, a bit each in a JS integer.
@@ -55,6 +56,8 @@ LABEL_PAD_PX = 3
 FILL_OPACITY = 0.78
 DARK_INK, LIGHT_INK = "#111111", "#ffffff"
 CONTEXT_FILL = "#e6e6e2"
+#: Areas left out on purpose (not unknown): plain white under the outlines.
+PLAIN_FILL = "#ffffff"
 _TILE = 256
 
 
@@ -406,15 +409,21 @@ def view_args(
     outlines: bool = True,
     labels: bool = True,
     tiles: TileService | None = None,
+    extra_tooltip: Mapping[str, Mapping[str, str]] | None = None,
+    missing_label: str | None = None,
 ) -> dict:
     """The component's arguments for one view of ``asset``: everything but the geometry.
 
     ``cls`` holds a colour index per area in the asset's order (-1 = missing, drawn hatched),
     ``text`` the formatted value per area (for the tooltip); ``inks`` the text and halo colour of a
-    name on each colour.
+    name on each colour. ``extra_tooltip``: more tooltip lines, label -> text per area code.
+    ``missing_label``: areas without a value are not unknown but left out on purpose (e.g. the
+    buurten a scenario does not touch): drawn plain, not hatched, under this legend label.
     """
     values = pd.to_numeric(values, errors="coerce").astype(float).reindex(list(asset.codes))
     fills, entries, lines = maps._classes(values, indicator, lang, method, k, scheme, reference)
+    if missing_label is not None:
+        entries = tuple(LegendEntry(missing_label, PLAIN_FILL, e.count) if e.hatched else e for e in entries)
     colours = sorted(set(fills.values()), key=list(fills.values()).index)
     index = {c: i for i, c in enumerate(colours)}
     legend = maps.make_legend(indicator, year, source, lang, entries, lines)
@@ -425,6 +434,10 @@ def view_args(
         "colours": colours,
         "inks": [list(ink_for(c)) for c in colours] + [list(ink_for(None))],
         "missing": maps.MISSING_COLOUR,
+        "missing_fill": PLAIN_FILL if missing_label is not None else None,
+        "more": [
+            [label, [texts.get(code, "") for code in asset.codes]] for label, texts in (extra_tooltip or {}).items()
+        ],
         "tip_label": legend.title,
         "legend": compact_legend(legend),
         "selected": selected if selected in asset.codes else None,

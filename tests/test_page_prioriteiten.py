@@ -112,7 +112,7 @@ def test_english_ui(app):
 def test_a_score_opens_into_its_contributions_also_from_a_map_click(app):
     ranking = _ranking_frame(app)
     code = ranking.index[5]
-    app.session_state["prio_map"] = {"last_active_drawing": {"properties": {"code": code}}}
+    app.session_state["prio_map"] = code  # what the map returns for a click
     app.run()
     assert not app.exception
     assert app.selectbox(key="prio_breakdown").value == code

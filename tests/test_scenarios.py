@@ -292,17 +292,22 @@ def test_scenarios_are_saved_listed_duplicated_renamed_and_deleted(isolated_stat
     assert [s.name for s in sc.load_scenarios()[0]] == ["Plan A (kopie)"]
 
 
-def test_difference_map_colours_the_touched_buurten_over_the_baseline_outlines(snap, catalogue):
-    from enschede_gis import boundaries, maps
+def test_difference_map_colours_the_touched_buurten_and_names_the_rest(snap, catalogue):
+    from enschede_gis import boundaries, webmap
 
-    web = boundaries.for_web(boundaries.for_gemeente(snap, "buurt"))
+    buurten = boundaries.for_web(boundaries.for_gemeente(snap, "buurt"))
+    wijken = boundaries.for_web(boundaries.for_gemeente(snap, "wijk"))
+    asset = webmap.geometry_asset(buurten, wijken=wijken)
     outcome = _run(snap, catalogue, 2023, [NEW_500])
-    m = sc.difference_map(outcome, "inwoners", web, catalogue, "nl", tiles=False)
-    html = maps.rendered_html(m)
-    assert "Verschil: Aantal inwoners" in html
-    assert "geen verandering" in html  # the diverging legend's reference
-    layers = [child for child in m._children.values() if child.__class__.__name__ == "GeoJson"]
-    coloured = next(layer for layer in layers if layer.layer_name == "choropleth")
-    outlines = next(layer for layer in layers if layer.layer_name == "baseline")
-    assert [f["id"] for f in coloured.data["features"]] == [TWEKKELERVELD]
-    assert len(outlines.data["features"]) == len(web)
+    view = sc.difference_view(outcome, "inwoners", asset, catalogue, "nl")
+    assert view["legend"]["title"].startswith("Verschil: Aantal inwoners")
+    labels = [row[0] for row in view["legend"]["rows"]]
+    assert any("geen verandering" in label for label in labels)  # the diverging legend's reference
+    assert ["geen maatregel in deze buurt", webmap.PLAIN_FILL, len(buurten) - 1, False] in view["legend"]["rows"]
+    coloured = [code for code, c in zip(asset.codes, view["cls"], strict=True) if c >= 0]
+    assert coloured == [TWEKKELERVELD]
+    assert view["missing_fill"] == webmap.PLAIN_FILL  # the other buurten plain, not "unknown"
+    before, after = view["more"]
+    assert (before[0], after[0]) == ("Voor", "Na")  # the value before and after, for every buurt
+    i = asset.codes.index(TWEKKELERVELD)
+    assert before[1][i] != after[1][i] and len(before[1]) == len(after[1]) == len(buurten)

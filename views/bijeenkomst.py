@@ -25,6 +25,7 @@ from views import _meeting_live as live
 NEW = "__new__"
 PRESENT_KEY = "bijeenkomst_present"
 
+
 def _saved_names() -> tuple[list[str], list[str]]:
     """Names of the saved priority profiles and scenarios (a damaged file is said, not hidden)."""
     names: list[list[str]] = []
@@ -269,10 +270,10 @@ def _show_scenarios(session: session_report.Session) -> None:
             _scenario_words(scenario)
         if scenario.outcome is not None and scenario.map_indicator:
             with picture:
-                m = sc.difference_map(
-                    scenario.outcome, scenario.map_indicator, ui.web_boundaries("buurt"), catalogue, lang
+                view = sc.difference_view(
+                    scenario.outcome, scenario.map_indicator, ui.map_asset("buurt"), catalogue, lang
                 )
-                st_folium(m, key=f"bk_diff_{scenario.name}", height=520, use_container_width=True, returned_objects=[])
+                ui.area_map(view, key=f"bk_diff_{scenario.name}", height=520)
     for name in session.missing_scenarios:
         st.caption(ui.t("bijeenkomst.missing_scenario", name=ui.escape(name)))
 

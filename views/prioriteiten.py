@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 import app_state as ui
-from enschede_gis import figures, maps, statistics
+from enschede_gis import figures, statistics, webmap
 from enschede_gis import priorities as pr
 
 LEVELS = ["buurt", "wijk"]
@@ -107,9 +106,8 @@ def _weights_form(options: list[str], defaults: list[str]) -> tuple[dict[str, fl
 
 
 def _clicked_code(codes: set[str]) -> str | None:
-    """The area clicked on the map since the last run (st_folium keeps its last value between runs)."""
-    value = st.session_state.get("prio_map") or {}
-    code = ((value.get("last_active_drawing") or {}).get("properties") or {}).get("code")
+    """The area clicked on the map since the last run (the map keeps its last value between runs)."""
+    code = st.session_state.get("prio_map")
     if code in codes and code != st.session_state.get("_prio_last_click"):
         st.session_state["_prio_last_click"] = code
         return code
@@ -146,11 +144,13 @@ def _ranking_tab(ranking: pr.Ranking, stability: pr.Stability, names: dict[str, 
         )
     with right:
         tooltip = {
-            ui.t("prioriteiten.col.rank"): table["rank"].astype(str),
-            ui.t("prioriteiten.col.range"): table["rank_low"].astype(str) + "–" + table["rank_high"].astype(str),
+            ui.t("prioriteiten.col.rank"): table["rank"].astype(str).to_dict(),
+            ui.t("prioriteiten.col.range"): (
+                table["rank_low"].astype(str) + "–" + table["rank_high"].astype(str)
+            ).to_dict(),
         }
-        m = maps.choropleth(
-            ui.web_boundaries(level, gemeente),
+        view = webmap.view_args(
+            ui.map_asset(level, gemeente_code=gemeente),
             ranking.table["score"],
             indicator=pr.score_indicator(),
             year=year,
@@ -159,9 +159,7 @@ def _ranking_tab(ranking: pr.Ranking, stability: pr.Stability, names: dict[str, 
             scheme="Oranges",
             extra_tooltip=tooltip,
         )
-        st_folium(
-            m, key="prio_map", height=MAP_HEIGHT, use_container_width=True, returned_objects=["last_active_drawing"]
-        )
+        ui.area_map(view, key="prio_map", height=MAP_HEIGHT)
         clicked = _clicked_code(set(ranking.table.index))
         if clicked:  # the breakdown tab (drawn after this) opens on the clicked area
             st.session_state["prio_breakdown"] = clicked

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 import app_state as ui
 from enschede_gis import boundaries, figures, statistics
@@ -263,8 +262,9 @@ def _difference_map(outcome: sc.Outcome) -> None:
         ui.t("scenarios.map_indicator"), keys, format_func=lambda k: catalogue[k].label(lang), key="scen_map_ind"
     )
     ui.explain_button(catalogue[key], level="buurt", key="scen_map_explain")
-    m = sc.difference_map(outcome, key, ui.web_boundaries("buurt", gemeente), catalogue, lang)
-    st_folium(m, key="scen_map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[])
+    ui.area_map(
+        sc.difference_view(outcome, key, ui.map_asset("buurt"), catalogue, lang), key="scen_map", height=MAP_HEIGHT
+    )
     st.caption(ui.t("scenarios.map_note", year=outcome.baseline.year))
 
 

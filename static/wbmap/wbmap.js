@@ -97,6 +97,11 @@
     var line = document.createElement("div");
     line.textContent = state.args.tip_label + ": " + state.args.text[i];
     box.appendChild(line);
+    (state.args.more || []).forEach(function (extra) {
+      var more = document.createElement("div");
+      more.textContent = extra[0] + ": " + extra[1][i];
+      box.appendChild(more);
+    });
     return box;
   }
 
@@ -117,7 +122,7 @@
     asset.areas.features.forEach(function (f, i) {
       var layer = state.layersByCode[f.id];
       var fill = fillOf(i);
-      layer.setStyle({ fillColor: fill || (canvas ? args.missing : HATCH) });
+      layer.setStyle({ fillColor: fill || args.missing_fill || (canvas ? args.missing : HATCH) });
     });
     select(args.selected);
     if (state.wijken) {

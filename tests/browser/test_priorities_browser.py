@@ -12,7 +12,7 @@ from tests.browser.conftest import wait_for_app
 
 pytestmark = pytest.mark.browser
 
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = 'iframe[title="app_state.wijkbeeld_map"]'
 SCREENSHOT_DIR = Path(os.environ.get("WIJKBEELD_SCREENSHOTS", "/tmp"))
 
 
@@ -42,7 +42,7 @@ def test_weights_scenario_difference_map_and_new_rank(page, app_url):
     _settle(page)
     assert slider.locator('[data-testid="stSliderThumbValue"]').inner_text() == "10.00"
     ranking_map = page.frame_locator(MAP_FRAME).first
-    ranking_map.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    ranking_map.locator("body[data-ready] path.leaflet-interactive").first.wait_for(timeout=60_000)
     assert ranking_map.locator(".wb-legend").inner_text().startswith("Prioriteitsscore")
 
     # The scenario page, in the same session (sidebar link), picks up this weighting.
@@ -63,11 +63,12 @@ def test_weights_scenario_difference_map_and_new_rank(page, app_url):
     # Difference map: Twekkelerveld coloured, over all 70 baseline outlines.
     page.get_by_role("tab", name="Verschilkaart").click()
     difference = page.frame_locator(MAP_FRAME).last
-    difference.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    difference.locator("body[data-ready] path.leaflet-interactive").first.wait_for(timeout=60_000)
     legend = difference.locator(".wb-legend").inner_text()
     assert legend.startswith("Verschil: ")
-    assert "geen verandering" in legend
-    assert difference.locator("path").count() >= 71  # 1 coloured buurt + 70 outlines
+    assert "geen verandering" in legend and "geen maatregel in deze buurt" in legend
+    assert difference.locator("path.leaflet-interactive").count() == 70  # every buurt, one coloured
+    assert difference.locator(".wb-label-wijk").count() >= 5  # with names
 
     # The priority index re-run with the weighting from the priorities page: Twekkelerveld drops.
     page.get_by_role("tab", name="Prioriteiten opnieuw").click()
