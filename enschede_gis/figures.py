@@ -123,6 +123,11 @@ def references(
         rows["Twente"] = agg.aggregate(gem, {"Twente": twente}, catalogue).iloc[0]
     if len(gem) >= MIN_GEMEENTEN_NL:
         rows["Nederland"] = agg.aggregate(gem, {"Nederland": list(gem.index)}, catalogue).iloc[0]
+    # Figures published for the whole country (e.g. RIVM's health estimates for NL01) win over sums.
+    land = st.wide(snap.statistics, year=year, level="land")
+    if not land.empty:
+        published = land.iloc[0]
+        rows["Nederland"] = published.combine_first(rows["Nederland"]) if "Nederland" in rows else published
     return pd.DataFrame(rows).T
 
 

@@ -35,6 +35,7 @@ class Sources(BaseModel):
     cbs: str | tuple[str, ...] | None = None  # StatLine key without its numeric suffix
     pdok: str | tuple[str, ...] | None = None  # attribute of the PDOK wijk- en buurtkaart
     kwb: str | tuple[str, ...] | None = None  # short column name of the kwb-YYYY download file
+    rivm: str | tuple[str, ...] | None = None  # RIVM 50090NED "<Leeftijd key>:<key without suffix>"
 
 
 class Indicator(BaseModel):
@@ -162,7 +163,7 @@ class Catalogue(BaseModel):
         themes.setdefault("lokaal", Theme(key="lokaal", label_nl="Eigen gegevens", label_en="Own data"))
         return Catalogue(indicators=merged, themes=themes)
 
-    def by_source(self, source: Literal["cbs", "pdok", "kwb"]) -> dict[str, str]:
+    def by_source(self, source: Literal["cbs", "pdok", "kwb", "rivm"]) -> dict[str, str]:
         """Map a source's column name (every alias) to the catalogue key."""
         lookup: dict[str, str] = {}
         for ind in self.indicators.values():

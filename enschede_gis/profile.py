@@ -75,6 +75,9 @@ TREND_NOTES = {
 }
 
 
+#: Source of the RIVM health estimates (see :func:`default_year`).
+HEALTH_SOURCE_PREFIX = "RIVM"
+
 #: Year mode: every figure at its own latest published year for the area (the default view).
 LATEST = "latest"
 
@@ -138,6 +141,8 @@ def default_year(snap: Snapshot, *, level: str = "buurt") -> int:
     """The year with the most indicators published at this level (the latest one on a tie)."""
     rows = snap.statistics
     rows = rows[(rows["level"] == level) & rows["value"].notna()]
+    # RIVM's health estimates come in their own survey years; they do not decide the key-figure year.
+    rows = rows[~rows["source"].astype("string").str.startswith(HEALTH_SOURCE_PREFIX).fillna(False)]
     if rows.empty:
         raise InputError(f"Geen gegevens op het niveau '{level}'.", en=f"No data at the level '{level}'.")
     counts = rows.groupby("year")["indicator"].nunique()

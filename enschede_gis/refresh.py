@@ -28,6 +28,11 @@ from enschede_gis.indicators import Catalogue, load_catalogue
 from enschede_gis.provenance import belongs_to
 
 
+#: Figures from other publishers than the CBS key-figure tables (RIVM's health estimates): a KWB refresh
+#: of the same year leaves them as they are.
+OTHER_PUBLISHERS = ("RIVM",)
+
+
 @dataclass(frozen=True)
 class RefreshResult:
     """What a refresh wrote, for a message to the user."""
@@ -136,7 +141,8 @@ def _merge_statistics(old: snapshot.Snapshot | None, new: pd.DataFrame, *, gemee
         kept = st.empty()
     else:
         base = old.statistics
-        kept = base[~((base["year"] == year) & belongs_to(base["code"], gemeente))]
+        other_publisher = base["source"].astype("string").str.startswith(OTHER_PUBLISHERS).fillna(False)
+        kept = base[~((base["year"] == year) & belongs_to(base["code"], gemeente) & ~other_publisher)]
     merged = pd.concat([kept[st.COLUMNS], new[st.COLUMNS]], ignore_index=True)
     merged = merged.sort_values(["year", "level", "code", "indicator"], ignore_index=True)
     for col in ("code", "level", "indicator", "source"):

@@ -25,7 +25,7 @@ CRS_RD = "EPSG:28992"
 CRS_WEB = "EPSG:4326"
 
 #: CBS and PDOK publish under CC BY 4.0 and ask for this credit wherever figures are shown.
-ATTRIBUTION = "Bron: CBS, Kadaster/PDOK — CC BY 4.0"
+ATTRIBUTION = "Bron: CBS, Kadaster/PDOK — CC BY 4.0; gezondheid: RIVM/GGD'en/CBS (50090NED)"
 
 #: An online background map is optional: by default the map works fully offline on its own outlines.
 #: A gemeente may configure its tile service here (a Leaflet URL template), e.g. PDOK's

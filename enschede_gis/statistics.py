@@ -37,10 +37,10 @@ def strip_key_suffix(key: str) -> str:
 
 
 def level_of(code: str) -> str:
-    """The region level from a CBS code's prefix (GM, WK, BU)."""
+    """The region level from a CBS code's prefix (GM, WK, BU; NL for the whole country: "land")."""
     prefix = code.strip()[:2].upper()
     try:
-        return {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}[prefix]
+        return {"GM": "gemeente", "WK": "wijk", "BU": "buurt", "NL": "land"}[prefix]
     except KeyError:
         raise InputError(
             f"'{code}' is geen CBS-regiocode (GM…, WK… of BU…).",

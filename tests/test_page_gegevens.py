@@ -49,9 +49,9 @@ def _refresh(at: AppTest, code: str, year: int) -> AppTest:
 def test_page_shows_credit_holdings_and_sources(data_dir):
     at = _run()
     assert at.title[0].value == "Gegevens en bronnen"
-    assert any(m.value == "**Bron: CBS, Kadaster/PDOK — CC BY 4.0**" for m in at.markdown)
+    assert any(m.value.startswith("**Bron: CBS, Kadaster/PDOK — CC BY 4.0") and "RIVM" in m.value for m in at.markdown)
     holdings = next(m.value for m in at.markdown if m.value.startswith("- **Momentopname van:**"))
-    assert "- **Jaren:** 2020, 2021, 2022, 2023, 2024" in holdings
+    assert "- **Jaren:** 2012, 2016, 2020, 2021, 2022, 2023, 2024" in holdings
     assert "- **Gebieden:** 70 buurten, 10 wijken" in holdings
     sources = at.dataframe[0].value
     row = sources[(sources["Jaar"] == 2020) & (sources["Niveau"] == "Buurt")].iloc[0]

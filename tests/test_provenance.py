@@ -39,5 +39,5 @@ def test_coverage_lists_every_indicator_with_its_years(snap, catalogue):
 def test_summary_counts_areas_of_the_gemeente(snap):
     facts = provenance.summary(snap, "GM0153")
     assert facts["areas"] == {"buurt": 70, "wijk": 10, "gemeente": 1}
-    assert facts["years"] == [2020, 2021, 2022, 2023, 2024]
+    assert facts["years"] == [2012, 2016, 2020, 2021, 2022, 2023, 2024]
     assert provenance.summary(snap, "GM9999")["areas"] == {"buurt": 0, "wijk": 0, "gemeente": 0}

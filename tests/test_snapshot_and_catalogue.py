@@ -108,3 +108,72 @@ def test_package_never_imports_streamlit():
             elif isinstance(node, ast.ImportFrom):
                 names = [node.module or ""]
             assert not any(n.split(".")[0] == "streamlit" for n in names), path
+
+
+# -- new real data (issue 13): RIVM health, businesses 2022, WOZ 2024 ---------------------------------
+
+SHARED = Path("/work/shared/data")
+HEALTH_FILE = SHARED / "enschede_rivm_gezondheid_wijk_buurt_50090NED_2012_2016_2020.csv"
+
+
+@pytest.mark.skipif(not HEALTH_FILE.exists(), reason="the shared source files are not on this machine")
+def test_twekkelerveld_health_2020_matches_the_rivm_source_file(snap, catalogue):
+    import pandas as pd
+
+    source = pd.read_csv(HEALTH_FILE, dtype={"Leeftijd": str})
+    ages = {"gezondheid": "20300", "gezondheid_65": "80200"}
+    stats = snap.statistics
+    checked = 0
+    for ind in catalogue:
+        if ind.theme not in ages:
+            continue
+        age, key = ind.sources.rivm.split(":")
+        assert age == ages[ind.theme]
+        row = source[(source["Codering_3"].str.strip() == "BU01530301") & (source["Leeftijd"] == age)]
+        row = row[row["Perioden"].str.startswith("2020")].iloc[0]
+        column = next(c for c in source.columns if c.rsplit("_", 1)[0] == key)
+        ours = stats[(stats["code"] == "BU01530301") & (stats["year"] == 2020) & (stats["indicator"] == ind.key)]
+        if pd.isna(row[column]):
+            assert ours.empty or ours["value"].isna().all()
+        else:
+            assert ours["value"].item() == pytest.approx(float(row[column])), ind.key
+            assert "50090NED" in ours["source"].item() and "modelschatting" in ours["source"].item()
+            checked += 1
+    assert checked >= 60  # 35 indicators for 18+ and for 65+, a few not estimated
+
+
+def test_health_figures_are_labelled_as_estimates_and_never_aggregated(snap, catalogue):
+    from enschede_gis import profile
+
+    health = [ind for ind in catalogue if ind.theme in ("gezondheid", "gezondheid_65")]
+    assert len(health) == 70
+    for ind in health:
+        assert ind.aggregation == "none" and ind.kind == "percentage"
+        assert "schatting" in ind.label_nl and "estimate" in ind.label_en
+        assert "modelschatting" in ind.explanation_nl and "model estimate" in ind.explanation_en
+        assert "modelschatting" in catalogue.themes[ind.theme].label_nl
+    custom = profile.Area("custom:Test", "Test", "custom", ("BU01530301", "BU01530300"))
+    values = profile.area_values(snap, catalogue, custom, year=2020)
+    assert values.reindex([i.key for i in health]).isna().all()  # no aggregated estimate for a custom area
+    table = profile.key_figures(snap, catalogue, custom).set_index("indicator")
+    assert (table.loc["gez_eenzaam", "text"], table.loc["gez_eenzaam", "coverage"]) == ("onbekend", "")
+    # RIVM's own wijk value is used for a wijk (published, not computed), next to Enschede and NL of 2020.
+    wijk = profile.key_figures(snap, catalogue, profile.find_area(profile.selectable_areas(snap), "WK015303"))
+    row = wijk.set_index("indicator").loc["gez_moeite_rondkomen"]
+    assert row["year"] == 2020 and "50090NED" in row["source"] and "berekend" not in row["source"]
+    assert row["Enschede"] == pytest.approx(17.2) and row["Nederland"] == pytest.approx(13.9)
+
+
+def test_businesses_2022_and_woz_2024_per_buurt(snap):
+    stats = snap.statistics
+
+    def value(code, year, key):
+        rows = stats[(stats["code"] == code) & (stats["year"] == year) & (stats["indicator"] == key)]
+        return rows["value"].item()
+
+    b2022 = stats[(stats["year"] == 2022) & (stats["level"] == "buurt") & (stats["indicator"] == "bedrijfsvestigingen")]
+    assert len(b2022) == 70 and b2022["value"].sum() == 16165  # PROVENANCE section 17
+    assert value("BU01530000", 2022, "bedrijven_handel_horeca") == 410
+    woz = stats[(stats["year"] == 2024) & (stats["level"] == "buurt") & (stats["indicator"] == "woz_waarde")]
+    assert woz["value"].notna().sum() == 67
+    assert value("BU01530200", 2024, "woz_waarde") == 342  # the outlier named in PROVENANCE section 18

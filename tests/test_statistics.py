@@ -53,7 +53,7 @@ def test_snapshot_has_the_real_figures(snap):
     stats = snap.statistics
     one = stats[(stats["code"] == "BU01530301") & (stats["year"] == 2021) & (stats["indicator"] == "inwoners")]
     assert one["value"].item() == 4210
-    assert st.years(stats) == [2020, 2021, 2022, 2023, 2024]
+    assert st.years(stats) == [2012, 2016, 2020, 2021, 2022, 2023, 2024]  # 2012, 2016: RIVM health only
     # Kennispark is absent from the 2024 buurt file: it must not appear with a value.
     kp = stats[(stats["code"] == "BU01530703") & (stats["year"] == 2024) & (stats["indicator"] == "inwoners")]
     assert kp.empty
