@@ -41,11 +41,33 @@ def land_area(snap: Snapshot) -> pd.Series:
     return rows.set_index("code")["value"]
 
 
+#: One snapshot's tables are asked for again and again (every year of a latest-per-figure profile,
+#: every tab); a small memo keyed on the identity of the (immutable) snapshot and catalogue saves the
+#: repeats. Entries keep their objects alive, so an id is never reused while it is in here.
+_MEMO_SIZE = 64
+_memo: dict[tuple, tuple[tuple, pd.DataFrame]] = {}
+
+
+def _remember(key: tuple, owners: tuple, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    hit = _memo.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], owners, strict=True)):
+        return hit[1].copy()
+    table = make()
+    if len(_memo) >= _MEMO_SIZE:
+        _memo.pop(next(iter(_memo)))
+    _memo[key] = (owners, table)
+    return table.copy()
+
+
 def buurt_table(snap: Snapshot, *, year: int, gemeente: str = settings.DEFAULT_GEMEENTE) -> pd.DataFrame:
     """Published buurt figures of one gemeente for one year; every buurt has a row (maybe all NaN)."""
-    codes = list(for_gemeente(snap, "buurt", gemeente)["code"])
-    table = st.wide(snap.statistics, year=check_year(snap, year), level="buurt", codes=codes)
-    return table.reindex(codes)
+    year = check_year(snap, year)
+
+    def make() -> pd.DataFrame:
+        codes = list(for_gemeente(snap, "buurt", gemeente)["code"])
+        return st.wide(snap.statistics, year=year, level="buurt", codes=codes).reindex(codes)
+
+    return _remember(("buurt", id(snap), year, gemeente), (snap,), make)
 
 
 def level_table(
@@ -62,9 +84,17 @@ def level_table(
     year (e.g. wijk figures for 2021, which the snapshot has only per buurt) are aggregated.
     """
     year = check_year(snap, year)
-    codes = list(for_gemeente(snap, level, gemeente)["code"])
     if level == "buurt":
         return buurt_table(snap, year=year, gemeente=gemeente)
+    return _remember(
+        ("level", id(snap), id(catalogue), year, level, gemeente),
+        (snap, catalogue),
+        lambda: _level_table(snap, catalogue, year=year, level=level, gemeente=gemeente),
+    )
+
+
+def _level_table(snap: Snapshot, catalogue: Catalogue, *, year: int, level: str, gemeente: str) -> pd.DataFrame:
+    codes = list(for_gemeente(snap, level, gemeente)["code"])
     published = st.wide(snap.statistics, year=year, level=level, codes=codes).reindex(codes)
     groups = {code: buurten_of(snap, code) for code in codes}
     computed = agg.aggregate(

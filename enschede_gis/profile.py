@@ -471,13 +471,14 @@ def _position_in(
     values = area_values(snap, catalogue, area, year=year, gemeente=gemeente)
     buurten = figures.buurt_table(snap, year=year, gemeente=gemeente)
     city = _memoised("level", snap, catalogue, year, gemeente, "gemeente").loc[gemeente]
+    others_table = buurten.drop(index=list(area.codes)) if area.kind == "buurt" else buurten
     rows = []
     for ind in catalogue:
         if ind.kind not in COMPARABLE_KINDS or ind.key not in buurten.columns:
             continue
         value = stats.as_float(values.get(ind.key, np.nan))
         city_value = stats.as_float(city.get(ind.key, np.nan))
-        others = buurten[ind.key].drop(index=list(area.codes)) if area.kind == "buurt" else buurten[ind.key]
+        others = others_table[ind.key]
         rank, _ = rank_among(others, value)
         z = z_score(value, city_value, buurten[ind.key])
         rows.append(
