@@ -27,7 +27,6 @@ from enschede_gis.errors import DataError, SourceError, WijkbeeldError
 from enschede_gis.indicators import Catalogue, load_catalogue
 from enschede_gis.provenance import belongs_to
 
-
 #: Figures from other publishers than the CBS key-figure tables (RIVM's health estimates): a KWB refresh
 #: of the same year leaves them as they are.
 OTHER_PUBLISHERS = ("RIVM",)
