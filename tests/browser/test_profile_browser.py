@@ -39,11 +39,14 @@ def test_custom_area_profile_downloads_as_pdf_with_name_and_inhabitants(app_url,
     assert "gebied=custom%3ABroekheurne" in page.url or "gebied=custom:Broekheurne" in page.url
 
     with page.expect_download(timeout=120_000) as download_info:
-        page.get_by_role("button", name="Wijkpaspoort als PDF").click()
+        page.get_by_role("button", name="Wijkpaspoort om mee te nemen (PDF, 2 pagina's)").click()
     download = download_info.value
     assert download.suggested_filename.startswith("wijkpaspoort_Broekheurne_")
     data = Path(download.path()).read_bytes()
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    pages = PdfReader(io.BytesIO(data)).pages
+    assert len(pages) == 2  # the handout
+    text = "\n".join(p.extract_text() for p in pages)
     assert "Wijkpaspoort Broekheurne" in text
-    assert "1.820 inwoners" in text  # 1525 (Broekheurne) + 295 (Zuid-Esmarke) in 2023
+    assert "1.785 inwoners" in text  # 1,500 (Broekheurne) + 285 (Zuid-Esmarke) in 2024, the latest year
+    assert "Buurtschap Broekheurne, Buurtschap Zuid-Esmarke" in text  # a custom area lists its buurten
     assert "Bron: CBS, Kadaster/PDOK — CC BY 4.0" in text
