@@ -70,6 +70,12 @@ DEVICE_KEY = "_device_key"
 
 def secrets() -> dict:
     """Streamlit secrets when a secrets.toml exists (no error box when there is none)."""
+    return _secrets()
+
+
+@st.cache_resource(show_spinner=False, ttl=30)
+def _secrets() -> dict:
+    # Read once per 30 s, not several times per script run (every phone's run asks for the role).
     return st.secrets.to_dict() if st.secrets.load_if_toml_exists() else {}
 
 
@@ -502,12 +508,15 @@ def pages() -> list[st.Page]:
     """
     join_path, join_title, join_icon, join_slug = JOIN_PAGE
     if not is_staff():
-        join = st.Page(str(_REPO / join_path), title=t(join_title), icon=join_icon, url_path=join_slug, default=True)
+        join = st.Page(str(_REPO / join_path), title=t(join_title), icon=join_icon, url_path=join_slug)
+        # Streamlit serves the default page at "/" only (its own path would be "not found"), so the
+        # join page is registered twice: at "/" and at "/doe-mee", where the QR code points.
+        home = st.Page(str(_REPO / join_path), title=t(join_title), url_path="welkom", default=True)
         blocked = [
             st.Page(_staff_only, title=t(title), url_path=slug, visibility="hidden")
             for _path, title, _icon, slug in PAGES
         ]
-        return [join, *blocked]
+        return [join, home, *blocked]
     listed = [
         st.Page(str(_REPO / path), title=t(title), icon=icon, url_path=slug, default=i == 0)
         for i, (path, title, icon, slug) in enumerate(PAGES)

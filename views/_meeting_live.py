@@ -27,7 +27,7 @@ LATEST = 6
 QR_CSS = """
 <style>
 .wb-join {display: flex; gap: 2.5rem; align-items: center; flex-wrap: wrap;}
-.wb-join .wb-qr svg {width: min(46vh, 520px); height: auto; display: block;}
+.wb-join .wb-qr img {width: min(46vh, 520px); height: auto; display: block; image-rendering: pixelated;}
 .wb-join .wb-code {font-size: 4.5rem; font-weight: 800; letter-spacing: 0.5rem; line-height: 1.1; color: #000;}
 .wb-join .wb-url {font-size: 1.6rem; color: #000; word-break: break-all;}
 .wb-join .wb-label {font-size: 1.6rem; color: #222;}
@@ -61,10 +61,10 @@ def join_panel(meeting: meetings.Meeting, eng) -> None:
     else:
         url = joinlink.join_url(base, meeting.id, lang=ui.lang())
         link = html.escape(url, quote=True)
+        alt = html.escape(ui.t("doe.qr_label"), quote=True)
         st.html(
             QR_CSS + f'<div class="wb-join" data-testid="wb-join" data-join-url="{link}">'
-            f'<div class="wb-qr" role="img" aria-label="{html.escape(ui.t("doe.qr_label"))}">'
-            f"{joinlink.qr_svg(url)}</div>"
+            f'<div class="wb-qr"><img src="{joinlink.qr_data_uri(url)}" alt="{alt}"></div>'
             f'<div><div class="wb-label">{html.escape(ui.t("doe.scan"))}</div>'
             f'<div class="wb-code">{code}</div>'
             f'<div class="wb-url">{link}</div></div></div>'

@@ -23,7 +23,7 @@ MAP_KEY = "join_map"
 #: Large touch targets and readable type on a phone; only this page, only for its own widgets.
 PHONE_CSS = """
 <style>
-.block-container {padding-top: 1.5rem; padding-left: 1rem; padding-right: 1rem; max-width: 40rem;}
+.block-container {padding-top: 3.5rem; padding-left: 1rem; padding-right: 1rem; max-width: 40rem;}
 .stApp p, .stApp label, .stApp li {font-size: 1.1rem;}
 .stApp textarea, .stApp input {font-size: 1.1rem !important;}
 .stApp [data-testid="stBaseButton-primary"], .stApp [data-testid="stBaseButton-secondary"],

@@ -25,7 +25,7 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -45,9 +45,11 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> N
     raise RuntimeError("streamlit did not become healthy in time")
 
 
-def start_app(state_dir: Path, extra_env: dict[str, str] | None = None) -> tuple[str, subprocess.Popen]:
-    """Start ``streamlit run app.py`` on a free port; returns its base URL and the process."""
-    port = _free_port()
+def start_app(
+    state_dir: Path, extra_env: dict[str, str] | None = None, *, port: int | None = None
+) -> tuple[str, subprocess.Popen]:
+    """Start ``streamlit run app.py`` on ``port`` (default: a free one); returns its base URL and the process."""
+    port = port or free_port()
     env = {**os.environ, "WIJKBEELD_STATE_DIR": str(state_dir), **(extra_env or {})}
     process = subprocess.Popen(
         [
