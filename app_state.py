@@ -15,6 +15,7 @@ import streamlit as st
 from enschede_gis import auth, i18n, roles, settings, snapshot, store, uploads
 from enschede_gis.errors import DataError, WijkbeeldError
 from enschede_gis.indicators import Catalogue, Indicator, load_catalogue
+from enschede_gis.text import clean_line
 
 
 @st.cache_resource(show_spinner=False)
@@ -247,7 +248,10 @@ def set_params(**values: object) -> None:
 
 
 def url_not_followed(asked: object, shown: object | None = None) -> None:
-    """Say that a link asked for something this page cannot show, and what it shows instead."""
+    """Say that a link asked for something this page cannot show, and what it shows instead (the
+    asked value cleaned, cut to 80 characters and escaped: a link is typed by anyone)."""
+    asked = clean_line(asked)
+    asked = asked if len(asked) <= 80 else asked[:79] + "…"
     if shown is None:
         st.info(t("app.url_not_followed_plain", asked=escape(asked)))
     else:
