@@ -180,6 +180,33 @@ class Placement:
     shifts: dict[int, tuple[int, int]]
 
 
+class _Boxes:
+    """Placed label boxes in a coarse grid of screen cells, so a new box is checked only against
+    the boxes near it (a gemeente of 1,000 buurten has thousands of names over all zoom levels)."""
+
+    CELL = 256.0
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
+
+    def _keys(self, box: tuple[float, float, float, float]):
+        c = self.CELL
+        for gx in range(int(box[0] // c), int(box[2] // c) + 1):
+            for gy in range(int(box[1] // c), int(box[3] // c) + 1):
+                yield gx, gy
+
+    def hits(self, box: tuple[float, float, float, float]) -> bool:
+        for key in self._keys(box):
+            for b in self.cells.get(key, ()):
+                if box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]:
+                    return True
+        return False
+
+    def add(self, box: tuple[float, float, float, float]) -> None:
+        for key in self._keys(box):
+            self.cells.setdefault(key, []).append(box)
+
+
 def zoom_steps() -> list[float]:
     """The zoom levels of a label plan: MIN_ZOOM, MIN_ZOOM + ZOOM_STEP, ... MAX_ZOOM."""
     return [MIN_ZOOM + i * ZOOM_STEP for i in range(int((MAX_ZOOM - MIN_ZOOM) / ZOOM_STEP) + 1)]
@@ -204,12 +231,13 @@ def plan_labels(labels: Sequence[Label], zooms: Iterable[float] | None = None) -
     order = sorted(range(len(labels)), key=priority)
     zooms_of = [0] * len(labels)
     shifts: list[dict[int, tuple[int, int]]] = [{} for _ in labels]
+    sizes = [label.box_px() for label in labels]
     for zoom in zoom_steps() if zooms is None else zooms:
         step = round((zoom - MIN_ZOOM) / ZOOM_STEP)
-        placed: list[tuple[float, float, float, float]] = []
+        placed = _Boxes()
         for i in order:
             label = labels[i]
-            w, h = label.box_px()
+            w, h = sizes[i]
             room_w, room_h = (room / _metres_per_pixel(label.lat, zoom) for room in (label.width_m, label.height_m))
             if label.kind != "wijk" and (w > room_w or h > room_h):
                 continue
@@ -219,9 +247,9 @@ def plan_labels(labels: Sequence[Label], zooms: Iterable[float] | None = None) -
                 if abs(dx) > room_w / 2 or abs(dy) > room_h / 2:
                     continue  # the anchor would leave the wijk
                 box = (x + dx - w / 2, y + dy - h / 2, x + dx + w / 2, y + dy + h / 2)
-                if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+                if placed.hits(box):
                     continue
-                placed.append(box)
+                placed.add(box)
                 zooms_of[i] |= 1 << step
                 if dx or dy:
                     shifts[i][step] = (dx, dy)

@@ -126,6 +126,17 @@ def test_ranks_of_all_columns_at_once_equal_pandas_rank_per_column():
     assert (pr.ranks_of(scores) == expected).all()
 
 
+def test_rows_with_and_without_ties_rank_as_a_stable_sort_does():
+    rng = np.random.default_rng(5)
+    scores = rng.normal(size=(30, 300))  # draws x areas: most rows have no tie
+    scores[3, 10] = scores[3, 250]  # one tie in a row
+    scores[9] = np.round(scores[9], 1)  # many ties in a row
+    expected = np.empty(scores.shape, dtype=int)
+    for row, values in enumerate(scores):
+        expected[row, np.argsort(-values, kind="stable")] = np.arange(1, scores.shape[1] + 1)
+    assert (pr._ranks_by_row(scores) == expected).all()
+
+
 def test_rank_stability_is_reproducible_with_a_seed_and_finds_robust_positions():
     table = pd.DataFrame(
         {"a": [100.0, 5.0, 4.0, 4.5, 5.5], "b": [100.0, 4.0, 5.0, 5.5, 4.5]},
