@@ -109,13 +109,17 @@ def require(actor: Actor | None, action: Action) -> Actor:
 
 
 def is_local_address(address: str | None) -> bool:
-    """True for a loopback address (the laptop itself): 127.0.0.0/8 or ::1."""
+    """True for a loopback address (the laptop itself): 127.0.0.0/8, ::1 or ::ffff:127.0.0.1."""
     if not address:
         return False
     try:
-        return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
+        parsed = ipaddress.ip_address(address.strip().strip("[]"))
     except ValueError:
         return False
+    # A server listening on "::" (Streamlit's default) sees an IPv4 browser as ::ffff:127.0.0.1,
+    # which Python 3.11 does not call loopback.
+    mapped = getattr(parsed, "ipv4_mapped", None)
+    return (mapped or parsed).is_loopback
 
 
 def role_for_request(

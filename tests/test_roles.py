@@ -36,6 +36,8 @@ def test_require_refuses_no_actor_and_returns_an_allowed_one():
     [
         ("127.0.0.1", True, None, Role.TEAM),
         ("::1", True, None, Role.TEAM),
+        ("::ffff:127.0.0.1", True, None, Role.TEAM),  # an IPv4 browser on a server listening on "::"
+        ("::ffff:192.168.1.20", True, None, Role.RESIDENT),
         ("127.0.0.1", False, None, Role.RESIDENT),  # behind a proxy: trust switched off
         ("192.168.1.20", True, None, Role.RESIDENT),  # a phone on the wifi
         (None, True, None, Role.RESIDENT),
