@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from enschede_gis import auth, i18n, roles, settings, snapshot, store, uploads
+from enschede_gis import auth, db, i18n, roles, settings, snapshot, store, uploads
 from enschede_gis.errors import DataError, WijkbeeldError
 from enschede_gis.indicators import Catalogue, Indicator, load_catalogue
 from enschede_gis.text import clean_line
@@ -24,17 +24,18 @@ def _snapshot(data_dir: str) -> snapshot.Snapshot:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _with_uploads(data_dir: str, state_dir: str, version: str) -> tuple[snapshot.Snapshot, tuple[Indicator, ...]]:
+def _with_uploads(data_dir: str, database: str, version: str) -> tuple[snapshot.Snapshot, tuple[Indicator, ...]]:
     """The snapshot with the uploaded figures added, and their catalogue entries (per upload version)."""
-    datasets = uploads.load_datasets(Path(state_dir))
+    datasets = uploads.load_datasets(db.engine(database))
     return uploads.with_local(_snapshot(data_dir), datasets), tuple(uploads.local_indicators(datasets))
 
 
 def _local() -> tuple[snapshot.Snapshot, tuple[Indicator, ...]]:
-    folder = store.state_dir()
     try:
-        return _with_uploads(str(settings.DATA_DIR), str(folder), uploads.version(folder))
-    except DataError as exc:  # a damaged uploads file must not take the CBS figures down with it
+        eng = db.engine()
+        database = eng.url.render_as_string(hide_password=False)
+        return _with_uploads(str(settings.DATA_DIR), database, uploads.version(eng))
+    except DataError as exc:  # a damaged upload must not take the CBS figures down with it
         st.warning(error_text(exc))
         return _snapshot(str(settings.DATA_DIR)), ()
 
@@ -48,8 +49,8 @@ def data() -> snapshot.Snapshot:
 
 
 def data_version() -> str:
-    """Changes whenever the uploaded own data change: add it to cache keys of derived tables."""
-    return uploads.version(store.state_dir())
+    """Changes whenever the uploaded own data change (on any server): add it to cache keys of derived tables."""
+    return uploads.version(db.engine())
 
 
 def catalogue() -> Catalogue:
@@ -338,6 +339,26 @@ def selectable_areas() -> list:
         st.warning(error_text(exc))
         custom = []
     return profile.selectable_areas(data(), custom, gemeente=gemeente())
+
+
+def edit_version(kind: str, key: str) -> int | None:
+    """The version of the stored ``kind`` ``key`` this session loaded for editing (None: not stored).
+
+    Remembered from the first time a page asks until :func:`forget_edit_versions`, so a save names the
+    version the user saw, and a change someone else saved meanwhile is refused, not overwritten.
+    """
+    slot = f"_edit_version:{kind}:{key}"
+    if slot not in st.session_state:
+        found = store.stamp(db.engine(), kind, key)
+        st.session_state[slot] = None if found is None else found.version
+    return st.session_state[slot]
+
+
+def forget_edit_versions(kind: str | None = None) -> None:
+    """Forget the remembered versions (of one kind): after a save, or when another item is picked."""
+    prefix = "_edit_version:" + (f"{kind}:" if kind else "")
+    for slot in [k for k in st.session_state if str(k).startswith(prefix)]:
+        del st.session_state[slot]
 
 
 def area_label(area, language: str | None = None) -> str:

@@ -1,24 +1,22 @@
 """Custom areas: a named group of buurten that an area team defines once and reuses everywhere.
 
-Stored as one JSON file in the state directory. Their figures always come from the aggregation
-rules (see :mod:`enschede_gis.aggregate`), never from averaging percentages.
+Stored in the database, one row per area (see :mod:`enschede_gis.store`). Their figures always come
+from the aggregation rules (see :mod:`enschede_gis.aggregate`), never from averaging percentages.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlalchemy import Engine
 
-from enschede_gis import settings
-from enschede_gis._validate import non_empty, validated
-from enschede_gis.errors import DataError, InputError
-from enschede_gis.store import atomic_write_json, read_json, state_dir
+from enschede_gis import db, roles, settings, store
+from enschede_gis._validate import describe, non_empty, validated
+from enschede_gis.errors import InputError
 from enschede_gis.text import Line, Text
 
-FILE_NAME = "custom_areas.json"
-SCHEMA_VERSION = 1
+KIND = store.KINDS["areas"]
 _BUURT = re.compile(r"^BU\d{8}$")
 
 
@@ -49,53 +47,55 @@ class CustomArea(BaseModel):
         return "custom:" + self.name
 
 
-def _path(folder: Path | None) -> Path:
-    return (folder or state_dir()) / FILE_NAME
-
-
-def load_areas(folder: Path | None = None) -> list[CustomArea]:
-    raw = read_json(_path(folder), default={"version": SCHEMA_VERSION, "areas": []})
-    try:
-        return [CustomArea(**entry) for entry in raw.get("areas", [])]
-    except (ValidationError, TypeError, AttributeError) as exc:
-        raise DataError(
-            f"Het bestand met eigen gebieden is beschadigd: {exc}", en=f"The file with custom areas is damaged: {exc}"
-        ) from None
+def load_areas(eng: Engine | None = None) -> list[CustomArea]:
+    """Every stored custom area, by name."""
+    found = []
+    for row in store.rows(eng or db.engine(), KIND):
+        try:
+            found.append(CustomArea.model_validate_json(row.payload))
+        except ValidationError as exc:
+            raise store.damaged(KIND, row.key, describe(exc), describe(exc, lang="en")) from None
+    return found
 
 
 def save_area(
-    area: CustomArea, known_buurten: set[str], folder: Path | None = None, *, replace: str | None = None
-) -> None:
-    """Add or update a custom area. ``replace`` names the area being edited (it may be renamed)."""
+    eng: Engine,
+    area: CustomArea,
+    known_buurten: set[str],
+    *,
+    actor: roles.Actor,
+    replace: str | None = None,
+    expected: int | None = None,
+) -> int:
+    """Add (``replace=None``) or update a custom area in one transaction; returns its new version.
+
+    ``replace`` names the area being edited (it may be renamed) and ``expected`` is the version the
+    page loaded: when someone else saved it since, the save is refused (:class:`ConflictError`).
+    """
+    roles.require(actor, roles.Action.EDIT_AREAS)
     unknown = [c for c in area.codes if c not in known_buurten]
     if unknown:
         raise InputError(
             f"Onbekende buurtcode(s): {', '.join(unknown)}", en=f"Unknown buurt code(s): {', '.join(unknown)}"
         )
-    areas = [a for a in load_areas(folder) if replace is None or a.name != replace]
-    if any(a.name == area.name for a in areas):
-        raise InputError(
-            f"Er bestaat al een gebied met de naam '{area.name}'.",
-            en=f"An area named '{area.name}' already exists.",
+    store.check_expected(replace, expected)
+    with db.writing(eng) as conn:
+        return store.put(
+            conn,
+            KIND,
+            area.name,
+            area.model_dump_json(),
+            actor=actor,
+            expected=None if replace is None else expected,
+            old_key=replace,
+            columns={"gemeente": area.gemeente},
         )
-    areas.append(area)
-    _write(areas, folder)
 
 
-def delete_area(name: str, folder: Path | None = None) -> None:
-    areas = load_areas(folder)
-    kept = [a for a in areas if a.name != name]
-    if len(kept) == len(areas):
-        raise InputError(f"Er is geen gebied met de naam '{name}'.", en=f"There is no area named '{name}'.")
-    _write(kept, folder)
-
-
-def _write(areas: list[CustomArea], folder: Path | None) -> None:
-    payload = {
-        "version": SCHEMA_VERSION,
-        "areas": [a.model_dump(mode="json") for a in sorted(areas, key=lambda a: a.name.lower())],
-    }
-    atomic_write_json(_path(folder), payload)
+def delete_area(eng: Engine, name: str, *, actor: roles.Actor, expected: int | None = None) -> None:
+    """Delete a custom area (only the version the page loaded, when ``expected`` is given)."""
+    with db.writing(eng) as conn:
+        store.drop(conn, KIND, name, actor=actor, expected=expected)
 
 
 def parse_area(name: str, codes: list[str], description: str = "") -> CustomArea:

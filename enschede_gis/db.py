@@ -1,12 +1,23 @@
-"""The database for what residents and officials enter: input, meetings, the project register.
+"""The one database for everything users make: custom areas, own-data uploads, scenarios, priority
+profiles, meetings, the project register and residents' input.
 
 A SQLite file in the state directory by default (WAL mode, so readers never block the writer and
 a committed row survives a crash of the app); PostgreSQL when ``DATABASE_URL`` is set. Both get the
-same schema from :data:`METADATA` through SQLAlchemy, and the same tests run on both.
+same schema, and the same tests run on both.
+
+The schema is versioned with Alembic: the scripts ship in ``enschede_gis/migrations/`` and
+:func:`upgrade` runs them from code (no ``alembic.ini``) when the app opens the database. The
+upgrade holds a lock for its whole transaction (PostgreSQL: an advisory lock; SQLite: ``BEGIN
+IMMEDIATE``), so two servers or processes starting at once take turns: the first upgrades, the
+others find the schema current. A database made by the first version of the app (tables from
+``create_all``, no ``alembic_version``) is adopted: the first migration creates only what is
+missing, the second adds the new tables and columns, and every row is kept. In the same transaction
+the state saved by that first version as JSON files is imported once (see :mod:`enschede_gis.legacy`).
 
 Writes go through :func:`writing`: on SQLite it opens the transaction with ``BEGIN IMMEDIATE``, so
-a transaction that reads and then writes (the rate limit, an upsert) takes the write lock up front
-and waits for other writers (``busy_timeout``) instead of failing half-way with "database is locked".
+a transaction that reads and then writes (the rate limit, an optimistic version check) takes the
+write lock up front and waits for other writers (``busy_timeout``) instead of failing half-way with
+"database is locked".
 """
 
 from __future__ import annotations
@@ -16,6 +27,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import (
     Boolean,
@@ -30,12 +42,13 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    text,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
+from enschede_gis import settings
 from enschede_gis.errors import DataError
-from enschede_gis.store import state_dir
 
 #: The SQLite file in the state directory (when no ``DATABASE_URL`` is set).
 SQLITE_FILE = "wijkbeeld.sqlite3"
@@ -44,8 +57,22 @@ SQLITE_FILE = "wijkbeeld.sqlite3"
 SQLITE_BUSY_TIMEOUT_S = 30.0
 #: The environment variable naming a server database, e.g. ``postgresql://user@host/db``.
 DATABASE_URL_ENV = "DATABASE_URL"
+#: The Alembic scripts, shipped inside the package.
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: PostgreSQL advisory lock key held while one server upgrades the schema (any fixed 64-bit number).
+SCHEMA_LOCK_KEY = 0x57696A6B62656C64  # "Wijkbeld"
 
 METADATA = MetaData()
+
+
+def _audit() -> list[Column]:
+    """Optimistic concurrency and who-did-what, the same on every table of things users edit."""
+    return [
+        Column("version", Integer, nullable=False, server_default="1"),  # +1 on every save
+        Column("changed_by", String(120), nullable=False, server_default=""),  # actor name or role
+        Column("changed_at", String(32), nullable=False, server_default=""),  # ISO 8601, UTC
+    ]
+
 
 #: Residents' notes, ideas and votes. Only coarse, optional, anonymous facts about the person.
 INPUTS = Table(
@@ -66,6 +93,7 @@ INPUTS = Table(
     Column("session_id", String(64), nullable=False),  # random per browser session, for the rate limit
     Column("hidden", Boolean, nullable=False, default=False),
     Column("moderated_at", String(32), nullable=True),
+    Column("moderated_by", String(120), nullable=True),
     Index("ix_inputs_area", "area_code"),
     Index("ix_inputs_meeting", "meeting_id"),
     Index("ix_inputs_session_time", "session_id", "created_at"),
@@ -78,7 +106,8 @@ MEETINGS = Table(
     Column("id", String(64), primary_key=True),
     Column("title", String(200), nullable=False),
     Column("payload", Text, nullable=False),
-    Column("updated_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),  # kept from the first schema; = changed_at
+    *_audit(),
 )
 
 #: The coordination register of planned works (see :mod:`enschede_gis.projects`).
@@ -90,7 +119,56 @@ PROJECTS = Table(
     Column("start", String(10), nullable=False),
     Column("end", String(10), nullable=False),
     Column("payload", Text, nullable=False),
-    Column("updated_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),  # kept from the first schema; = changed_at
+    *_audit(),
+)
+
+#: Custom areas (see :mod:`enschede_gis.areas`); the name is the key users see and link to.
+AREAS = Table(
+    "areas",
+    METADATA,
+    Column("name", String(80), primary_key=True),
+    Column("gemeente", String(16), nullable=False),
+    Column("payload", Text, nullable=False),
+    *_audit(),
+)
+
+#: Own-data uploads (see :mod:`enschede_gis.uploads`), one validated dataset per row.
+UPLOADS = Table(
+    "uploads",
+    METADATA,
+    Column("id", String(200), primary_key=True),
+    Column("payload", Text, nullable=False),
+    *_audit(),
+)
+
+#: Scenarios (see :mod:`enschede_gis.scenarios`); the key is the name in lower case, so "Plan A"
+#: and "plan a" cannot both exist.
+SCENARIOS = Table(
+    "scenarios",
+    METADATA,
+    Column("key", String(120), primary_key=True),
+    Column("name", String(80), nullable=False),
+    Column("payload", Text, nullable=False),
+    *_audit(),
+)
+
+#: Priority profiles (see :mod:`enschede_gis.priorities`).
+PROFILES = Table(
+    "profiles",
+    METADATA,
+    Column("name", String(60), primary_key=True),
+    Column("payload", Text, nullable=False),
+    *_audit(),
+)
+
+#: One-time jobs done on this database (the import of the first version's JSON files).
+DONE = Table(
+    "done",
+    METADATA,
+    Column("name", String(64), primary_key=True),
+    Column("done_at", String(32), nullable=False),
+    Column("detail", Text, nullable=False, server_default=""),
 )
 
 _ENGINES: dict[str, Engine] = {}
@@ -107,7 +185,9 @@ def default_url() -> str:
     url = os.environ.get(DATABASE_URL_ENV, "").strip()
     if url:
         return normalise_url(url)
-    return f"sqlite:///{state_dir() / SQLITE_FILE}"
+    folder = Path(settings.STATE_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / SQLITE_FILE}"
 
 
 def normalise_url(url: str) -> str:
@@ -120,7 +200,7 @@ def normalise_url(url: str) -> str:
 
 
 def engine(url: str | None = None) -> Engine:
-    """The (cached) engine for ``url`` (default: :func:`default_url`), with the schema created."""
+    """The (cached) engine for ``url`` (default: :func:`default_url`), its schema upgraded."""
     url = normalise_url(url) if url else default_url()
     with _LOCK:
         found = _ENGINES.get(url)
@@ -145,13 +225,47 @@ def _make_engine(url: str) -> Engine:
             _sqlite_events(eng)
         else:
             eng = create_engine(url, pool_pre_ping=True)
-        METADATA.create_all(eng)
+        upgrade(eng)
     except SQLAlchemyError as exc:
         raise DataError(
-            f"De database kon niet worden geopend ({_safe(url)}): {exc.__class__.__name__}",
-            en=f"The database could not be opened ({_safe(url)}): {exc.__class__.__name__}",
+            f"De database kon niet worden geopend ({_safe(url)}): {exc.__class__.__name__}: {_first_line(exc)}",
+            en=f"The database could not be opened ({_safe(url)}): {exc.__class__.__name__}: {_first_line(exc)}",
         ) from None
     return eng
+
+
+def _first_line(exc: Exception) -> str:
+    return str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+
+
+def upgrade(eng: Engine, *, import_state: bool = True) -> None:
+    """Bring the schema to the newest version, then import the first version's JSON files once.
+
+    One transaction under a lock that other servers and processes wait for, so a crash leaves the
+    database as it was and two servers starting at once never both upgrade or both import.
+    """
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with writing(eng) as conn:
+        if eng.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+        if import_state:
+            from enschede_gis import legacy
+
+            legacy.import_once(conn)
+
+
+def schema_revision(eng: Engine) -> str | None:
+    """The Alembic revision the database is at (None before the first upgrade)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with reading(eng) as conn:
+        return MigrationContext.configure(conn).get_current_revision()
 
 
 def _safe(url: str) -> str:
@@ -167,9 +281,10 @@ def _sqlite_events(eng: Engine) -> None:
         # Let SQLAlchemy's "begin" event below emit BEGIN itself (pysqlite's own is deferred).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")  # a confirmed input is on disk, not in a cache
+        # The busy timeout first: switching a fresh file to WAL needs a lock another process may hold.
         cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")  # a confirmed save is on disk, not in a cache
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 

@@ -39,3 +39,10 @@ class DataError(WijkbeeldError):
 
 class SourceError(WijkbeeldError):
     """A live source (CBS, PDOK) timed out, answered an error, or returned an unexpected shape."""
+
+
+class ConflictError(WijkbeeldError):
+    """Someone else saved (or deleted) the same thing since this page loaded it: the save is refused.
+
+    Made by :func:`enschede_gis.store.conflict`, which names who changed it and when.
+    """

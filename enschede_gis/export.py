@@ -354,9 +354,7 @@ def handout_pdf(
     position = profile.position(snap, catalogue, area, year=year, lang=lang, gemeente=gemeente)
     content = _Handout(
         name=plain_name(area),
-        subtitle=i18n.t(
-            "plain.handout.subtitle", lang, kind=i18n.t(f"level.{area.kind}", lang), count=len(area.codes)
-        ),
+        subtitle=i18n.t("plain.handout.subtitle", lang, kind=i18n.t(f"level.{area.kind}", lang), count=len(area.codes)),
         city=city,
         map_png=staticmap.area_map(snap, area.codes, gemeente=gemeente, size_in=5),
         rows=handout_rows(figures_table, catalogue, city, lang),

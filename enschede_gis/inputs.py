@@ -412,8 +412,9 @@ def vote_counts(eng: Engine, *, area_codes: Collection[str] | None = None, meeti
     return counts
 
 
-def set_hidden(eng: Engine, ids: Iterable[int], *, hidden: bool) -> int:
-    """Hide or restore inputs; returns how many rows changed."""
+def set_hidden(eng: Engine, ids: Iterable[int], *, hidden: bool, actor: roles.Actor) -> int:
+    """Hide or restore inputs (facilitators only); returns how many rows changed. Records who and when."""
+    roles.require(actor, roles.Action.MODERATE)
     ids = [int(i) for i in ids]
     if not ids:
         return 0
@@ -422,7 +423,7 @@ def set_hidden(eng: Engine, ids: Iterable[int], *, hidden: bool) -> int:
         result = conn.execute(
             update(table)
             .where(table.c.id.in_(ids), table.c.hidden.is_(not hidden))
-            .values(hidden=hidden, moderated_at=db.now())
+            .values(hidden=hidden, moderated_at=db.now(), moderated_by=actor.name[:120])
         )
     return int(result.rowcount or 0)
 
@@ -466,13 +467,14 @@ def prune_exports(
     return deleted
 
 
-def delete_hidden(eng: Engine, *, export_dir: Path | None = None) -> tuple[Path, int]:
-    """Delete the hidden inputs, after writing an export of ALL input to ``export_dir``.
+def delete_hidden(eng: Engine, *, actor: roles.Actor, export_dir: Path | None = None) -> tuple[Path, int]:
+    """Delete the hidden inputs (facilitators only), after writing an export of ALL input to ``export_dir``.
 
     The export is on disk (flushed and renamed into place) before anything is deleted, and only
     rows that were hidden in that export are deleted; if writing it fails, nothing is deleted.
     Returns the export's path and the number of rows deleted.
     """
+    roles.require(actor, roles.Action.MODERATE)
     folder = export_dir or state_dir("exports")
     path = Path(folder) / f"{EXPORT_PREFIX}{datetime.now(UTC).strftime(EXPORT_STAMP)}.csv"
     prune_exports(folder)

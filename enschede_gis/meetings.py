@@ -15,15 +15,15 @@ from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlalchemy import Engine, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Engine, select
 
-from enschede_gis import db, i18n, roles
+from enschede_gis import db, i18n, roles, store
 from enschede_gis._validate import describe, validated
 from enschede_gis.errors import DataError, InputError
 from enschede_gis.text import Line, Text
 
 SCHEMA_VERSION = 1
+KIND = store.KINDS["meetings"]
 
 #: The participation ladder, lowest first (the order matters: see :func:`frame_warnings`).
 LEVELS: tuple[str, ...] = ("informeren", "raadplegen", "adviseren", "coproduceren", "meebeslissen")
@@ -212,23 +212,21 @@ def close_input(meeting: Meeting, *, actor: roles.Actor) -> Meeting:
 # Storage: one row per meeting, the validated JSON in ``payload``.
 
 
-def save(eng: Engine, meeting: Meeting) -> Meeting:
-    """Insert or replace a meeting; committed when this returns."""
-    row = {
-        "id": meeting.id,
-        "title": meeting.title,
-        "payload": meeting.model_dump_json(),
-        "updated_at": db.now(),
-    }
-    table = db.MEETINGS
-    dialect = {"postgresql": postgresql, "sqlite": sqlite}.get(eng.dialect.name)
+def save(eng: Engine, meeting: Meeting, *, actor: roles.Actor, expected: int | None = None) -> Meeting:
+    """Store a meeting in one transaction: new (``expected=None``) or the version the page loaded
+    (``expected``); a meeting someone else saved since is refused (:class:`ConflictError`)."""
+    now = db.now()
     with db.writing(eng) as conn:
-        if dialect is None:  # pragma: no cover - other databases: delete + insert in one transaction
-            conn.execute(delete(table).where(table.c.id == meeting.id))
-            conn.execute(table.insert().values(**row))
-        else:
-            stmt = dialect.insert(table).values(**row)
-            conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_={k: row[k] for k in row if k != "id"}))
+        store.put(
+            conn,
+            KIND,
+            meeting.id,
+            meeting.model_dump_json(),
+            actor=actor,
+            expected=expected,
+            label=meeting.title,
+            columns={"title": meeting.title, "updated_at": now},
+        )
     return meeting
 
 
@@ -283,11 +281,17 @@ def read_meetings(eng: Engine) -> tuple[list[Meeting], list[DataError]]:
     return found, damaged
 
 
-def remove(eng: Engine, meeting_id: str) -> None:
-    table = db.MEETINGS
+def meeting_version(eng: Engine, meeting_id: str) -> int | None:
+    """The stored version of a meeting (None when there is none)."""
+    found = store.stamp(eng, KIND, meeting_id)
+    return None if found is None else found.version
+
+
+def remove(eng: Engine, meeting_id: str, *, actor: roles.Actor, expected: int | None = None) -> None:
     with db.writing(eng) as conn:
-        result = conn.execute(delete(table).where(table.c.id == meeting_id))
-    if not result.rowcount:
-        raise InputError(
-            f"Er is geen bijeenkomst met nummer '{meeting_id}'.", en=f"There is no meeting with ID '{meeting_id}'."
-        )
+        try:
+            store.drop(conn, KIND, meeting_id, actor=actor, expected=expected)
+        except InputError:
+            raise InputError(
+                f"Er is geen bijeenkomst met nummer '{meeting_id}'.", en=f"There is no meeting with ID '{meeting_id}'."
+            ) from None

@@ -158,7 +158,7 @@ def _typed(value: bool | int | float | None) -> float | None:
 
 
 def _grouped_ok(whole: str, thousands: str) -> bool:
-    """"1.234.567" has proper thousands groups; "12.34" does not (it is no number in this convention)."""
+    """ "1.234.567" has proper thousands groups; "12.34" does not (it is no number in this convention)."""
     return bool(_GROUPED[thousands].fullmatch(whole))
 
 

@@ -19,18 +19,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from sqlalchemy import Engine
 
-from enschede_gis import i18n
+from enschede_gis import db, i18n, roles, store
 from enschede_gis._validate import describe, non_empty, validated
 from enschede_gis.errors import DataError, InputError
 from enschede_gis.indicators import Catalogue, Indicator
-from enschede_gis.store import atomic_write_json, read_json, state_dir
 from enschede_gis.text import Line, Text
 
 Normalisation = Literal["zscore", "minmax", "rank"]
@@ -56,8 +55,7 @@ ROBUST_SPAN = 2
 #: The rank range reported is between these percentiles of the perturbed ranks.
 RANGE_PERCENTILES = (5.0, 95.0)
 
-PROFILES_FILE = "priority_profiles.json"
-SCHEMA_VERSION = 1
+KIND = store.KINDS["profiles"]
 
 #: Perturbations are ranked in blocks of this many so memory stays bounded for national-scale tables.
 _BLOCK_CELLS = 4_000_000
@@ -182,57 +180,55 @@ def default_profile(table: pd.DataFrame, catalogue: Catalogue, name: str = "Stan
     )
 
 
-def _profiles_path(folder: Path | None) -> Path:
-    return (folder or state_dir()) / PROFILES_FILE
-
-
-def load_profiles(folder: Path | None = None) -> list[PriorityProfile]:
-    """The saved profiles, by name; a damaged file gives a :class:`DataError` naming the field."""
-    path = _profiles_path(folder)
-    raw = read_json(path, default={"version": SCHEMA_VERSION, "profiles": []})
-    if not isinstance(raw, dict) or not isinstance(raw.get("profiles"), list):
-        raise DataError(
-            f"Het profielenbestand {path.name} is beschadigd: het veld 'profiles' ontbreekt.",
-            en=f"The profiles file {path.name} is damaged: the field 'profiles' is missing.",
-        )
+def load_profiles(eng: Engine | None = None) -> list[PriorityProfile]:
+    """The saved profiles, by name; a damaged one gives a :class:`DataError` naming the field."""
     profiles = []
-    for i, entry in enumerate(raw["profiles"]):
+    for row in store.rows(eng or db.engine(), KIND):
         try:
-            profiles.append(PriorityProfile.model_validate(entry))
+            profiles.append(PriorityProfile.model_validate_json(row.payload))
         except ValidationError as exc:
             raise DataError(
-                f"Profiel nr. {i + 1} in {path.name} is ongeldig: {describe(exc, _PROFILE_NAMES)}",
-                en=f"Profile no. {i + 1} in {path.name} is invalid: {describe(exc, _PROFILE_NAMES, lang='en')}",
+                f"Profiel '{row.key}' in de database is ongeldig: {describe(exc, _PROFILE_NAMES)}",
+                en=f"Profile '{row.key}' in the database is invalid: {describe(exc, _PROFILE_NAMES, lang='en')}",
             ) from None
     return profiles
 
 
-def save_profile(profile: PriorityProfile, folder: Path | None = None, *, replace: bool = True) -> None:
-    """Store a profile under its name (replacing one of the same name unless ``replace`` is False)."""
-    profiles = load_profiles(folder)
-    if not replace and any(p.name == profile.name for p in profiles):
-        raise InputError(
-            f"Er bestaat al een profiel met de naam '{profile.name}'.",
-            en=f"A profile named '{profile.name}' already exists.",
+def save_profile(
+    eng: Engine,
+    profile: PriorityProfile,
+    *,
+    actor: roles.Actor,
+    replace: str | None = None,
+    expected: int | None = None,
+) -> int:
+    """Store a profile in one transaction; returns its new version.
+
+    A new name must be free. To overwrite a stored profile, name it in ``replace`` with the version
+    the page loaded in ``expected``: a profile someone else saved since is never overwritten.
+    """
+    store.check_expected(replace, expected)
+    with db.writing(eng) as conn:
+        return store.put(
+            conn,
+            KIND,
+            profile.name,
+            profile.model_dump_json(),
+            actor=actor,
+            expected=expected if replace is not None else None,
+            old_key=replace,
         )
-    kept = [p for p in profiles if p.name != profile.name] + [profile]
-    _write_profiles(kept, folder)
 
 
-def delete_profile(name: str, folder: Path | None = None) -> None:
-    profiles = load_profiles(folder)
-    kept = [p for p in profiles if p.name != name]
-    if len(kept) == len(profiles):
-        raise InputError(f"Er is geen profiel met de naam '{name}'.", en=f"There is no profile named '{name}'.")
-    _write_profiles(kept, folder)
+def profile_version(eng: Engine, name: str) -> int | None:
+    """The stored version of the profile with this name (None when there is none)."""
+    found = store.stamp(eng, KIND, name)
+    return None if found is None else found.version
 
 
-def _write_profiles(profiles: list[PriorityProfile], folder: Path | None) -> None:
-    payload = {
-        "version": SCHEMA_VERSION,
-        "profiles": [p.model_dump(mode="json") for p in sorted(profiles, key=lambda p: p.name.lower())],
-    }
-    atomic_write_json(_profiles_path(folder), payload)
+def delete_profile(eng: Engine, name: str, *, actor: roles.Actor, expected: int | None = None) -> None:
+    with db.writing(eng) as conn:
+        store.drop(conn, KIND, name, actor=actor, expected=expected)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -24,9 +24,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine
 
-from enschede_gis import db, settings, tables
+from enschede_gis import db, roles, settings, store, tables
 from enschede_gis._validate import describe, validated
 from enschede_gis.errors import DataError, InputError, WijkbeeldError
 from enschede_gis.text import Line
@@ -41,6 +41,7 @@ MAX_IMPORT_ROWS = 5000
 #: What the import reads at most (size, unpacked size, rows, columns), checked before the work is done.
 LIMITS = tables.Limits(max_bytes=2_000_000, max_rows=MAX_IMPORT_ROWS, max_columns=50)
 CUSTOM_PREFIX = "custom:"
+KIND = store.KINDS["projects"]
 _CODE = re.compile(r"^(BU\d{8}|WK\d{6}|GM\d{4})$")
 
 #: Column names accepted on import (lower case), Dutch and English.
@@ -451,49 +452,59 @@ def only_new(found: Iterable[Project], existing: Iterable[Project]) -> tuple[lis
 # Storage
 
 
-def save(eng: Engine, projects: Project | Iterable[Project]) -> None:
-    """Insert or replace projects, all in one transaction (an import lands whole or not at all)."""
+def save(
+    eng: Engine, projects: Project | Iterable[Project], *, actor: roles.Actor, expected: int | None = None
+) -> None:
+    """Store projects in one transaction (an import lands whole or not at all).
+
+    New projects need ``expected=None``; an edited one (a single project) the version the page
+    loaded: a project someone else saved since is refused (:class:`ConflictError`).
+    """
     items = [projects] if isinstance(projects, Project) else list(projects)
-    table = db.PROJECTS
-    now = db.now()
+    if expected is not None and len(items) != 1:
+        raise TypeError("expected= belongs to one edited project")
     with db.writing(eng) as conn:
-        ids = [p.id for p in items]
-        if ids:
-            conn.execute(delete(table).where(table.c.id.in_(ids)))
         for p in items:
-            conn.execute(
-                table.insert().values(
-                    id=p.id,
-                    title=p.title,
-                    start=p.start.isoformat(),
-                    end=p.end.isoformat(),
-                    payload=p.model_dump_json(),
-                    updated_at=now,
-                )
+            store.put(
+                conn,
+                KIND,
+                p.id,
+                p.model_dump_json(),
+                actor=actor,
+                expected=expected,
+                label=p.title,
+                columns={
+                    "title": p.title,
+                    "start": p.start.isoformat(),
+                    "end": p.end.isoformat(),
+                    "updated_at": db.now(),
+                },
             )
 
 
 def load_all(eng: Engine) -> list[Project]:
-    table = db.PROJECTS
-    with db.reading(eng) as conn:
-        rows = conn.execute(select(table.c.id, table.c.payload).order_by(table.c.start, table.c.title)).all()
     out = []
-    for pid, payload in rows:
+    for row in store.rows(eng, KIND):
         try:
-            out.append(Project.model_validate(json.loads(payload)))
+            out.append(Project.model_validate(json.loads(row.payload)))
         except (ValueError, ValidationError) as exc:
             raise DataError(
-                f"Project {pid} in het register is beschadigd: {exc}",
-                en=f"Project {pid} in the register is damaged: {exc}",
+                f"Project {row.key} in het register is beschadigd: {exc}",
+                en=f"Project {row.key} in the register is damaged: {exc}",
             ) from None
     return out
 
 
-def remove(eng: Engine, project_id: str) -> None:
-    table = db.PROJECTS
+def stamps(eng: Engine) -> dict[str, store.Stamp]:
+    """Each project's version and who changed it last, when (for the register and for editing)."""
+    return store.stamps(eng, KIND)
+
+
+def remove(eng: Engine, project_id: str, *, actor: roles.Actor, expected: int | None = None) -> None:
     with db.writing(eng) as conn:
-        result = conn.execute(delete(table).where(table.c.id == project_id))
-    if not result.rowcount:
-        raise InputError(
-            f"Er is geen project met nummer '{project_id}'.", en=f"There is no project with number '{project_id}'."
-        )
+        try:
+            store.drop(conn, KIND, project_id, actor=actor, expected=expected)
+        except InputError:
+            raise InputError(
+                f"Er is geen project met nummer '{project_id}'.", en=f"There is no project with number '{project_id}'."
+            ) from None

@@ -31,24 +31,23 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from sqlalchemy import Engine
 
 from enschede_gis import aggregate as agg
-from enschede_gis import formatting, i18n, maps
+from enschede_gis import db, formatting, i18n, maps, roles, store
 from enschede_gis import priorities as pr
 from enschede_gis._validate import describe, load_json, non_empty, validated
 from enschede_gis.errors import InputError
 from enschede_gis.indicators import Catalogue, Indicator
-from enschede_gis.store import atomic_write_json, state_dir
 from enschede_gis.text import Line, Text
 
 SCHEMA_VERSION = 1
-FOLDER = "scenarios"
+KIND = store.KINDS["scenarios"]
 
 #: Scenarios shown side by side at most (more columns stop being readable in a meeting).
 MAX_SIDE_BY_SIDE = 4
@@ -235,49 +234,62 @@ def from_json(text: str | bytes, source: str = "het bestand") -> Scenario:
         ) from None
 
 
-def _folder(folder: Path | None) -> Path:
-    return folder or state_dir(FOLDER)
-
-
 def file_name(name: str) -> str:
-    """A file-safe, readable file name for a scenario name."""
+    """A file-safe, readable file name for a scenario name (for downloads)."""
     stem = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "scenario"
     return f"{stem}.json"
 
 
-def load_scenarios(folder: Path | None = None) -> tuple[list[Scenario], list[InputError]]:
-    """All saved scenarios by name, and the error (in Dutch and English) of every file that could not be read."""
+def _key(name: str) -> str:
+    """The stored key: the name in lower case, so "Plan A" and "plan a" cannot both exist."""
+    return name.strip().casefold()
+
+
+def load_scenarios(eng: Engine | None = None) -> tuple[list[Scenario], list[InputError]]:
+    """All saved scenarios by name, and the error (in Dutch and English) of every one that could not be read."""
     scenarios, problems = [], []
-    for path in sorted(_folder(folder).glob("*.json")):
+    for row in store.rows(eng or db.engine(), KIND):
         try:
-            scenarios.append(from_json(path.read_bytes(), source=path.name))
+            scenarios.append(from_json(row.payload, source=f"Scenario '{row.key}'"))
         except InputError as exc:
             problems.append(exc)
     return sorted(scenarios, key=lambda s: s.name.lower()), problems
 
 
-def save_scenario(scenario: Scenario, folder: Path | None = None, *, replace: str | None = None) -> None:
-    """Store a scenario. ``replace`` names the scenario being edited (it may be renamed)."""
-    target = _folder(folder)
-    existing, _ = load_scenarios(target)
-    others = [s for s in existing if s.name != replace]
-    if any(s.name.lower() == scenario.name.lower() for s in others) or any(
-        file_name(s.name) == file_name(scenario.name) for s in others
-    ):
-        raise InputError(
-            f"Er bestaat al een scenario met de naam '{scenario.name}'; kies een andere naam.",
-            en=f"A scenario named '{scenario.name}' already exists; choose another name.",
+def save_scenario(
+    eng: Engine,
+    scenario: Scenario,
+    *,
+    actor: roles.Actor,
+    replace: str | None = None,
+    expected: int | None = None,
+) -> int:
+    """Store a scenario in one transaction; returns its new version. ``replace`` names the scenario
+    being edited (it may be renamed) and ``expected`` is the version the page loaded."""
+    store.check_expected(replace, expected)
+    with db.writing(eng) as conn:
+        return store.put(
+            conn,
+            KIND,
+            _key(scenario.name),
+            to_json(scenario),
+            actor=actor,
+            expected=expected if replace is not None else None,
+            label=scenario.name,
+            old_key=None if replace is None else _key(replace),
+            columns={"name": scenario.name},
         )
-    atomic_write_json(target / file_name(scenario.name), scenario.model_dump(mode="json"))
-    if replace is not None and file_name(replace) != file_name(scenario.name):
-        (target / file_name(replace)).unlink(missing_ok=True)
 
 
-def delete_scenario(name: str, folder: Path | None = None) -> None:
-    path = _folder(folder) / file_name(name)
-    if not path.exists():
-        raise InputError(f"Er is geen scenario met de naam '{name}'.", en=f"There is no scenario named '{name}'.")
-    path.unlink()
+def scenario_version(eng: Engine, name: str) -> int | None:
+    """The stored version of the scenario with this name (None when there is none)."""
+    found = store.stamp(eng, KIND, _key(name))
+    return None if found is None else found.version
+
+
+def delete_scenario(eng: Engine, name: str, *, actor: roles.Actor, expected: int | None = None) -> None:
+    with db.writing(eng) as conn:
+        store.drop(conn, KIND, _key(name), actor=actor, expected=expected, label=name)
 
 
 def copy_name(name: str, taken: Iterable[str]) -> str:

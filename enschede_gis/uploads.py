@@ -7,7 +7,7 @@ The flow is read -> inspect -> validate -> save:
 2. :func:`inspect` finds the code column (buurtcodes or wijkcodes) and the value columns;
 3. :func:`validate` checks every cell against what the user said each column is and returns a
    :class:`Dataset`, or raises :class:`UploadError` listing every problem by row and column;
-4. :func:`save_dataset` writes it to the state directory in one atomic write.
+4. :func:`save_dataset` stores it in the database in one transaction.
 
 Nothing is half-imported: a file with one bad cell is refused whole. Local figures are kept apart
 from CBS data: their indicators are marked ``local=True``, live in the theme "Eigen gegevens", and
@@ -21,24 +21,22 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import Engine
 
-from enschede_gis import i18n, numbers, tables
+from enschede_gis import db, i18n, numbers, roles, store, tables
 from enschede_gis import statistics as stats
 from enschede_gis._validate import describe
-from enschede_gis.errors import DataError, InputError
+from enschede_gis.errors import InputError
 from enschede_gis.indicators import Indicator
 from enschede_gis.snapshot import Snapshot
-from enschede_gis.store import atomic_write_json, read_json, state_dir
 from enschede_gis.text import Line, clean_line
 
-FILE_NAME = "uploads.json"
-SCHEMA_VERSION = 1
+KIND = store.KINDS["uploads"]
 KEY_PREFIX = "lokaal_"
 LocalKind = Literal["count", "percentage", "average"]
 Direction = Literal["neutral", "higher_worse", "higher_better"]
@@ -375,58 +373,49 @@ def _slug(text: str) -> str:
 # -- storing -----------------------------------------------------------------------------------------
 
 
-def _path(folder: Path | None) -> Path:
-    return (folder or state_dir()) / FILE_NAME
+def load_datasets(eng: Engine | None = None) -> list[Dataset]:
+    """Every stored upload, oldest first."""
+    found = []
+    for row in store.rows(eng or db.engine(), KIND):
+        try:
+            found.append(Dataset.model_validate_json(row.payload))
+        except ValidationError as exc:
+            raise store.damaged(KIND, row.key, describe(exc), describe(exc, lang="en")) from None
+    return found
 
 
-def load_datasets(folder: Path | None = None) -> list[Dataset]:
-    raw = read_json(_path(folder), default={"version": SCHEMA_VERSION, "datasets": []})
-    try:
-        return [Dataset(**entry) for entry in raw.get("datasets", [])]
-    except (ValidationError, TypeError, AttributeError) as exc:
-        detail = describe(exc) if isinstance(exc, ValidationError) else str(exc)
-        detail_en = describe(exc, lang="en") if isinstance(exc, ValidationError) else str(exc)
-        raise DataError(
-            f"Het bestand met eigen gegevens is beschadigd: {detail}",
-            en=f"The file with your own data is damaged: {detail_en}",
-        ) from None
+def save_dataset(eng: Engine, dataset: Dataset, *, actor: roles.Actor) -> Dataset:
+    """Add a validated dataset in one transaction (all of it or nothing); returns it as stored.
+
+    Its indicator names are checked against the stored uploads inside the same transaction, so two
+    people uploading at once cannot both take the same name.
+    """
+    roles.require(actor, roles.Action.EDIT_UPLOADS)
+    with db.writing(eng) as conn:
+        stored = [Dataset.model_validate_json(row.payload) for row in store.rows(conn, KIND)]
+        taken = {ind.key for ds in stored for ind in ds.indicators}
+        clash = [ind.name for ind in dataset.indicators if ind.key in taken]
+        if clash:
+            raise UploadError([Problem(None, None, "name_taken", {"name": clash[0]})])
+        ids = {ds.id for ds in stored}
+        if dataset.id in ids:
+            number = len(stored) + 1
+            while f"{dataset.id}_{number}" in ids:
+                number += 1
+            dataset = dataset.model_copy(update={"id": f"{dataset.id}_{number}"})
+        payload = dataset.model_dump_json()
+        store.put(conn, KIND, dataset.id, payload, actor=actor, expected=None, label=dataset.file_name)
+    return dataset
 
 
-def save_dataset(dataset: Dataset, folder: Path | None = None) -> None:
-    """Add a validated dataset (one atomic write: all of it or nothing)."""
-    datasets = load_datasets(folder)
-    taken = {ind.key for ds in datasets for ind in ds.indicators}
-    clash = [ind.name for ind in dataset.indicators if ind.key in taken]
-    if clash:
-        raise UploadError([Problem(None, None, "name_taken", {"name": clash[0]})])
-    if any(ds.id == dataset.id for ds in datasets):
-        dataset = dataset.model_copy(update={"id": f"{dataset.id}_{len(datasets) + 1}"})
-    _write([*datasets, dataset], folder)
+def delete_dataset(eng: Engine, dataset_id: str, *, actor: roles.Actor) -> None:
+    with db.writing(eng) as conn:
+        store.drop(conn, KIND, dataset_id, actor=actor)
 
 
-def delete_dataset(dataset_id: str, folder: Path | None = None) -> None:
-    datasets = load_datasets(folder)
-    kept = [ds for ds in datasets if ds.id != dataset_id]
-    if len(kept) == len(datasets):
-        raise InputError(
-            f"Er is geen upload met de naam '{dataset_id}'.", en=f"There is no upload named '{dataset_id}'."
-        )
-    _write(kept, folder)
-
-
-def _write(datasets: list[Dataset], folder: Path | None) -> None:
-    payload = {"version": SCHEMA_VERSION, "datasets": [ds.model_dump(mode="json") for ds in datasets]}
-    atomic_write_json(_path(folder), payload)
-
-
-def version(folder: Path | None = None) -> str:
+def version(eng: Engine | None = None) -> str:
     """A token that changes whenever the stored uploads change (for cache keys)."""
-    path = _path(folder)
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        return "none"
-    return f"{info.st_mtime_ns}-{info.st_size}"
+    return store.version_token(eng or db.engine(), KIND)
 
 
 # -- integrating with the catalogue and the statistics ----------------------------------------------

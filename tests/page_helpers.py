@@ -7,7 +7,11 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from enschede_gis import roles
+
 VIEWS = Path(__file__).resolve().parents[1] / "views"
+#: The area team, for saving what a page test starts from.
+TEAM = roles.Actor(roles.Role.TEAM, "Testteam")
 
 
 #: Page tests act as the area team, signed in (not by relying on a loopback address).

@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from sqlalchemy import MetaData
 
 from enschede_gis import db
 
@@ -108,10 +109,17 @@ def pg_url() -> str:
         pytest.fail(str(exc), pytrace=False)
 
 
+def drop_everything(eng) -> None:
+    """Drop every table, Alembic's revision table included: the database is as new."""
+    found = MetaData()
+    found.reflect(eng)
+    found.drop_all(eng)
+
+
 def _fresh(url: str):
     eng = db.engine(url)
-    db.METADATA.drop_all(eng)
-    db.METADATA.create_all(eng)
+    drop_everything(eng)
+    db.upgrade(eng)  # the schema as the app makes it: by its migrations
     return eng
 
 
@@ -136,4 +144,4 @@ def db_engine(db_url):
     return db.engine(db_url)
 
 
-__all__ = ["db_engine", "db_url", "pg_url"]
+__all__ = ["db_engine", "db_url", "drop_everything", "pg_url"]

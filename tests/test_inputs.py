@@ -7,12 +7,14 @@ import io
 
 import pytest
 from pg_fixtures import *  # noqa: F403  (the db_url, db_engine and pg_url fixtures)
+from sqlalchemy import select
 
-from enschede_gis import inputs, meetings
+from enschede_gis import db, inputs, meetings, roles
 from enschede_gis.errors import InputError
 from enschede_gis.roles import Actor, PermissionDenied, Role
 
 STAFF = Actor(Role.TEAM)  # input from the area team's own page; residents are tested in test_inputs
+FACILITATOR = roles.Actor(roles.Role.FACILITATOR, "Fenna")
 
 CITY = "BU01530000"
 CITY_PIN = (52.22028827916971, 6.893882170507437)  # a point inside buurt City
@@ -126,11 +128,16 @@ def test_session_maximum(db_engine, monkeypatch):
 def test_hide_and_restore(db_engine):
     a = inputs.submit(db_engine, _note("eerste"), actor=STAFF, session_id="s").id
     b = inputs.submit(db_engine, _note("tweede"), actor=STAFF, session_id="s").id
-    assert inputs.set_hidden(db_engine, [a], hidden=True) == 1
+    with pytest.raises(PermissionDenied):  # the area team may not moderate; a facilitator may
+        inputs.set_hidden(db_engine, [a], hidden=True, actor=roles.Actor(roles.Role.TEAM))
+    assert inputs.set_hidden(db_engine, [a], hidden=True, actor=FACILITATOR) == 1
+    with db.reading(db_engine) as conn:
+        row = conn.execute(select(db.INPUTS.c.moderated_by, db.INPUTS.c.moderated_at).where(db.INPUTS.c.id == a)).one()
+    assert row[0] == "Fenna" and row[1]
     assert list(inputs.list_inputs(db_engine)["id"]) == [b]
     everything = inputs.list_inputs(db_engine, include_hidden=True)
     assert everything.set_index("id")["hidden"].to_dict() == {a: True, b: False}
-    assert inputs.set_hidden(db_engine, [a], hidden=False) == 1
+    assert inputs.set_hidden(db_engine, [a], hidden=False, actor=FACILITATOR) == 1
     assert list(inputs.list_inputs(db_engine)["id"]) == [a, b]
 
 
@@ -149,7 +156,7 @@ def test_votes_are_counted_without_hidden_ones(db_engine):
 def test_export_holds_everything_and_neutralises_formulas(db_engine):
     inputs.submit(db_engine, _note('=HYPERLINK("http://x")'), actor=STAFF, session_id="s")
     hidden = inputs.submit(db_engine, _note('verborgen; met "quotes", en komma'), actor=STAFF, session_id="s").id
-    inputs.set_hidden(db_engine, [hidden], hidden=True)
+    inputs.set_hidden(db_engine, [hidden], hidden=True, actor=FACILITATOR)
     data = inputs.export_csv(db_engine)
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert [r["text"] for r in rows] == ['\'=HYPERLINK("http://x")', 'verborgen; met "quotes", en komma']
@@ -160,8 +167,10 @@ def test_export_holds_everything_and_neutralises_formulas(db_engine):
 def test_delete_only_after_an_export(db_engine, tmp_path):
     keep = inputs.submit(db_engine, _note("blijft staan"), actor=STAFF, session_id="s").id
     gone = inputs.submit(db_engine, _note("wordt verwijderd"), actor=STAFF, session_id="s").id
-    inputs.set_hidden(db_engine, [gone], hidden=True)
-    path, deleted = inputs.delete_hidden(db_engine, export_dir=tmp_path)
+    inputs.set_hidden(db_engine, [gone], hidden=True, actor=FACILITATOR)
+    with pytest.raises(PermissionDenied):
+        inputs.delete_hidden(db_engine, actor=roles.Actor(roles.Role.TEAM), export_dir=tmp_path)
+    path, deleted = inputs.delete_hidden(db_engine, actor=FACILITATOR, export_dir=tmp_path)
     assert deleted == 1
     exported = path.read_text(encoding="utf-8-sig")
     assert "wordt verwijderd" in exported and "blijft staan" in exported
@@ -170,20 +179,20 @@ def test_delete_only_after_an_export(db_engine, tmp_path):
 
 def test_failed_export_deletes_nothing(db_engine, tmp_path, monkeypatch):
     gone = inputs.submit(db_engine, _note("wordt verwijderd"), actor=STAFF, session_id="s").id
-    inputs.set_hidden(db_engine, [gone], hidden=True)
+    inputs.set_hidden(db_engine, [gone], hidden=True, actor=FACILITATOR)
 
     def broken(*_args, **_kwargs):
         raise OSError("schijf vol")
 
     monkeypatch.setattr(inputs, "atomic_write_bytes", broken)
     with pytest.raises(OSError):
-        inputs.delete_hidden(db_engine, export_dir=tmp_path)
+        inputs.delete_hidden(db_engine, actor=FACILITATOR, export_dir=tmp_path)
     assert len(inputs.list_inputs(db_engine, include_hidden=True)) == 1
 
 
 def _open_meeting(eng, title="Avond", **extra):
     meeting = meetings.make_meeting(title=title, area_code=CITY, input_open=True, **extra)
-    return meetings.save(eng, meeting).id
+    return meetings.save(eng, meeting, actor=STAFF).id
 
 
 def test_inputs_frame_for_representativeness(db_engine):
@@ -240,7 +249,7 @@ def test_a_resident_gives_input_only_to_an_open_meeting(db_engine):
         inputs.submit(db_engine, _note(), actor=RESIDENT, session_id="phone")
     with pytest.raises(InputError, match="bestaat niet"):
         inputs.submit(db_engine, _note(meeting_id="verzonnen"), actor=RESIDENT, session_id="phone")
-    closed = meetings.save(db_engine, meetings.make_meeting(title="Avond", area_code=CITY))
+    closed = meetings.save(db_engine, meetings.make_meeting(title="Avond", area_code=CITY), actor=STAFF)
     with pytest.raises(InputError, match="gesloten"):
         inputs.submit(db_engine, _note(meeting_id=closed.id), actor=RESIDENT, session_id="phone")
     assert inputs.list_inputs(db_engine).empty

@@ -10,7 +10,7 @@ import pytest
 
 from enschede_gis import inputs, joinlink, meetings
 from enschede_gis.roles import Actor, Role
-from tests.page_helpers import run_page
+from tests.page_helpers import TEAM, run_page
 
 LASONDER = "BU01530001"
 RESIDENT = Actor(Role.RESIDENT)
@@ -19,7 +19,7 @@ RESIDENT = Actor(Role.RESIDENT)
 @pytest.fixture
 def meeting(page_db):
     made = meetings.make_meeting(title="Buurtavond", area_code=LASONDER, held_on=date(2026, 12, 1))
-    return meetings.save(page_db, made)
+    return meetings.save(page_db, made, actor=TEAM)
 
 
 def _join_html(at) -> str:
@@ -57,9 +57,8 @@ def test_staff_open_and_close_input(page_db, meeting):
 
 
 def test_the_input_step_shows_votes_and_remarks_without_hidden_ones(page_db, meeting):
-    opened = meetings.save(
-        page_db, meetings.with_changes(meeting, input_open=True, started=True, step=2, profiles=["Groen"])
-    )
+    changed = meetings.with_changes(meeting, input_open=True, started=True, step=2, profiles=["Groen"])
+    opened = meetings.save(page_db, changed, actor=TEAM, expected=1)
     for i, (kind, text, priority) in enumerate(
         [("vote", "", "Groen"), ("vote", "", "Groen"), ("vote", "", "Verkeer"), ("note", "Meer bankjes", None)]
     ):
@@ -71,7 +70,7 @@ def test_the_input_step_shows_votes_and_remarks_without_hidden_ones(page_db, mee
         actor=RESIDENT,
         session_id="phone-9",
     )
-    inputs.set_hidden(page_db, [hidden.id], hidden=True)
+    inputs.set_hidden(page_db, [hidden.id], hidden=True, actor=Actor(Role.FACILITATOR))
     at = run_page("bijeenkomst.py", session={"bijeenkomst_present": True}, bijeenkomst=opened.id)
     assert "Inbreng tot nu toe: 4" in [s.value for s in at.subheader]
     assert [p.proto.text for p in at.get("progress")] == ["Groen — 2 stemmen", "Verkeer — 1 stem"]

@@ -7,8 +7,11 @@ from datetime import date
 import pytest
 from pg_fixtures import *  # noqa: F403  (the db_url, db_engine and pg_url fixtures)
 
-from enschede_gis import i18n, meetings
-from enschede_gis.errors import InputError
+from enschede_gis import i18n, meetings, roles
+from enschede_gis.errors import ConflictError, InputError
+from enschede_gis.roles import PermissionDenied
+
+TEAM = roles.Actor(roles.Role.TEAM, "Anna")
 
 SOUND = {
     "fixed": "Er komen 40 woningen op het oude schoolterrein.",
@@ -80,16 +83,21 @@ def test_save_reload_and_update(db_engine):
         frame=SOUND,
         profiles=("Standaard",),
     )
-    meetings.save(db_engine, meeting)
+    meetings.save(db_engine, meeting, actor=TEAM)
     assert meetings.load(db_engine, meeting.id) == meeting
+    assert meetings.meeting_version(db_engine, meeting.id) == 1
     agreed = meetings.make_agreement(what="Speelplek ontwerpen", who="Wijkteam Oost", when="maart")
     moved = meetings.with_changes(meeting, step=4, started=True, agreements=(agreed,))
-    meetings.save(db_engine, moved)
+    meetings.save(db_engine, moved, actor=TEAM, expected=1)
+    with pytest.raises(ConflictError, match="Gewijzigd door Anna"):  # a second screen still on version 1
+        meetings.save(db_engine, meetings.with_changes(meeting, step=1), actor=TEAM, expected=1)
+    with pytest.raises(PermissionDenied):
+        meetings.save(db_engine, meeting, actor=roles.Actor(roles.Role.RESIDENT), expected=2)
     reloaded = meetings.load(db_engine, meeting.id)
     assert reloaded.agenda_item == "afspraken"
     assert reloaded.agreements[0].who == "Wijkteam Oost"
     assert [m.id for m in meetings.list_meetings(db_engine)] == [meeting.id]
-    meetings.remove(db_engine, meeting.id)
+    meetings.remove(db_engine, meeting.id, actor=TEAM)
     with pytest.raises(InputError):
         meetings.load(db_engine, meeting.id)
 
@@ -104,8 +112,8 @@ def test_one_damaged_meeting_is_skipped_and_said_in_one_language(db_engine):
 
     from enschede_gis import db
 
-    good = meetings.save(db_engine, meetings.make_meeting(title="Goed", area_code="WK015300", frame=SOUND))
-    bad = meetings.save(db_engine, meetings.make_meeting(title="Kapot", area_code="WK015300", frame=SOUND))
+    good = meetings.save(db_engine, meetings.make_meeting(title="Goed", area_code="WK015300", frame=SOUND), actor=TEAM)
+    bad = meetings.save(db_engine, meetings.make_meeting(title="Kapot", area_code="WK015300", frame=SOUND), actor=TEAM)
     with db.writing(db_engine) as conn:
         conn.execute(update(db.MEETINGS).where(db.MEETINGS.c.id == bad.id).values(payload='{"title": 5}'))
     found, damaged = meetings.read_meetings(db_engine)

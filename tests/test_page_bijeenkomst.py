@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from enschede_gis import inputs, joinlink, meetings, projects
 from enschede_gis.roles import Actor, Role
-from tests.page_helpers import explanations_offered, rendered, run_page
+from tests.page_helpers import TEAM, explanations_offered, rendered, run_page
 
 STAFF = Actor(Role.TEAM)  # input from the area team's own page; residents are tested in test_inputs
 
@@ -41,7 +41,7 @@ def _meeting(eng, **frame) -> meetings.Meeting:
             **frame,
         },
     )
-    return meetings.save(eng, meeting)
+    return meetings.save(eng, meeting, actor=TEAM)
 
 
 def test_create_a_meeting(eng):
@@ -71,13 +71,13 @@ def test_over_ambitious_level_warns_and_start_needs_confirmation(eng):
     assert not at.button(key="bijeenkomst_start").disabled
 
 
-def test_a_damaged_profiles_file_is_said_while_preparing(eng, isolated_state):
-    from enschede_gis import priorities as pr
+def test_a_damaged_stored_profile_is_said_while_preparing(eng):
+    from enschede_gis import db
 
-    isolated_state.mkdir(parents=True, exist_ok=True)
-    (isolated_state / pr.PROFILES_FILE).write_text("{kapot", encoding="utf-8")
+    with db.writing(eng) as conn:  # e.g. edited by hand in the database
+        conn.execute(db.PROFILES.insert().values(name="Kapot", payload="{kapot", version=1))
     at = _app(_meeting(eng).id)
-    assert any(pr.PROFILES_FILE in rendered(w.value) for w in at.warning)
+    assert any("Profiel 'Kapot'" in rendered(w.value) for w in at.warning)
     assert at.multiselect(key="bk_profiles").options == []  # the form still works, without profiles
 
 
@@ -95,6 +95,7 @@ def test_step_through_the_agenda(eng, monkeypatch):
             start=date(2026, 1, 1),
             end=date(2026, 6, 30),
         ),
+        actor=TEAM,
     )
     at = _app(meeting.id)
     assert any(
@@ -125,7 +126,7 @@ def test_step_through_the_agenda(eng, monkeypatch):
 
 def test_agreements_are_saved_and_the_report_is_made(eng):
     meeting = meetings.with_changes(_meeting(eng), started=True, step=4)
-    meetings.save(eng, meeting)
+    meetings.save(eng, meeting, actor=TEAM, expected=1)
     at = _app(meeting.id, present=True)
     at.text_input(key="bk_what").set_value("Drie ontwerpen voor het plein")
     at.text_input(key="bk_who").set_value("Wijkteam")
@@ -141,7 +142,7 @@ def test_agreements_are_saved_and_the_report_is_made(eng):
 
 def test_the_situation_figures_are_explained(eng, catalogue):
     meeting = meetings.with_changes(_meeting(eng), started=True, step=1)
-    meetings.save(eng, meeting)
+    meetings.save(eng, meeting, actor=TEAM, expected=1)
     at = _app(meeting.id, present=True)
     shown = [m.label for m in at.metric]  # a tile's label may add its unit: "... (personen)"
     offered = explanations_offered(at, "bk_explain_figures")
@@ -151,7 +152,7 @@ def test_the_situation_figures_are_explained(eng, catalogue):
 
 def test_the_closing_step_shows_who_gave_input(eng):
     meeting = meetings.with_changes(_meeting(eng), started=True, step=len(meetings.AGENDA) - 1, input_open=True)
-    meetings.save(eng, meeting)
+    meetings.save(eng, meeting, actor=TEAM, expected=1)
     for i in range(12):
         draft = inputs.make_input(
             kind="idea", area_code=LASONDER, text=f"Idee {i}", meeting_id=meeting.id, age_group="65+"
@@ -196,16 +197,18 @@ def test_a_scenario_is_told_in_plain_words_with_its_effect(eng):
     from enschede_gis import scenarios as sc
 
     sc.save_scenario(
+        eng,
         sc.make_scenario(
             name="Lasonder +40 (2023)",
             year=2023,
             measures=[
                 {"type": "new_dwellings", "area": LASONDER, "basis": "assumption", "dwellings": 40, "household_size": 2}
             ],
-        )
+        ),
+        actor=TEAM,
     )
     meeting = meetings.with_changes(_meeting(eng), started=True, step=3, scenarios=["Lasonder +40 (2023)"])
-    meetings.save(eng, meeting)
+    meetings.save(eng, meeting, actor=TEAM, expected=1)
     at = _app(meeting.id, present=True)
     assert [h.value for h in at.subheader] == ["Lasonder \\+40 \\(2023\\)"]  # the year once
     said = " ".join(rendered(m.value) for m in at.markdown)

@@ -21,7 +21,7 @@ TEAM = Actor(Role.TEAM)
 
 def _meeting(eng, **extra) -> meetings.Meeting:
     meeting = meetings.make_meeting(title="Buurtavond <b>Twekkelerveld</b>", area_code=TWEKKELERVELD, **extra)
-    return meetings.save(eng, meeting)
+    return meetings.save(eng, meeting, actor=TEAM)
 
 
 def _page(**params) -> AppTest:

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from enschede_gis import auth, db, inputs, meetings
 from enschede_gis.roles import Actor, Role
-from tests.page_helpers import run_page
+from tests.page_helpers import TEAM, run_page
 
 STAFF = Actor(Role.TEAM)  # input from the area team's own page; residents are tested in test_inputs
 
@@ -118,9 +118,8 @@ def test_moderation_is_for_the_facilitator(app, monkeypatch):
 
 
 def test_input_given_for_a_meeting_carries_its_id(page_db):
-    meeting = meetings.save(
-        page_db, meetings.make_meeting(title="Avond", area_code=CITY, held_on=date(2026, 12, 1), input_open=True)
-    )
+    new = meetings.make_meeting(title="Avond", area_code=CITY, held_on=date(2026, 12, 1), input_open=True)
+    meeting = meetings.save(page_db, new, actor=TEAM)
     at = run_page("inbreng.py", bijeenkomst=meeting.id, gebied=CITY)
     assert any("bijeenkomst 'Avond' van 01-12-2026" in i.value for i in at.info)
     _send(at, "Idee voor de avond")

@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.page_helpers import explanations_offered, run_page
+from tests.page_helpers import TEAM, explanations_offered, run_page
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")
 
@@ -133,11 +133,12 @@ def test_relative_mode_for_a_count_compares_with_the_average_buurt():
 
 
 def test_custom_areas_are_a_level_of_their_own():
-    from enschede_gis import areas
+    from enschede_gis import areas, db
 
     known = {"BU01530905", "BU01530904", "BU01530301"}
-    areas.save_area(areas.parse_area("Broekheurne", ["BU01530905", "BU01530904"]), known)
-    areas.save_area(areas.parse_area("Twekkelerveld", ["BU01530301"]), known)
+    eng = db.engine()
+    areas.save_area(eng, areas.parse_area("Broekheurne", ["BU01530905", "BU01530904"]), known, actor=TEAM)
+    areas.save_area(eng, areas.parse_area("Twekkelerveld", ["BU01530301"]), known, actor=TEAM)
     at = _run(niveau="custom", jaar="2023", indicator="inwoners", gebied="custom:Broekheurne")
     assert at.radio(key="kaart_level").value == "custom"
     assert [s.value for s in at.subheader] == ["Broekheurne"]

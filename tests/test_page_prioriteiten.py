@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from enschede_gis import figures
+from enschede_gis import db, figures
 from enschede_gis import priorities as pr
-from tests.page_helpers import explanations_offered, run_page
+from tests.page_helpers import TEAM, explanations_offered, run_page
 
 
 @pytest.fixture
@@ -127,7 +127,7 @@ def test_a_profile_with_indicators_missing_this_year_says_so(app):
         {"pct_jeugdzorg": 1, "bijstand_per_1000": 1},
         dict.fromkeys(["pct_jeugdzorg", "bijstand_per_1000"], "higher_worse"),
     )
-    pr.save_profile(profile)
+    pr.save_profile(db.engine(), profile, actor=TEAM)
     app.run()
     app.selectbox(key="prio_load").set_value("oud").run()
     app.selectbox(key="prio_year").set_value(2020).run()  # 2020 publishes no youth care per buurt

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from enschede_gis import areas, uploads
-from tests.page_helpers import explanations_offered, rendered, run_page
+from enschede_gis import areas, db, uploads
+from tests.page_helpers import TEAM, explanations_offered, rendered, run_page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "uploads"
 KNOWN = {f"BU0153090{i}" for i in range(9)}
@@ -29,7 +29,7 @@ def _run(page: str, at: AppTest | None = None, **params: str) -> AppTest:
 
 
 def test_profile_of_a_custom_area_from_the_url():
-    areas.save_area(areas.parse_area("Broekheurne", ["BU01530905", "BU01530904"]), KNOWN)
+    areas.save_area(db.engine(), areas.parse_area("Broekheurne", ["BU01530905", "BU01530904"]), KNOWN, actor=TEAM)
     at = _run("profiel.py", gebied="custom:Broekheurne")
     assert at.selectbox(key="profiel_area").value == "custom:Broekheurne"
     assert at.selectbox(key="profiel_year").value == "latest"  # each figure at its latest year
@@ -88,7 +88,7 @@ def test_gemeente_in_a_year_without_buurt_figures_still_renders():
 
 
 def test_compare_puts_areas_side_by_side():
-    areas.save_area(areas.parse_area("Broekheurne", ["BU01530905", "BU01530904"]), KNOWN)
+    areas.save_area(db.engine(), areas.parse_area("Broekheurne", ["BU01530905", "BU01530904"]), KNOWN, actor=TEAM)
     at = _run("vergelijken.py", gebieden="custom:Broekheurne,WK015309,GM0153")
     first = at.dataframe[0].value
     assert list(first.columns) == ["Indicator", "Broekheurne", "Wijk 09 Landelijk gebied en kernen", "Enschede"]

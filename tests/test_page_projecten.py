@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from enschede_gis import projects
-from tests.page_helpers import run_page
+from tests.page_helpers import TEAM, run_page
 
 CITY, LASONDER = "BU01530000", "BU01530001"
 
@@ -65,6 +65,7 @@ def test_conflicts_are_flagged_in_register_and_conflict_tab(eng):
             _project("Glasvezel", date(2026, 3, 31), date(2026, 5, 1), [CITY, LASONDER], responsible="Glasbedrijf"),
             _project("Later", date(2026, 4, 1), date(2026, 4, 30), [LASONDER, "BU01530002"]),
         ],
+        actor=TEAM,
     )
     at = _app(gebied=CITY)
     register = at.dataframe[0].value
@@ -77,7 +78,7 @@ def test_conflicts_are_flagged_in_register_and_conflict_tab(eng):
 
 
 def test_timeline_per_area(eng):
-    projects.save(eng, [_project("Riolering", date(2026, 1, 1), date(2026, 3, 31), [CITY])])
+    projects.save(eng, [_project("Riolering", date(2026, 1, 1), date(2026, 3, 31), [CITY])], actor=TEAM)
     at = _app(weergave="timeline", gebied=LASONDER)
     assert any("Geen projecten in dit gebied" in i.value for i in at.info)
     at = _app(weergave="timeline", gebied=CITY)

@@ -7,9 +7,10 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from enschede_gis import db
 from enschede_gis import priorities as pr
 from enschede_gis import scenarios as sc
-from tests.page_helpers import explanations_offered, run_page
+from tests.page_helpers import TEAM, explanations_offered, run_page
 
 TWEKKELERVELD = "BU01530301"
 
@@ -115,13 +116,12 @@ def test_a_bad_measure_and_a_broken_file_give_messages(app, isolated_state):
     assert any("onder 0" in e.value for e in app.error)
     assert not app.exception
 
-    folder = isolated_state / sc.FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
     bad = json.loads(sc.to_json(sc.make_scenario(name="Kapot", year=2023)))
     bad["year"] = "vorig jaar"
-    (folder / "kapot.json").write_text(json.dumps(bad))
+    with db.writing(db.engine()) as conn:  # a stored scenario that no longer validates
+        conn.execute(db.SCENARIOS.insert().values(key="kapot", name="Kapot", payload=json.dumps(bad), version=1))
     app.run()
-    assert any("kapot\\.json" in w.value and "basisjaar" in w.value for w in app.warning)  # markdown-escaped
+    assert any("Scenario 'kapot'" in w.value and "basisjaar" in w.value for w in app.warning)
 
 
 def test_scenarios_side_by_side(app, isolated_state):
@@ -139,7 +139,7 @@ def test_scenarios_side_by_side(app, isolated_state):
                 }
             ],
         )
-        sc.save_scenario(scenario)
+        sc.save_scenario(db.engine(), scenario, actor=TEAM)
     app.run()
     _add_dwellings(app, dwellings=10)
     app.multiselect(key="scen_cmp").set_value(["+100", "+200"]).run()
@@ -207,7 +207,7 @@ def test_a_custom_area_is_offered_and_its_figures_follow(app, snap):
     from enschede_gis import areas
 
     area = areas.parse_area("Noordwest <i>", [TWEKKELERVELD, "BU01530300"])
-    areas.save_area(area, set(snap.boundaries["buurt"]["code"]))
+    areas.save_area(db.engine(), area, set(snap.boundaries["buurt"]["code"]), actor=TEAM)
     app.run()
     app.selectbox(key="scen_area").set_value("custom:Noordwest <i>")
     app.number_input(key="scen_dw").set_value(40)
@@ -218,7 +218,7 @@ def test_a_custom_area_is_offered_and_its_figures_follow(app, snap):
 
 
 def test_a_saved_scenario_with_an_unavailable_year_says_which_year_replaced_it(app, isolated_state):
-    sc.save_scenario(sc.make_scenario(name="Oud jaar", year=2022))
+    sc.save_scenario(db.engine(), sc.make_scenario(name="Oud jaar", year=2022), actor=TEAM)
     app.run()
     app.selectbox(key="scen_pick").set_value("Oud jaar").run()
     assert not app.exception

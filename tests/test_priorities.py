@@ -9,10 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from enschede_gis import figures
+from enschede_gis import db, figures, roles
 from enschede_gis import priorities as pr
-from enschede_gis.errors import DataError, InputError
+from enschede_gis.errors import ConflictError, DataError, InputError
 from enschede_gis.indicators import Catalogue, Indicator, Theme
+
+TEAM = roles.Actor(roles.Role.TEAM, "Anna")
 
 
 def _indicator(key: str, direction: str) -> Indicator:
@@ -178,31 +180,30 @@ def test_perturbed_weights_centre_on_the_chosen_weights():
         pr.perturbed_weights(np.array([1.0]), draws=0, concentration=1, seed=0)
 
 
-def test_profiles_are_saved_listed_replaced_and_deleted(isolated_state):
+def test_profiles_are_saved_listed_replaced_and_deleted():
+    eng = db.engine()
     bewoners = pr.make_profile("bewoners", {"x": 2.0}, {"x": "higher_worse"}, rationale="Wat bewoners zeggen")
     gemeente = pr.make_profile("gemeente", {"y": 1.0}, {"y": "higher_better"}, normalisation="rank")
-    pr.save_profile(bewoners)
-    pr.save_profile(gemeente)
+    pr.save_profile(eng, bewoners, actor=TEAM)
+    pr.save_profile(eng, gemeente, actor=TEAM)
     assert pr.load_profiles() == [bewoners, gemeente]
     with pytest.raises(InputError, match="bestaat al"):
-        pr.save_profile(bewoners, replace=False)
+        pr.save_profile(eng, bewoners, actor=TEAM)
     changed = bewoners.model_copy(update={"rationale": "Na het gesprek"})
-    pr.save_profile(changed)
+    assert pr.save_profile(eng, changed, actor=TEAM, replace="bewoners", expected=1) == 2
+    assert pr.profile_version(eng, "bewoners") == 2
     assert pr.load_profiles()[0].rationale == "Na het gesprek"
-    pr.delete_profile("gemeente")
+    with pytest.raises(ConflictError, match="Gewijzigd door Anna"):
+        pr.save_profile(eng, bewoners, actor=TEAM, replace="bewoners", expected=1)
+    pr.delete_profile(eng, "gemeente", actor=TEAM)
     assert [p.name for p in pr.load_profiles()] == ["bewoners"]
-    stored = json.loads((isolated_state / pr.PROFILES_FILE).read_text())
-    assert stored["version"] == pr.SCHEMA_VERSION
 
 
-def test_a_damaged_profiles_file_names_the_field(isolated_state):
-    isolated_state.mkdir(parents=True, exist_ok=True)
-    path = isolated_state / pr.PROFILES_FILE
-    path.write_text(json.dumps({"version": 1, "profiles": [{"name": "x", "weights": [{"indicator": "a"}]}]}))
-    with pytest.raises(DataError, match=r"Profiel nr\. 1 .* gewichten › nr\. 1 › gewicht: ontbreekt"):
-        pr.load_profiles()
-    path.write_text("{kapot")
-    with pytest.raises(DataError, match="beschadigd"):
+def test_a_damaged_stored_profile_names_the_field():
+    payload = json.dumps({"name": "x", "weights": [{"indicator": "a"}]})
+    with db.writing(db.engine()) as conn:
+        conn.execute(db.PROFILES.insert().values(name="x", payload=payload, version=1))
+    with pytest.raises(DataError, match=r"Profiel 'x' .* gewichten › nr\. 1 › gewicht: ontbreekt"):
         pr.load_profiles()
 
 

@@ -11,8 +11,11 @@ import pytest
 import shapely
 from pg_fixtures import *  # noqa: F403  (the db_url, db_engine and pg_url fixtures)
 
-from enschede_gis import projects, settings
-from enschede_gis.errors import InputError
+from enschede_gis import projects, roles, settings
+from enschede_gis.errors import ConflictError, InputError
+from enschede_gis.roles import PermissionDenied
+
+TEAM = roles.Actor(roles.Role.TEAM, "Anna")
 
 
 @pytest.fixture(scope="module")
@@ -204,12 +207,18 @@ def test_unknown_file_type_is_refused_with_one_message():
 def test_store_round_trip(db_engine):
     a = _project("Riolering", (2026, 1, 1), (2026, 3, 31), codes=("BU00010000",))
     b = _project("Park", (2025, 1, 1), (2025, 3, 31), custom="Noordflank")
-    projects.save(db_engine, [a, b])
+    projects.save(db_engine, [a, b], actor=TEAM)
     assert projects.load_all(db_engine) == [b, a]
     edited = a.model_copy(update={"title": "Riolering fase 2"})
-    projects.save(db_engine, edited)
+    projects.save(db_engine, edited, actor=roles.Actor(roles.Role.TEAM, "Bram"), expected=1)
     assert [p.title for p in projects.load_all(db_engine)] == ["Park", "Riolering fase 2"]
-    projects.remove(db_engine, b.id)
+    with pytest.raises(ConflictError, match="Gewijzigd door Bram"):
+        projects.save(db_engine, a, actor=TEAM, expected=1)
+    stamps = projects.stamps(db_engine)
+    assert (stamps[a.id].version, stamps[a.id].changed_by, stamps[b.id].changed_by) == (2, "Bram", "Anna")
+    with pytest.raises(PermissionDenied):
+        projects.remove(db_engine, b.id, actor=roles.Actor(roles.Role.RESIDENT))
+    projects.remove(db_engine, b.id, actor=TEAM)
     assert [p.id for p in projects.load_all(db_engine)] == [a.id]
 
 
@@ -218,7 +227,7 @@ def test_importing_the_same_file_twice_skips_what_is_already_there(grid, db_engi
     first = projects.parse_rows(projects.read_table(CSV.encode("utf-8"), "werken.csv"), buurten=grid, custom=custom)
     new, skipped = projects.only_new(first, projects.load_all(db_engine))
     assert (len(new), skipped) == (2, 0)
-    projects.save(db_engine, new)
+    projects.save(db_engine, new, actor=TEAM)
     again = projects.parse_rows(projects.read_table(CSV.encode("utf-8"), "werken.csv"), buurten=grid, custom=custom)
     assert {p.id for p in again}.isdisjoint({p.id for p in first})  # new ids: only the natural key can tell
     new, skipped = projects.only_new(again, projects.load_all(db_engine))

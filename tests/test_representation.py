@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from enschede_gis import profile
+from enschede_gis import profile, roles
 from enschede_gis import representation as rep
 from enschede_gis.errors import InputError
 from enschede_gis.pdf import Document
@@ -279,7 +279,7 @@ def test_input_stored_in_the_database_feeds_the_comparison(snap, catalogue, tmp_
         )
         inputs.submit(eng, draft, actor=STAFF, session_id=f"s{i}")
     first = int(inputs.list_inputs(eng)["id"].iloc[0])
-    inputs.set_hidden(eng, [first], hidden=True)
+    inputs.set_hidden(eng, [first], hidden=True, actor=roles.Actor(roles.Role.FACILITATOR))
     frame = inputs.inputs_frame(eng, area_codes=["WK015303"])
     result = rep.for_area(frame, snap, catalogue, area, year=2024)
     table = result.table.set_index(["dimension", "group"])

@@ -7,10 +7,12 @@ import json
 import pandas as pd
 import pytest
 
-from enschede_gis import figures
+from enschede_gis import db, figures, roles
 from enschede_gis import priorities as pr
 from enschede_gis import scenarios as sc
-from enschede_gis.errors import InputError
+from enschede_gis.errors import ConflictError, InputError
+
+TEAM = roles.Actor(roles.Role.TEAM, "Anna")
 
 TWEKKELERVELD = "BU01530301"
 WIJK = "WK015303"
@@ -270,25 +272,31 @@ def test_broken_files_give_a_message_not_a_traceback():
         sc.from_json(b"\xff\xfe\x00")
 
 
-def test_scenarios_are_saved_listed_duplicated_renamed_and_deleted(isolated_state):
+def test_scenarios_are_saved_listed_duplicated_renamed_and_deleted():
+    eng = db.engine()
     first = sc.make_scenario(name="Plan A", year=2023, measures=[NEW_500])
-    sc.save_scenario(first)
+    sc.save_scenario(eng, first, actor=TEAM)
     copy = first.model_copy(update={"name": sc.copy_name(first.name, ["Plan A"])})
     assert copy.name == "Plan A (kopie)"
-    sc.save_scenario(copy)
+    sc.save_scenario(eng, copy, actor=TEAM)
     with pytest.raises(InputError, match="bestaat al"):
-        sc.save_scenario(first)
+        sc.save_scenario(eng, first, actor=TEAM)
+    with pytest.raises(InputError, match="bestaat al"):  # names differing only in case are one name
+        sc.save_scenario(eng, first.model_copy(update={"name": "plan a"}), actor=TEAM)
     renamed = first.model_copy(update={"name": "Plan B"})
-    sc.save_scenario(renamed, replace="Plan A")
+    assert sc.save_scenario(eng, renamed, actor=TEAM, replace="Plan A", expected=1) == 2
+    with pytest.raises(ConflictError, match="verwijderd"):  # "Plan A" is gone: renamed by the save above
+        sc.save_scenario(eng, first, actor=TEAM, replace="Plan A", expected=1)
     listed, problems = sc.load_scenarios()
     assert [s.name for s in listed] == ["Plan A (kopie)", "Plan B"]
     assert problems == []
-    (isolated_state / sc.FOLDER / "kapot.json").write_text('{"schema_version": 1, "name": "x"}')
+    with db.writing(eng) as conn:  # a row edited by hand in the database
+        conn.execute(db.SCENARIOS.insert().values(key="kapot", name="kapot", payload='{"schema_version": 1}'))
     listed, problems = sc.load_scenarios()
     assert len(listed) == 2
-    assert len(problems) == 1 and "kapot.json" in str(problems[0]) and "basisjaar: ontbreekt" in str(problems[0])
+    assert len(problems) == 1 and "kapot" in str(problems[0]) and "basisjaar: ontbreekt" in str(problems[0])
     assert "year: Field required" in problems[0].message("en")
-    sc.delete_scenario("Plan B")
+    sc.delete_scenario(eng, "Plan B", actor=TEAM, expected=2)
     assert [s.name for s in sc.load_scenarios()[0]] == ["Plan A (kopie)"]
 
 

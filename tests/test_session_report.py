@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from enschede_gis import db, figures, inputs, meetings, profile, projects, session_report
+from enschede_gis import db, figures, inputs, meetings, profile, projects, roles, session_report
 from enschede_gis import priorities as pr
 from enschede_gis import scenarios as sc
 from enschede_gis.roles import Actor, Role
@@ -16,6 +16,8 @@ from tests.render import pdf_pages_to_png
 from tests.test_pdf_export import KEY_OR_CODE, _outside_parentheses
 
 STAFF = Actor(Role.TEAM)  # input from the area team's own page; residents are tested in test_inputs
+
+TEAM = roles.Actor(roles.Role.TEAM, "Testteam")
 
 LASONDER = "BU01530001"
 PRINTED = date(2026, 11, 29)
@@ -36,7 +38,7 @@ def eng(isolated_state, monkeypatch):
 @pytest.fixture
 def meeting(snap, catalogue, eng):
     table = figures.buurt_table(snap, year=2023)
-    pr.save_profile(pr.default_profile(table, catalogue, name="Bewoners"))
+    pr.save_profile(eng, pr.default_profile(table, catalogue, name="Bewoners"), actor=TEAM)
     scenario = sc.make_scenario(
         name="Nieuwbouw school",
         description="Veertig woningen op het oude schoolterrein",
@@ -45,7 +47,7 @@ def meeting(snap, catalogue, eng):
             {"type": "new_dwellings", "area": LASONDER, "basis": "evidence", "dwellings": 40, "household_size": 2.1}
         ],
     )
-    sc.save_scenario(scenario)
+    sc.save_scenario(eng, scenario, actor=TEAM)
     projects.save(
         eng,
         projects.make_project(
@@ -57,6 +59,7 @@ def meeting(snap, catalogue, eng):
             start=date(2026, 1, 1),
             end=date(2026, 6, 30),
         ),
+        actor=TEAM,
     )
     found = meetings.make_meeting(
         title="Buurtavond Lasonder",
@@ -74,7 +77,7 @@ def meeting(snap, catalogue, eng):
         scenarios=["Nieuwbouw school"],
         agreements=[{"what": "Ontwerp plein in drie varianten", "who": "Wijkteam Centrum", "when": "februari"}],
     )
-    meetings.save(eng, found)
+    meetings.save(eng, found, actor=TEAM)
     inputs.submit(eng, inputs.make_input(kind="note", area_code=LASONDER, text=EVIL), actor=STAFF, session_id="a")
     inputs.submit(
         eng,
@@ -85,7 +88,7 @@ def meeting(snap, catalogue, eng):
     hidden = inputs.submit(
         eng, inputs.make_input(kind="note", area_code=LASONDER, text="Iets ongepasts"), actor=STAFF, session_id="c"
     )
-    inputs.set_hidden(eng, [hidden.id], hidden=True)
+    inputs.set_hidden(eng, [hidden.id], hidden=True, actor=roles.Actor(roles.Role.FACILITATOR))
     inputs.submit(
         eng, inputs.make_input(kind="vote", area_code=LASONDER, priority="Bewoners"), actor=STAFF, session_id="d"
     )
@@ -172,7 +175,7 @@ def test_over_ambitious_frame_warns_the_facilitator_not_the_residents(meeting, s
 def test_who_was_heard_counts_meeting_and_area_input_once(meeting, snap, catalogue, eng):
     """Input given at the meeting (any area) and for the area count once each, hidden ones included
     in the count but not in the list; the comparison lands in the session and in the PDF."""
-    meetings.save(eng, meetings.with_changes(meeting, input_open=True))
+    meetings.save(eng, meetings.with_changes(meeting, input_open=True), actor=TEAM, expected=1)
     for session_id, area in [("e", LASONDER), ("f", "BU01530000")]:
         draft = inputs.make_input(
             kind="idea", area_code=area, text="Op de avond", meeting_id=meeting.id, age_group="15-25"

@@ -9,11 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from enschede_gis import figures, profile, uploads
+from enschede_gis import db, figures, profile, roles, uploads
 from enschede_gis.errors import DataError, InputError
+from enschede_gis.roles import PermissionDenied
 from enschede_gis.uploads import ColumnSpec, UploadError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "uploads"
+TEAM = roles.Actor(roles.Role.TEAM, "Anna")
 
 
 @pytest.fixture(scope="module")
@@ -153,27 +155,35 @@ def test_all_problems_are_listed_and_nothing_is_saved(known, isolated_state):
         )
     assert [p.code for p in caught.value.problems] == ["unknown_code", "duplicate_code", "not_a_number"]
     assert uploads.load_datasets() == []
-    assert not (isolated_state / uploads.FILE_NAME).exists()
 
 
 def test_missing_source_and_taken_name_are_refused(known):
     with pytest.raises(UploadError, match="bron"):
         _import("partner_wijken.csv", known, source="  ")
-    uploads.save_dataset(_import("partner_wijken.csv", known))
+    first = _import("partner_wijken.csv", known)
+    uploads.save_dataset(db.engine(), first, actor=TEAM)
     with pytest.raises(UploadError, match="bestaat al een eigen indicator"):
         _import("partner_wijken.csv", known, existing=uploads.load_datasets())
+    # Checked again inside the save's transaction: a second upload made from a stale list is refused too.
+    with pytest.raises(UploadError, match="bestaat al een eigen indicator"):
+        uploads.save_dataset(db.engine(), first, actor=TEAM)
 
 
-def test_datasets_persist_and_can_be_removed(known, isolated_state):
+def test_datasets_persist_and_can_be_removed(known):
+    eng = db.engine()
     dataset = _import("enquete_buurten.csv", known, [ColumnSpec(column="tevredenheid", name="T", kind="average")])
-    uploads.save_dataset(dataset)
-    assert uploads.load_datasets() == [dataset]  # a fresh read from disk: survives a restart
+    with pytest.raises(PermissionDenied):
+        uploads.save_dataset(eng, dataset, actor=roles.Actor(roles.Role.RESIDENT))
+    assert uploads.save_dataset(eng, dataset, actor=TEAM) == dataset
+    db.dispose_all()  # a fresh engine: what is stored survives a restart
+    assert uploads.load_datasets() == [dataset]
     before = uploads.version()
-    uploads.delete_dataset(dataset.id)
+    uploads.delete_dataset(db.engine(), dataset.id, actor=TEAM)
     assert uploads.load_datasets() == [] and uploads.version() != before
     with pytest.raises(InputError):
-        uploads.delete_dataset(dataset.id)
-    (isolated_state / uploads.FILE_NAME).write_text('{"datasets": [{"id": 1}]}')
+        uploads.delete_dataset(db.engine(), dataset.id, actor=TEAM)
+    with db.writing(db.engine()) as conn:
+        conn.execute(db.UPLOADS.insert().values(id="x", payload='{"id": 1}', version=1))
     with pytest.raises(DataError, match="beschadigd"):
         uploads.load_datasets()
 

@@ -84,7 +84,11 @@ def _input_switch(meeting: meetings.Meeting, eng) -> None:
         label, change = ui.t("doe.open_input"), meetings.open_input
     if st.button(label, key="live_input_switch", type="primary" if not meeting.input_open else "secondary"):
         with ui.user_errors():
-            meetings.save(eng, change(meetings.load(eng, meeting.id), actor=ui.actor()))
+            loaded = ui.edit_version("meetings", meeting.id)
+            meetings.save(
+                eng, change(meetings.load(eng, meeting.id), actor=ui.actor()), actor=ui.actor(), expected=loaded
+            )
+        ui.forget_edit_versions("meetings")
         st.rerun()
 
 

@@ -41,7 +41,8 @@ def _saved_names() -> tuple[list[str], list[str]]:
 def _save(meeting: meetings.Meeting, **changes: object) -> meetings.Meeting:
     with ui.user_errors():
         updated = meetings.with_changes(meeting, **changes)
-        meetings.save(eng, updated)
+        meetings.save(eng, updated, actor=ui.actor(), expected=ui.edit_version("meetings", meeting.id))
+    ui.forget_edit_versions("meetings")
     return updated
 
 
@@ -57,6 +58,8 @@ def _choose_meeting(saved: list[meetings.Meeting]) -> meetings.Meeting | None:
         index=ui.choice_index(options, start, default=1 if saved else 0),
         format_func=label.get,
         key="bijeenkomst_choice",
+        on_change=ui.forget_edit_versions,
+        args=("meetings",),
     )
     ui.set_params(bijeenkomst=None if chosen == NEW else chosen)
     return by_id.get(chosen)
@@ -72,7 +75,7 @@ def _new_meeting_form() -> None:
             return
     with ui.user_errors():
         meeting = meetings.make_meeting(title=title, area_code=area_key, held_on=held_on)
-        meetings.save(eng, meeting)
+        meetings.save(eng, meeting, actor=ui.actor())
     ui.set_params(bijeenkomst=meeting.id)
     st.session_state.pop("bijeenkomst_choice", None)
     st.rerun()
@@ -408,6 +411,7 @@ else:
         st.session_state[PRESENT_KEY] = False
         st.rerun()
 
+ui.edit_version("meetings", meeting.id)  # the version this session edits from
 if meeting.area_code not in by_key:
     st.error(ui.t("bijeenkomst.unknown_area", area=ui.escape(meeting.area_code)))
     st.stop()

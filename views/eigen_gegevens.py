@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 import app_state as ui
-from enschede_gis import profile, uploads
+from enschede_gis import db, profile, uploads
 from enschede_gis.boundaries import for_gemeente
+from enschede_gis.errors import WijkbeeldError
 from enschede_gis.uploads import ColumnSpec, UploadError
 
 KINDS = ("count", "percentage", "average")
@@ -75,7 +76,8 @@ with ui.user_errors():
     known = set(for_gemeente(snap, "buurt", ui.gemeente())["code"]) | set(
         for_gemeente(snap, "wijk", ui.gemeente())["code"]
     )
-    stored = uploads.load_datasets()
+    eng = db.engine()
+    stored = uploads.load_datasets(eng)
 
 upload_version = st.session_state.get("eigen_upload_version", 0)
 upload = st.file_uploader(ui.t("eigen.file"), type=["csv", "txt", "xlsx"], key=f"eigen_file_{upload_version}")
@@ -114,9 +116,12 @@ if upload is not None:
                 file_name=upload.name,
                 existing=stored,
             )
-            uploads.save_dataset(dataset)
+            dataset = uploads.save_dataset(eng, dataset, actor=ui.actor())
         except UploadError as exc:
             _show_problems(exc)
+            st.stop()
+        except WijkbeeldError as exc:  # e.g. not allowed for this role
+            st.error(ui.error_text(exc))
             st.stop()
         st.session_state["eigen_flash"] = ui.t(
             "eigen.imported", count=len(dataset.indicators), file=ui.escape(upload.name)
@@ -152,6 +157,6 @@ removing = st.selectbox(
 )
 if st.button(ui.t("eigen.remove"), key="eigen_remove_button"):
     with ui.user_errors():
-        uploads.delete_dataset(removing)
+        uploads.delete_dataset(eng, removing, actor=ui.actor())
     st.session_state["eigen_flash"] = ui.t("eigen.removed", file=ui.escape(by_id[removing].file_name))
     st.rerun()

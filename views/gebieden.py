@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import app_state as ui
-from enschede_gis import areas, staticmap
+from enschede_gis import areas, db, staticmap
 from enschede_gis.boundaries import for_gemeente
 
 NEW = "__new__"
@@ -26,7 +26,8 @@ if flash:
 snap = ui.data()
 with ui.user_errors():
     buurten = for_gemeente(snap, "buurt", ui.gemeente())
-    stored = [a for a in areas.load_areas() if a.gemeente == ui.gemeente()]
+    eng = db.engine()
+    stored = [a for a in areas.load_areas(eng) if a.gemeente == ui.gemeente()]
 names = dict(zip(buurten["code"], buurten["name"], strict=True))
 
 st.subheader(ui.t("gebieden.existing"))
@@ -51,8 +52,11 @@ choice = st.selectbox(
     [NEW, *by_name],
     format_func=lambda n: ui.t("gebieden.new") if n == NEW else n,
     key="gebieden_choice",
+    on_change=ui.forget_edit_versions,
+    args=("areas",),
 )
 editing = by_name.get(choice)
+loaded = ui.edit_version("areas", editing.name) if editing else None
 
 form_version = st.session_state.get("gebieden_form_version", 0)
 with st.form(f"gebieden_form_{choice}_{form_version}"):
@@ -69,7 +73,10 @@ with st.form(f"gebieden_form_{choice}_{form_version}"):
 if submitted:
     with ui.user_errors():
         area = areas.parse_area(name, codes, description)
-        areas.save_area(area, set(names), replace=editing.name if editing else None)
+        areas.save_area(
+            eng, area, set(names), actor=ui.actor(), replace=editing.name if editing else None, expected=loaded
+        )
+    ui.forget_edit_versions("areas")
     st.session_state["gebieden_saved"] = area.key
     st.session_state["gebieden_flash"] = ui.t("gebieden.saved", name=ui.escape(area.name))
     st.session_state["gebieden_form_version"] = form_version + 1
@@ -84,7 +91,8 @@ if editing:
     st.image(_preview(editing.codes, ui.gemeente()), caption=ui.t("gebieden.preview"), width=320)
     if st.button(ui.t("gebieden.delete"), key="gebieden_delete"):
         with ui.user_errors():
-            areas.delete_area(editing.name)
+            areas.delete_area(eng, editing.name, actor=ui.actor(), expected=loaded)
+        ui.forget_edit_versions("areas")
         st.session_state.pop("gebieden_saved", None)
         st.session_state.pop("gebieden_choice", None)
         st.session_state["gebieden_flash"] = ui.t("gebieden.deleted", name=ui.escape(editing.name))

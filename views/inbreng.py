@@ -214,9 +214,13 @@ def _moderation(eng, area_codes) -> None:
     chosen = st.multiselect(ui.t("inbreng.mod.choose"), list(labels), format_func=labels.get, key="inbreng_mod_ids")
     cols = st.columns(3)
     if cols[0].button(ui.t("inbreng.mod.hide"), key="inbreng_hide", disabled=not chosen):
-        st.success(ui.t("inbreng.mod.hidden", count=inputs.set_hidden(eng, chosen, hidden=True)))
+        with ui.user_errors():
+            count = inputs.set_hidden(eng, chosen, hidden=True, actor=ui.actor())
+        st.success(ui.t("inbreng.mod.hidden", count=count))
     if cols[1].button(ui.t("inbreng.mod.restore"), key="inbreng_restore", disabled=not chosen):
-        st.success(ui.t("inbreng.mod.restored", count=inputs.set_hidden(eng, chosen, hidden=False)))
+        with ui.user_errors():
+            count = inputs.set_hidden(eng, chosen, hidden=False, actor=ui.actor())
+        st.success(ui.t("inbreng.mod.restored", count=count))
     cols[2].download_button(
         ui.t("inbreng.mod.export"),
         inputs.export_csv(eng),
@@ -228,7 +232,7 @@ def _moderation(eng, area_codes) -> None:
     st.caption(ui.t("inbreng.mod.delete_help"))
     if st.button(ui.t("inbreng.mod.delete"), key="inbreng_delete"):
         with ui.user_errors():
-            path, count = inputs.delete_hidden(eng)
+            path, count = inputs.delete_hidden(eng, actor=ui.actor())
         st.success(ui.t("inbreng.mod.deleted", count=count, path=path.name))
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 import app_state as ui
-from enschede_gis import figures, statistics, webmap
+from enschede_gis import db, figures, statistics, webmap
 from enschede_gis import priorities as pr
 
 LEVELS = ["buurt", "wijk"]
@@ -38,6 +38,8 @@ def _apply_profile() -> None:
     profile = next((p for p in st.session_state.get("_prio_profiles", []) if p.name == name), None)
     if profile is None:
         return
+    ui.forget_edit_versions("profiles")
+    ui.edit_version("profiles", profile.name)  # the version this user edits from
     st.session_state["prio_indicators"] = [w.indicator for w in profile.weights]
     st.session_state[SHOWN_KEY] = [w.indicator for w in profile.weights]  # the profile's weights, not fresh ones
     for w in profile.weights:
@@ -211,15 +213,21 @@ def _profiles_tab(current: pr.PriorityProfile, saved: list[pr.PriorityProfile], 
         if st.form_submit_button(ui.t("common.save")):
             with ui.user_errors():
                 profile = pr.renamed(current, name, rationale)
-                pr.save_profile(profile)
+                # Saving under a stored name overwrites that profile, but only the version loaded.
+                stored = profile.name in {p.name for p in saved}
+                loaded = ui.edit_version("profiles", profile.name) if stored else None
+                pr.save_profile(
+                    eng, profile, actor=ui.actor(), replace=profile.name if stored else None, expected=loaded
+                )
+            ui.forget_edit_versions("profiles")
             st.success(ui.t("prioriteiten.saved", name=ui.escape(profile.name)))
-            saved = pr.load_profiles()
+            saved = pr.load_profiles(eng)
     if saved:
         cols = st.columns([3, 1])
         doomed = cols[0].selectbox(ui.t("prioriteiten.delete_profile"), [p.name for p in saved], key="prio_del_pick")
         if cols[1].button(ui.t("common.delete"), key="prio_del"):
             with ui.user_errors():
-                pr.delete_profile(doomed)
+                pr.delete_profile(eng, doomed, actor=ui.actor())
             st.rerun()
     if len(saved) < 2:
         st.info(ui.t("prioriteiten.compare_none"))
@@ -254,7 +262,8 @@ with ui.user_errors():
     snap = ui.data()
     catalogue = ui.catalogue()
     names = snap.names()
-    saved = pr.load_profiles()
+    eng = db.engine()
+    saved = pr.load_profiles(eng)
 st.session_state["_prio_profiles"] = saved
 
 st.title(ui.t("prioriteiten.title"))

@@ -39,8 +39,11 @@ def _domain(key: str) -> str:
     return ui.t(f"projecten.domain.{key}")
 
 
-def _register_table(items: list[proj.Project], found: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+def _register_table(
+    items: list[proj.Project], found: pd.DataFrame, names: dict[str, str], stamps: dict | None = None
+) -> pd.DataFrame:
     line = proj.timeline(items, found)
+    stamps = stamps or {}
     return pd.DataFrame(
         {
             ui.t("projecten.col.title"): line["title"],
@@ -51,6 +54,8 @@ def _register_table(items: list[proj.Project], found: pd.DataFrame, names: dict[
             ui.t("projecten.col.responsible"): line["responsible"],
             ui.t("projecten.col.contact"): line["contact"],
             ui.t("projecten.col.conflict"): [ui.t("projecten.yes") if c else "" for c in line["conflict"]],
+            ui.t("projecten.col.changed_by"): [stamps[p.id].changed_by if p.id in stamps else "" for p in items],
+            ui.t("projecten.col.changed_at"): [stamps[p.id].local_time() if p.id in stamps else "" for p in items],
         }
     )
 
@@ -168,7 +173,9 @@ def _project_form(current: proj.Project | None, names: dict[str, str], custom: d
             **fields, area={k: v for k, v in area.items() if v}, **({"id": current.id} if current else {})
         )
         proj.footprint(project.area, _buurten(ui.gemeente()), custom)
-        proj.save(eng, project)
+        loaded = ui.edit_version("projects", current.id) if current else None
+        proj.save(eng, project, actor=ui.actor(), expected=loaded)
+    ui.forget_edit_versions("projects")
     st.session_state[DRAW_KEY] = []
     st.success(ui.t("projecten.saved", title=ui.escape(project.title)))
 
@@ -181,12 +188,17 @@ def _edit(items: list[proj.Project], names: dict[str, str], custom: dict[str, li
         options,
         format_func=lambda i: ui.t("projecten.new") if i == "" else f"{by_id[i].title} ({by_id[i].start:%d-%m-%Y})",
         key="projecten_edit",
+        on_change=ui.forget_edit_versions,
+        args=("projects",),
     )
     current = by_id.get(chosen)
+    if current is not None:
+        ui.edit_version("projects", current.id)  # the version this user edits from
     _project_form(current, names, custom)
     if current is not None and st.button(ui.t("projecten.delete"), key="projecten_delete"):
         with ui.user_errors():
-            proj.remove(eng, current.id)
+            proj.remove(eng, current.id, actor=ui.actor(), expected=ui.edit_version("projects", current.id))
+        ui.forget_edit_versions("projects")
         st.session_state.pop("projecten_edit", None)
         st.rerun()
 
@@ -206,13 +218,14 @@ def _import(custom: dict[str, list[str]]) -> None:
         st.info(ui.t("projecten.import_skipped", count=skipped))
     if new and st.button(ui.t("projecten.import_go"), type="primary", key="projecten_import_go"):
         with ui.user_errors():
-            proj.save(eng, new)
+            proj.save(eng, new, actor=ui.actor())
         st.success(ui.t("projecten.imported", count=len(new)))
 
 
 def _register(items: list[proj.Project], found: pd.DataFrame, names: dict[str, str]) -> None:
     if items:
-        st.dataframe(_register_table(items, found, names), hide_index=True, width="stretch")
+        table = _register_table(items, found, names, proj.stamps(eng))
+        st.dataframe(table, hide_index=True, width="stretch")
     else:
         st.info(ui.t("projecten.empty"))
 

@@ -1,7 +1,7 @@
 """Scenarios: try measures on an area and see their effects on the figures, the map and the priorities.
 
 All arithmetic lives in :mod:`enschede_gis.scenarios`. The scenario being edited is kept in session
-state as typed measures; it is saved as JSON in the state folder and can be downloaded and loaded.
+state as typed measures; it is saved in the database and can be downloaded and loaded as JSON.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 import app_state as ui
-from enschede_gis import boundaries, figures, statistics
+from enschede_gis import boundaries, db, figures, statistics
 from enschede_gis import priorities as pr
 from enschede_gis import scenarios as sc
 from enschede_gis.errors import WijkbeeldError
@@ -68,6 +68,8 @@ def _load_into_editor(scenario: sc.Scenario | None, loaded: str | None) -> None:
     if scenario is not None:
         st.session_state["scen_year"] = scenario.year
     st.session_state["scen_loaded"] = loaded
+    # The version this user edits from: a save is refused when someone else saved it since.
+    st.session_state["scen_loaded_version"] = sc.scenario_version(db.engine(), loaded) if loaded else None
 
 
 def _on_pick() -> None:
@@ -186,21 +188,27 @@ def _baseline_notes(baseline: sc.Baseline) -> None:
 
 def _file_actions(draft: sc.Scenario, saved: list[sc.Scenario]) -> None:
     loaded = st.session_state.get("scen_loaded")
+    version = st.session_state.get("scen_loaded_version")
+    eng, actor = db.engine(), ui.actor()
     cols = st.columns(4)
     save = cols[0].button(ui.t("scenarios.save"), type="primary", key="scen_save")
-    if save and _ok(lambda: sc.save_scenario(draft, replace=loaded)):
+    new_version = []
+    if save and _ok(
+        lambda: new_version.append(sc.save_scenario(eng, draft, actor=actor, replace=loaded, expected=version))
+    ):
         st.session_state["scen_loaded"] = draft.name
+        st.session_state["scen_loaded_version"] = new_version[0]
         st.session_state["_scen_flash"] = ui.t("scenarios.saved", name=ui.escape(draft.name))
         st.session_state["_scen_pick_next"] = draft.name
         st.rerun()
     if loaded and cols[1].button(ui.t("scenarios.duplicate"), key="scen_dup"):
         copy = draft.model_copy(update={"name": sc.copy_name(draft.name, [s.name for s in saved])})
-        if _ok(lambda: sc.save_scenario(copy)):
+        if _ok(lambda: sc.save_scenario(eng, copy, actor=actor)):
             st.session_state["_scen_pending"] = (copy, copy.name)
             st.session_state["_scen_pick_next"] = copy.name
             st.rerun()
     delete = bool(loaded) and cols[2].button(ui.t("scenarios.delete"), key="scen_del")
-    if delete and _ok(lambda: sc.delete_scenario(loaded)):
+    if delete and _ok(lambda: sc.delete_scenario(eng, loaded, actor=actor, expected=version)):
         st.session_state["_scen_pending"] = (None, None)
         st.session_state["_scen_pick_next"] = NEW
         st.rerun()

@@ -8,7 +8,7 @@ import signal
 
 import pytest
 
-from enschede_gis import db, inputs
+from enschede_gis import db, inputs, roles
 from enschede_gis.roles import Actor, Role
 from tests.browser.conftest import start_app, stop_app, wait_for_app
 
@@ -134,7 +134,7 @@ def test_meeting_mode_is_readable_on_a_1080p_projector(app, browser):
         frame={"fixed": "Het plein wordt heringericht.", "open": EVIL, "purposes": ["kennis"]},
         started=True,
     )
-    meetings.save(db.engine(), meeting)
+    meetings.save(db.engine(), meeting, actor=roles.Actor(roles.Role.TEAM))
     db.dispose_all()
     url, _ = app()
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
