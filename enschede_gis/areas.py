@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import Engine
 
 from enschede_gis import db, roles, settings, store
-from enschede_gis._validate import describe, non_empty, validated
+from enschede_gis._validate import non_empty, validated
 from enschede_gis.errors import InputError
 from enschede_gis.text import Line, Text
 
@@ -49,13 +49,7 @@ class CustomArea(BaseModel):
 
 def load_areas(eng: Engine | None = None) -> list[CustomArea]:
     """Every stored custom area, by name."""
-    found = []
-    for row in store.rows(eng or db.engine(), KIND):
-        try:
-            found.append(CustomArea.model_validate_json(row.payload))
-        except ValidationError as exc:
-            raise store.damaged(KIND, row.key, describe(exc), describe(exc, lang="en")) from None
-    return found
+    return store.models(eng or db.engine(), KIND, CustomArea)
 
 
 def save_area(

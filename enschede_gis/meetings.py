@@ -289,9 +289,4 @@ def meeting_version(eng: Engine, meeting_id: str) -> int | None:
 
 def remove(eng: Engine, meeting_id: str, *, actor: roles.Actor, expected: int | None = None) -> None:
     with db.writing(eng) as conn:
-        try:
-            store.drop(conn, KIND, meeting_id, actor=actor, expected=expected)
-        except InputError:
-            raise InputError(
-                f"Er is geen bijeenkomst met nummer '{meeting_id}'.", en=f"There is no meeting with ID '{meeting_id}'."
-            ) from None
+        store.drop(conn, KIND, meeting_id, actor=actor, expected=expected)

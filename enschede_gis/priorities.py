@@ -23,12 +23,12 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy import Engine
 
 from enschede_gis import db, i18n, roles, store
-from enschede_gis._validate import describe, non_empty, validated
-from enschede_gis.errors import DataError, InputError
+from enschede_gis._validate import non_empty, validated
+from enschede_gis.errors import InputError
 from enschede_gis.indicators import Catalogue, Indicator
 from enschede_gis.text import Line, Text
 
@@ -182,16 +182,7 @@ def default_profile(table: pd.DataFrame, catalogue: Catalogue, name: str = "Stan
 
 def load_profiles(eng: Engine | None = None) -> list[PriorityProfile]:
     """The saved profiles, by name; a damaged one gives a :class:`DataError` naming the field."""
-    profiles = []
-    for row in store.rows(eng or db.engine(), KIND):
-        try:
-            profiles.append(PriorityProfile.model_validate_json(row.payload))
-        except ValidationError as exc:
-            raise DataError(
-                f"Profiel '{row.key}' in de database is ongeldig: {describe(exc, _PROFILE_NAMES)}",
-                en=f"Profile '{row.key}' in the database is invalid: {describe(exc, _PROFILE_NAMES, lang='en')}",
-            ) from None
-    return profiles
+    return store.models(eng or db.engine(), KIND, PriorityProfile, _PROFILE_NAMES)
 
 
 def save_profile(

@@ -28,7 +28,7 @@ from sqlalchemy import Engine
 
 from enschede_gis import db, roles, settings, store, tables
 from enschede_gis._validate import describe, validated
-from enschede_gis.errors import DataError, InputError, WijkbeeldError
+from enschede_gis.errors import InputError, WijkbeeldError
 from enschede_gis.text import Line
 
 DOMAINS: tuple[str, ...] = ("sociaal", "fysiek", "verkeer", "groen", "veiligheid", "energie")
@@ -483,16 +483,7 @@ def save(
 
 
 def load_all(eng: Engine) -> list[Project]:
-    out = []
-    for row in store.rows(eng, KIND):
-        try:
-            out.append(Project.model_validate(json.loads(row.payload)))
-        except (ValueError, ValidationError) as exc:
-            raise DataError(
-                f"Project {row.key} in het register is beschadigd: {exc}",
-                en=f"Project {row.key} in the register is damaged: {exc}",
-            ) from None
-    return out
+    return store.models(eng, KIND, Project, _FIELD_NAMES)
 
 
 def stamps(eng: Engine) -> dict[str, store.Stamp]:
@@ -502,9 +493,4 @@ def stamps(eng: Engine) -> dict[str, store.Stamp]:
 
 def remove(eng: Engine, project_id: str, *, actor: roles.Actor, expected: int | None = None) -> None:
     with db.writing(eng) as conn:
-        try:
-            store.drop(conn, KIND, project_id, actor=actor, expected=expected)
-        except InputError:
-            raise InputError(
-                f"Er is geen project met nummer '{project_id}'.", en=f"There is no project with number '{project_id}'."
-            ) from None
+        store.drop(conn, KIND, project_id, actor=actor, expected=expected)

@@ -27,18 +27,21 @@ import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine, Table, delete, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from enschede_gis import db, roles, settings
+from enschede_gis._validate import describe
 from enschede_gis.errors import ConflictError, DataError, InputError
 
 #: Times in messages are the wall-clock time of the people in the room.
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -239,13 +242,20 @@ def missing(kind: Kind, label: str) -> InputError:
     return InputError(f"Er is geen {noun_nl} '{label}'.", en=f"There is no {noun_en} '{label}'.")
 
 
-def damaged(kind: Kind, key: str, detail: str, detail_en: str | None = None) -> DataError:
-    """A stored row that no longer validates (e.g. edited by hand in the database)."""
-    noun_nl, noun_en = kind.noun_nl.capitalize(), kind.noun_en.capitalize()
-    return DataError(
-        f"{noun_nl} '{key}' in de database is beschadigd en kan niet worden gelezen: {detail}",
-        en=f"{noun_en} '{key}' in the database is damaged and cannot be read: {detail_en or detail}",
-    )
+def models(eng: Engine | Connection, kind: Kind, model: type[M], names: dict[str, str] | None = None) -> list[M]:
+    """Every stored thing of this kind as its validated model; a row that no longer validates (e.g.
+    edited by hand in the database) gives one :class:`DataError` naming it and the field."""
+    found = []
+    for row in rows(eng, kind):
+        try:
+            found.append(model.model_validate_json(row.payload))
+        except ValidationError as exc:
+            noun_nl, noun_en = kind.noun_nl.capitalize(), kind.noun_en.capitalize()
+            raise DataError(
+                f"{noun_nl} '{row.key}' in de database is beschadigd: {describe(exc, names)}",
+                en=f"{noun_en} '{row.key}' in the database is damaged: {describe(exc, names, lang='en')}",
+            ) from None
+    return found
 
 
 def version_token(eng: Engine, kind: Kind | str) -> str:

@@ -30,7 +30,6 @@ from sqlalchemy import Engine
 
 from enschede_gis import db, i18n, numbers, roles, store, tables
 from enschede_gis import statistics as stats
-from enschede_gis._validate import describe
 from enschede_gis.errors import InputError
 from enschede_gis.indicators import Indicator
 from enschede_gis.snapshot import Snapshot
@@ -375,13 +374,7 @@ def _slug(text: str) -> str:
 
 def load_datasets(eng: Engine | None = None) -> list[Dataset]:
     """Every stored upload, oldest first."""
-    found = []
-    for row in store.rows(eng or db.engine(), KIND):
-        try:
-            found.append(Dataset.model_validate_json(row.payload))
-        except ValidationError as exc:
-            raise store.damaged(KIND, row.key, describe(exc), describe(exc, lang="en")) from None
-    return found
+    return store.models(eng or db.engine(), KIND, Dataset)
 
 
 def save_dataset(eng: Engine, dataset: Dataset, *, actor: roles.Actor) -> Dataset:
@@ -392,7 +385,7 @@ def save_dataset(eng: Engine, dataset: Dataset, *, actor: roles.Actor) -> Datase
     """
     roles.require(actor, roles.Action.EDIT_UPLOADS)
     with db.writing(eng) as conn:
-        stored = [Dataset.model_validate_json(row.payload) for row in store.rows(conn, KIND)]
+        stored = store.models(conn, KIND, Dataset)
         taken = {ind.key for ds in stored for ind in ds.indicators}
         clash = [ind.name for ind in dataset.indicators if ind.key in taken]
         if clash:

@@ -203,7 +203,7 @@ def test_a_damaged_stored_profile_names_the_field():
     payload = json.dumps({"name": "x", "weights": [{"indicator": "a"}]})
     with db.writing(db.engine()) as conn:
         conn.execute(db.PROFILES.insert().values(name="x", payload=payload, version=1))
-    with pytest.raises(DataError, match=r"Profiel 'x' .* gewichten › nr\. 1 › gewicht: ontbreekt"):
+    with pytest.raises(DataError, match=r"Profiel 'x' in de database is beschadigd: gewichten › nr\. 1 › gewicht"):
         pr.load_profiles()
 
 
