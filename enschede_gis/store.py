@@ -250,7 +250,7 @@ def models(eng: Engine | Connection, kind: Kind, model: type[M], names: dict[str
         try:
             found.append(model.model_validate_json(row.payload))
         except ValidationError as exc:
-            noun_nl, noun_en = kind.noun_nl.capitalize(), kind.noun_en.capitalize()
+            noun_nl, noun_en = (noun.split(" ", 1)[1].capitalize() for noun in (kind.noun_nl, kind.noun_en))
             raise DataError(
                 f"{noun_nl} '{row.key}' in de database is beschadigd: {describe(exc, names)}",
                 en=f"{noun_en} '{row.key}' in the database is damaged: {describe(exc, names, lang='en')}",

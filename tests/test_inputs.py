@@ -253,9 +253,9 @@ def test_a_resident_gives_input_only_to_an_open_meeting(db_engine):
     with pytest.raises(InputError, match="gesloten"):
         inputs.submit(db_engine, _note(meeting_id=closed.id), actor=RESIDENT, session_id="phone")
     assert inputs.list_inputs(db_engine).empty
-    opened = meetings.save(db_engine, meetings.open_input(closed, actor=STAFF))
+    opened = meetings.save(db_engine, meetings.open_input(closed, actor=STAFF), actor=STAFF, expected=1)
     inputs.submit(db_engine, _note(meeting_id=opened.id), actor=RESIDENT, session_id="phone")
-    meetings.save(db_engine, meetings.close_input(opened, actor=STAFF))
+    meetings.save(db_engine, meetings.close_input(opened, actor=STAFF), actor=STAFF, expected=2)
     with pytest.raises(InputError, match="gesloten"):
         inputs.submit(db_engine, _note("na het sluiten", meeting_id=opened.id), actor=RESIDENT, session_id="phone")
     assert inputs.list_inputs(db_engine)["text"].tolist() == ["Meer bankjes in het park"]

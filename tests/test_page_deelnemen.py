@@ -94,7 +94,7 @@ def test_the_device_limit_is_said_and_nothing_more_is_stored(page_db):
 def test_closing_the_meeting_stops_input_from_an_open_page(page_db):
     meeting = _meeting(page_db, input_open=True)
     at = _page(code=joinlink.short_code(meeting.id))
-    meetings.save(page_db, meetings.close_input(meeting, actor=TEAM))
+    meetings.save(page_db, meetings.close_input(meeting, actor=TEAM), actor=TEAM, expected=1)
     _send(at, "Te laat gestuurd")
     assert "U kunt nu nog niets insturen" in at.info[0].value
     assert inputs.list_inputs(page_db).empty  # the package refuses it too: see test_inputs
