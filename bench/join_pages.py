@@ -55,13 +55,13 @@ def _start_ours(state: Path) -> tuple[str, object, str]:
 
     os.environ["WIJKBEELD_STATE_DIR"] = str(state)
     os.environ.pop("DATABASE_URL", None)
-    from enschede_gis import db, joinlink, meetings, settings
+    from enschede_gis import db, joinlink, meetings, roles, settings
 
     settings.STATE_DIR = state
     meeting = meetings.make_meeting(
         title="Buurtavond", area_code="BU01530301", held_on=date(2026, 12, 1), input_open=True
     )
-    meetings.save(db.engine(), meeting)
+    meetings.save(db.engine(), meeting, actor=roles.Actor(roles.Role.TEAM))
     db.dispose_all()
     port = free_port()
     url, process = start_app(state, {"WIJKBEELD_TRUST_LOCAL": "0", "DATABASE_URL": ""}, port=port)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from pg_fixtures import *  # noqa: F403  (the db_url, db_engine and pg_url fixtures)
 
-from enschede_gis import inputs, settings
+from enschede_gis import inputs, roles, settings
 
 
 def _export(folder, when: datetime) -> object:
@@ -31,7 +31,8 @@ def test_every_clean_up_applies_the_retention(tmp_path, db_engine, monkeypatch):
     folder = tmp_path / "exports"
     folder.mkdir()
     stale = _export(folder, datetime.now(UTC) - timedelta(days=40))
-    path, _deleted = inputs.delete_hidden(db_engine, export_dir=folder)
+    facilitator = roles.Actor(roles.Role.FACILITATOR)
+    path, _deleted = inputs.delete_hidden(db_engine, actor=facilitator, export_dir=folder)
     assert path.exists() and not stale.exists()
     assert sorted(p.name for p in folder.iterdir()) == [path.name]
 

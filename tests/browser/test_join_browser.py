@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from enschede_gis import db, meetings
+from enschede_gis import db, meetings, roles
 from tests.browser.conftest import _offline_only, free_port, start_app, stop_app, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -36,7 +36,7 @@ def server(isolated_state, monkeypatch):
         input_limit=2,
         profiles=["Groen en spelen"],
     )
-    meetings.save(db.engine(), meeting)
+    meetings.save(db.engine(), meeting, actor=roles.Actor(roles.Role.TEAM))
     db.dispose_all()
     port = free_port()
     env = {

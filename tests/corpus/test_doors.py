@@ -144,7 +144,7 @@ def test_own_data(case, snap):
             file_name=name,
             existing=uploads.load_datasets(),
         )
-        uploads.save_dataset(dataset)
+        uploads.save_dataset(db.engine(), dataset, actor=TEAM)
 
     run_case("own data CSV/Excel", case, attempt, lambda: [d.model_dump() for d in uploads.load_datasets()])
 
@@ -227,7 +227,7 @@ def test_projects(case, snap, engine):
     def attempt():
         found = proj.parse_rows(proj.read_table(data, name), buurten=buurten, custom={})
         new, _skipped = proj.only_new(found, proj.load_all(engine))
-        proj.save(engine, new)
+        proj.save(engine, new, actor=TEAM)
 
     def state():
         return sorted((p.title, p.start.isoformat(), p.end.isoformat(), p.area.codes) for p in proj.load_all(engine))
@@ -285,7 +285,7 @@ SCENARIOS = [
 @pytest.mark.parametrize("case", SCENARIOS, ids=lambda c: c.id)
 def test_scenario_json(case):
     def attempt():
-        sc.save_scenario(sc.from_json(case.payload))
+        sc.save_scenario(db.engine(), sc.from_json(case.payload), actor=TEAM)
 
     run_case("scenario JSON", case, attempt, lambda: [s.model_dump() for s in sc.load_scenarios()[0]])
 
@@ -322,7 +322,8 @@ PROFILES = [
 def test_profile_json(case):
     def attempt():
         raw = load_json(case.payload)
-        pr.save_profile(validated(pr.PriorityProfile, raw, nl="Ongeldig profiel", en="Invalid profile"))
+        profile = validated(pr.PriorityProfile, raw, nl="Ongeldig profiel", en="Invalid profile")
+        pr.save_profile(db.engine(), profile, actor=TEAM)
 
     run_case("profile JSON", case, attempt, lambda: [p.model_dump() for p in pr.load_profiles()])
 
@@ -353,10 +354,10 @@ AREAS = [
 def test_custom_areas(case, snap):
     known = set(for_gemeente(snap, "buurt", "GM0153")["code"])
     if case.setup:
-        areas.save_area(areas.parse_area(*case.setup), known)
+        areas.save_area(db.engine(), areas.parse_area(*case.setup), known, actor=TEAM)
 
     def attempt():
-        areas.save_area(areas.parse_area(*case.payload), known)
+        areas.save_area(db.engine(), areas.parse_area(*case.payload), known, actor=TEAM)
 
     def state():
         found = [(a.name, a.codes, a.description) for a in areas.load_areas()]
@@ -402,7 +403,7 @@ MEETINGS = [
 @pytest.mark.parametrize("case", MEETINGS, ids=lambda c: c.id)
 def test_meetings(case, engine):
     def attempt():
-        meetings.save(engine, meetings.make_meeting(**case.payload))
+        meetings.save(engine, meetings.make_meeting(**case.payload), actor=TEAM)
 
     def state():
         return [
