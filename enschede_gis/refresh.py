@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,7 @@ import pandas as pd
 
 from enschede_gis import _cbs, _pdok, settings, snapshot
 from enschede_gis import statistics as st
-from enschede_gis.errors import DataError, SourceError, WijkbeeldError
+from enschede_gis.errors import DataError, InputError, SourceError, WijkbeeldError
 from enschede_gis.indicators import Catalogue, load_catalogue
 from enschede_gis.provenance import belongs_to
 
@@ -59,6 +60,7 @@ def run(
     boundary_year: int | None = None,
     catalogue: Catalogue | None = None,
     timeout: float | None = None,
+    replace_damaged: bool = False,
 ) -> RefreshResult:
     """Fetch, check, merge and write; nothing is written unless every step succeeded."""
     gemeente = _cbs.check_gemeente(gemeente)
@@ -67,18 +69,12 @@ def run(
     b_year = default_boundary_year(year) if boundary_year is None else int(boundary_year)
     _pdok.base_url(b_year)
     folder = Path(data_dir or settings.DATA_DIR)
-    old = _existing(folder)
+    old = _existing(folder, replace_damaged=replace_damaged)
     figures = _cbs.fetch(gemeente, year, catalogue=catalogue or load_catalogue(), timeout=timeout)
     outlines = _pdok.fetch_boundaries(gemeente, b_year, timeout=timeout)
     _check_codes(figures, outlines, year=year, boundary_year=b_year)
     new = merge(old, figures, outlines, gemeente=gemeente, year=year, boundary_year=b_year)
-    try:
-        snapshot.write(new, folder)
-    except OSError as exc:
-        raise DataError(
-            f"De nieuwe gegevens konden niet worden geschreven naar {folder}: {exc.strerror or exc}.",
-            en=f"The new data could not be written to {folder}: {exc.strerror or exc}.",
-        ) from None
+    _write(new, folder)
     return RefreshResult(
         data_dir=folder,
         gemeente=gemeente,
@@ -90,11 +86,39 @@ def run(
     )
 
 
-def _existing(folder: Path) -> snapshot.Snapshot | None:
-    """The current snapshot, or None when there is none yet (a damaged one is an error, not replaced)."""
+def _existing(folder: Path, *, replace_damaged: bool = False) -> snapshot.Snapshot | None:
+    """The current snapshot, or None when there is none yet.
+
+    A damaged one is an error that says how to recover, unless ``replace_damaged``: then the refresh
+    starts from nothing and the new snapshot replaces the damaged folder (holding only what it fetched).
+    """
     if not (folder / snapshot.MANIFEST_FILE).exists():
         return None
-    return snapshot.load(folder)
+    try:
+        return snapshot.load(folder)
+    except DataError as exc:
+        if replace_damaged:
+            return None
+        raise DataError(
+            f"De bestaande gegevens in {folder} zijn beschadigd: {exc.message('nl')} Herstel: zet de ingebouwde "
+            "gegevens terug met 'git checkout -- data/', of vervang de map door verse gegevens met "
+            "'python -m enschede_gis.refresh --years 2020-2024 --replace-damaged' (de nieuwe map bevat dan "
+            "alleen de opgehaalde jaren).",
+            en=f"The existing data in {folder} are damaged: {exc.message('en')} To recover: restore the embedded "
+            "data with 'git checkout -- data/', or replace the folder with fresh data using "
+            "'python -m enschede_gis.refresh --years 2020-2024 --replace-damaged' (the new folder then holds "
+            "only the fetched years).",
+        ) from None
+
+
+def _write(new: snapshot.Snapshot, folder: Path) -> None:
+    try:
+        snapshot.write(new, folder)
+    except OSError as exc:
+        raise DataError(
+            f"De nieuwe gegevens konden niet worden geschreven naar {folder}: {exc.strerror or exc}.",
+            en=f"The new data could not be written to {folder}: {exc.strerror or exc}.",
+        ) from None
 
 
 def _check_codes(
@@ -226,20 +250,186 @@ def _manifest(
     return manifest
 
 
+@dataclass(frozen=True)
+class YearReport:
+    """What a refresh got for one year: the table and figure count, or why it failed."""
+
+    year: int
+    table: str
+    figures: int = 0
+    error: str = ""  # Dutch message; empty when the year was fetched
+    error_en: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+    def text(self, lang: str = "nl") -> str:
+        if self.ok:
+            return (
+                f"{self.year}: {self.figures} cijfers uit CBS {self.table}"
+                if lang == "nl"
+                else f"{self.year}: {self.figures} figures from CBS {self.table}"
+            )
+        return f"{self.year}: " + (self.error if lang == "nl" else self.error_en or self.error)
+
+
+@dataclass(frozen=True)
+class RangeResult:
+    """What a refresh over several years wrote, per year."""
+
+    data_dir: Path
+    gemeente: str
+    boundary_year: int
+    reports: tuple[YearReport, ...]
+    areas: dict[str, int]
+
+    @property
+    def fetched(self) -> list[int]:
+        return [r.year for r in self.reports if r.ok]
+
+
+#: ``progress(done, total, year)`` is called before each year and once at the end (``year`` None).
+Progress = Callable[[int, int, int | None], None]
+
+
+def parse_years(text: str) -> list[int]:
+    """``"2015-2025"``, ``"2019,2021"`` or ``"2024"`` as a sorted list of known KWB years."""
+    found: set[int] = set()
+    for part in str(text).replace(" ", "").split(","):
+        if not part:
+            continue
+        first, sep, last = part.partition("-")
+        if not (first.isdigit() and (not sep or last.isdigit())):
+            raise InputError(
+                f"'{_cbs.plain(text)}' is geen jaartal of reeks: schrijf bijvoorbeeld 2015-2025 of 2019,2021.",
+                en=f"'{_cbs.plain(text)}' is not a year or range: write for example 2015-2025 or 2019,2021.",
+            )
+        start, end = int(first), int(last) if sep else int(first)
+        if end < start or end - start > 50:
+            raise InputError(
+                f"De reeks {start}-{end} is ongeldig: het eerste jaar komt eerst.",
+                en=f"The range {start}-{end} is invalid: the first year comes first.",
+            )
+        found.update(range(start, end + 1))
+    if not found:
+        raise InputError("Geef minstens één jaar op.", en="Give at least one year.")
+    for year in sorted(found):
+        _cbs.table_for(year)  # an unknown year fails before any request
+    return sorted(found)
+
+
+def run_years(
+    gemeente: str,
+    years: Iterable[int],
+    data_dir: Path | None = None,
+    *,
+    boundary_year: int | None = None,
+    catalogue: Catalogue | None = None,
+    timeout: float | None = None,
+    progress: Progress | None = None,
+    replace_damaged: bool = False,
+) -> RangeResult:
+    """Fetch several years in one run and write one new snapshot with every year that succeeded.
+
+    A year that fails (unreachable table, bad answer, codes that do not match the outlines) is reported
+    and skipped; what the snapshot already had for that year stays. Nothing is written when no year
+    succeeded or the boundaries could not be fetched.
+    """
+    gemeente = _cbs.check_gemeente(gemeente)
+    wanted = sorted({int(y) for y in years})
+    if not wanted:
+        raise InputError("Geef minstens één jaar op.", en="Give at least one year.")
+    tables = {year: _cbs.table_for(year) for year in wanted}
+    b_year = default_boundary_year(wanted[-1]) if boundary_year is None else int(boundary_year)
+    _pdok.base_url(b_year)
+    folder = Path(data_dir or settings.DATA_DIR)
+    old = _existing(folder, replace_damaged=replace_damaged)
+    cat = catalogue or load_catalogue()
+    fetched, reports = _fetch_years(gemeente, tables, catalogue=cat, timeout=timeout, progress=progress)
+    if fetched:  # the outlines once, and each year's codes checked against them
+        outlines = _pdok.fetch_boundaries(gemeente, b_year, timeout=timeout)
+        for year, figures in list(fetched.items()):
+            try:
+                _check_codes(figures, outlines, year=year, boundary_year=b_year)
+            except WijkbeeldError as exc:
+                del fetched[year]
+                reports[year] = YearReport(year, tables[year], error=exc.message("nl"), error_en=exc.message("en"))
+                continue
+            reports[year] = YearReport(year, figures.table, figures=len(figures.statistics))
+    if progress is not None:
+        progress(len(wanted), len(wanted), None)
+    ordered = [reports[year] for year in wanted]
+    if not fetched:
+        lines = "; ".join(r.text("nl") for r in ordered)
+        lines_en = "; ".join(r.text("en") for r in ordered)
+        raise SourceError(
+            f"Geen enkel jaar kon worden opgehaald ({lines}).", en=f"No year could be fetched ({lines_en})."
+        )
+    new = old
+    for year, figures in fetched.items():
+        new = merge(new, figures, outlines, gemeente=gemeente, year=year, boundary_year=b_year)
+    _write(new, folder)
+    return RangeResult(
+        data_dir=folder,
+        gemeente=gemeente,
+        boundary_year=b_year,
+        reports=tuple(ordered),
+        areas={level: len(frame) for level, frame in outlines.items()},
+    )
+
+
+def _fetch_years(
+    gemeente: str, tables: dict[int, str], *, catalogue: Catalogue, timeout: float | None, progress: Progress | None
+) -> tuple[dict[int, _cbs.CbsFigures], dict[int, YearReport]]:
+    """Each year's CBS figures; a year that fails gets a report with the reason instead."""
+    fetched: dict[int, _cbs.CbsFigures] = {}
+    reports: dict[int, YearReport] = {}
+    for done, year in enumerate(tables):
+        if progress is not None:
+            progress(done, len(tables), year)
+        try:
+            fetched[year] = _cbs.fetch(gemeente, year, catalogue=catalogue, timeout=timeout)
+        except WijkbeeldError as exc:
+            reports[year] = YearReport(year, tables[year], error=exc.message("nl"), error_en=exc.message("en"))
+    return fetched, reports
+
+
+def text_bar(done: int, total: int, width: int = 20) -> str:
+    """``[#######.............] 7/20`` for a terminal."""
+    filled = round(width * done / total) if total else width
+    return f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m enschede_gis.refresh",
         description="Haal CBS-kerncijfers en PDOK-grenzen op en schrijf een nieuwe gegevensmomentopname.",
     )
     parser.add_argument("--gemeente", default=settings.DEFAULT_GEMEENTE, help="CBS-gemeentecode, bijv. GM0153")
-    parser.add_argument("--year", type=int, required=True, help="jaar van de Kerncijfers wijken en buurten")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--year", type=int, help="jaar van de Kerncijfers wijken en buurten")
+    which.add_argument("--years", help="meerdere jaren in één keer, bijv. 2015-2025 of 2019,2021")
+    parser.add_argument(
+        "--replace-damaged",
+        action="store_true",
+        help="vervang een beschadigde gegevensmap door een nieuwe met alleen de opgehaalde jaren",
+    )
     parser.add_argument(
         "--boundary-year", type=int, default=None, help="jaar van de PDOK-grenzen (standaard: het dichtstbijzijnde)"
     )
     parser.add_argument("--data-dir", type=Path, default=None, help="gegevensmap (standaard: data/)")
     args = parser.parse_args(argv)
+    if args.years is not None:
+        return _main_years(args)
     try:
-        result = run(args.gemeente, args.year, args.data_dir, boundary_year=args.boundary_year)
+        result = run(
+            args.gemeente,
+            args.year,
+            args.data_dir,
+            boundary_year=args.boundary_year,
+            replace_damaged=args.replace_damaged,
+        )
     except WijkbeeldError as exc:
         print(f"Vernieuwen mislukt; de bestaande gegevens zijn ongewijzigd. {exc}", file=sys.stderr)
         return 1
@@ -248,6 +438,33 @@ def main(argv: list[str] | None = None) -> int:
         f"Nieuwe gegevens geschreven naar {result.data_dir}: {result.figures} cijfers uit CBS {result.table} "
         f"({result.year}) en grenzen {result.boundary_year} ({areas}) voor {result.gemeente}."
     )
+    return 0
+
+
+def _main_years(args: argparse.Namespace) -> int:
+    def progress(done: int, total: int, year: int | None) -> None:
+        step = f"{year} ophalen…" if year is not None else "klaar"
+        print(f"{text_bar(done, total)} {step}", file=sys.stderr, flush=True)
+
+    try:
+        years = parse_years(args.years)
+        result = run_years(
+            args.gemeente,
+            years,
+            args.data_dir,
+            boundary_year=args.boundary_year,
+            progress=progress,
+            replace_damaged=args.replace_damaged,
+        )
+    except WijkbeeldError as exc:
+        print(f"Vernieuwen mislukt; de bestaande gegevens zijn ongewijzigd. {exc}", file=sys.stderr)
+        return 1
+    areas = ", ".join(f"{n} {level}" for level, n in result.areas.items())
+    where = f"{result.data_dir} voor {result.gemeente}, grenzen {result.boundary_year} ({areas})"
+    print(f"Nieuwe gegevens geschreven naar {where}:")
+    for report in result.reports:
+        mark = "ok" if report.ok else "mislukt, bestaande gegevens van dit jaar behouden"
+        print(f"  {report.text('nl')} [{mark}]")
     return 0
 
 

@@ -9,12 +9,15 @@ A snapshot is a folder with:
   (including the other gemeenten used for comparison);
 - ``manifest.json``: what is in it, when it was made, from which sources.
 
-Writing is atomic: everything goes to a temporary sibling folder which replaces the old one only
-when complete, so a failed refresh leaves the old snapshot as it was.
+Writing is atomic: everything goes to a temporary sibling folder, is synced to disk, and only then
+takes the old one's place (in one atomic exchange on Linux, so ``data/`` never disappears, not even for
+a moment); a failed refresh leaves the old snapshot as it was.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import os
 import shutil
@@ -122,6 +125,8 @@ def write(snapshot: Snapshot, data_dir: Path) -> Path:
         for keep in KEEP_FILES:
             if (target / keep).exists():
                 shutil.copy2(target / keep, staging / keep)
+                (staging / keep).chmod(0o644)
+        _fsync_tree(staging)
         _swap(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -130,9 +135,21 @@ def write(snapshot: Snapshot, data_dir: Path) -> Path:
 
 
 def _swap(staging: Path, target: Path) -> None:
-    """Replace ``target`` by ``staging`` with renames only, so a reader never sees half a folder."""
+    """Replace ``target`` by the complete, synced ``staging`` so that ``target`` always exists.
+
+    On Linux the two folders are exchanged in one atomic step (``renameat2`` with ``RENAME_EXCHANGE``):
+    a reader sees the old snapshot or the new one, never none. Only after that is the old one (now at
+    the staging path) removed. Where the exchange is not available, the old folder is renamed aside
+    and the new one into place right after it; if that second rename fails the old one is put back.
+    """
+    staging.chmod(0o755)  # mkdtemp makes it private; data/ is read by the app's user too
     if not target.exists():
         os.replace(staging, target)
+        _fsync_dir(target.parent)
+        return
+    if _exchange(staging, target):
+        _fsync_dir(target.parent)
+        shutil.rmtree(staging, ignore_errors=True)
         return
     # A unique name, so two refreshes finishing at once cannot remove each other's backup.
     old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
@@ -143,4 +160,51 @@ def _swap(staging: Path, target: Path) -> None:
     except BaseException:
         os.replace(old, target)
         raise
+    _fsync_dir(target.parent)
     shutil.rmtree(old, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2``); False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(error, os.strerror(error), str(second))
+
+
+def _fsync_tree(folder: Path) -> None:
+    """Flush every file of the new snapshot and the folder itself to disk before it is swapped in."""
+    for path in folder.iterdir():
+        if path.is_file():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # e.g. a platform that cannot open folders
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -39,7 +39,7 @@ def _run(**params: str) -> AppTest:
 
 def _refresh(at: AppTest, code: str, year: int) -> AppTest:
     at.text_input[0].input(code)
-    at.selectbox[0].select(year)
+    at.select_slider[0].set_range(year, year)
     at.button[0].click()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -79,7 +79,8 @@ def test_failed_refresh_shows_one_message_and_keeps_the_data(data_dir, monkeypat
     before = fingerprint(data_dir)
     at = _refresh(_run(), "GM0153", 2024)
     assert [rendered(e.value) for e in at.error] == [
-        "CBS-tabel 85984NED (https://opendata.cbs.nl/ODataFeed/odata/85984NED/) gaf HTTP 500."
+        "Geen enkel jaar kon worden opgehaald "
+        "(2024: CBS-tabel 85984NED (https://opendata.cbs.nl/ODataFeed/odata/85984NED/) gaf HTTP 500.)."
     ]
     assert not at.success
     assert fingerprint(data_dir) == before
@@ -103,6 +104,7 @@ def test_successful_refresh_writes_and_reloads(data_dir, monkeypatch):
         pdok.close()
     assert not at.error
     assert "84799NED" in at.success[0].value and "70 buurten" in at.success[0].value
+    assert at.get("progress")  # the refresh showed its progress
     new = snapshot.load(data_dir)
     assert "GM0153-2020" in new.manifest["refreshes"]
     at.run()  # the cache was cleared: the page now shows the refreshed snapshot

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import shutil
 import subprocess
 import sys
@@ -198,3 +199,101 @@ def test_default_boundary_year():
     assert refresh.default_boundary_year(2024) == 2024
     assert refresh.default_boundary_year(2020) == 2023
     assert refresh.default_boundary_year(2030) == 2025
+
+
+# -- a range of years in one run (issue 13) ------------------------------------------------------------
+
+
+@pytest.fixture
+def three_tables(monkeypatch):
+    """CBS answers for 2020, 2021 and 2022 (the recorded 84799NED bodies under each table id), PDOK 2023."""
+    tables = (settings.KWB_TABLES[2020], settings.KWB_TABLES[2021], settings.KWB_TABLES[2022])
+    cbs, pdok = fake.Server(fake.CbsService(tables=tables)), fake.Server(fake.PdokService())
+    fake.point_cbsodata_at(monkeypatch, cbs)
+    fake.point_pdok_at(monkeypatch, pdok)
+    yield cbs.service
+    cbs.close()
+    pdok.close()
+
+
+def _rows(snap: snapshot.Snapshot, year: int) -> pd.DataFrame:
+    stats = snap.statistics
+    return stats[stats["year"] == year].sort_values(["code", "indicator"]).reset_index(drop=True)
+
+
+def test_refresh_over_a_range_keeps_what_it_has_for_a_year_that_fails(three_tables, data_dir, capsys):
+    three_tables.table_faults[settings.KWB_TABLES[2022]] = "500"
+    old = snapshot.load(data_dir)
+    code = refresh.main(["--gemeente", "GM0153", "--years", "2020-2022", "--data-dir", str(data_dir)])
+    out = capsys.readouterr()
+    assert code == 0
+    lines = out.out.splitlines()
+    assert any(line.strip().startswith("2020:") and "84799NED" in line and "[ok]" in line for line in lines)
+    assert any(line.strip().startswith("2021:") and "85039NED" in line and "[ok]" in line for line in lines)
+    failed = next(line for line in lines if line.strip().startswith("2022:"))
+    assert "HTTP 500" in failed and "behouden" in failed
+    progress = [line for line in out.err.splitlines() if line.startswith("[")]
+    assert [line.split("]")[1].split()[0] for line in progress] == ["0/3", "1/3", "2/3", "3/3"]
+    new = snapshot.load(data_dir)
+    pd.testing.assert_frame_equal(_rows(new, 2022), _rows(old, 2022))  # the failed year: as it was
+    fetched_2021 = _rows(new, 2021)
+    own = fetched_2021[fetched_2021["code"].str.startswith(("GM0153", "WK0153", "BU0153"))]
+    assert own["source"].str.contains("85039NED").all()
+    assert {"GM0153-2020", "GM0153-2021"} <= set(new.manifest["refreshes"])
+    assert "GM0153-2022" not in new.manifest["refreshes"]
+
+
+def test_refresh_over_a_range_where_every_year_fails_writes_nothing(three_tables, data_dir, capsys):
+    for table in three_tables.tables:
+        three_tables.table_faults[table] = "500"
+    before = fingerprint(data_dir)
+    code = refresh.main(["--gemeente", "GM0153", "--years", "2020,2021,2022", "--data-dir", str(data_dir)])
+    err = capsys.readouterr().err
+    assert code == 1 and "Geen enkel jaar" in err and "ongewijzigd" in err and "2021: " in err
+    assert fingerprint(data_dir) == before
+
+
+def test_parse_years():
+    assert refresh.parse_years("2019-2021") == [2019, 2020, 2021]
+    assert refresh.parse_years("2024, 2019,2021") == [2019, 2021, 2024]
+    for bad in ("2021-2019", "twintig", "1999", ""):
+        with pytest.raises(refresh.InputError):
+            refresh.parse_years(bad)
+
+
+def test_a_damaged_snapshot_says_how_to_recover_and_can_be_replaced(services, data_dir, capsys):
+    (data_dir / "statistics.parquet").write_bytes(b"kapot")
+    assert run(data_dir) == 1
+    err = capsys.readouterr().err
+    assert "beschadigd" in err and "git checkout -- data/" in err and "--replace-damaged" in err
+    assert run(data_dir, "--replace-damaged") == 0
+    new = snapshot.load(data_dir)
+    assert st_years(new) == [2020] and new.manifest["refreshes"]["GM0153-2020"]["cbs_table"] == "84799NED"
+
+
+def st_years(snap: snapshot.Snapshot) -> list[int]:
+    return sorted(int(y) for y in snap.statistics["year"].unique())
+
+
+def test_snapshot_swap_never_leaves_a_moment_without_the_folder(snap, tmp_path, monkeypatch):
+    target = tmp_path / "data"
+    snapshot.write(snap, target)
+    renames = []
+    real_replace = os.replace
+
+    def watched(src, dst):
+        renames.append((Path(src).name, Path(dst).name))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(snapshot.os, "replace", watched)
+    synced = []
+    monkeypatch.setattr(snapshot, "_fsync_tree", lambda folder: synced.append(sorted(p.name for p in folder.iterdir())))
+    snapshot.write(snap, target)
+    assert renames == []  # one atomic exchange, no rename aside
+    assert "statistics.parquet" in synced[0] and "manifest.json" in synced[0]  # synced before the swap
+    assert snapshot.load(target).statistics.shape == snap.statistics.shape
+    assert [p.name for p in tmp_path.iterdir()] == ["data"]  # the old one removed, no staging left
+    # Where the exchange is not available: rename aside, then into place.
+    monkeypatch.setattr(snapshot, "_exchange", lambda a, b: False)
+    snapshot.write(snap, target)
+    assert [dst for _, dst in renames][-1] == "data" and [p.name for p in tmp_path.iterdir()] == ["data"]

@@ -73,24 +73,33 @@ with st.expander(ui.t("gegevens.provenance")):
 
 st.subheader(ui.t("gegevens.refresh_heading"))
 st.caption(ui.t("gegevens.refresh_caption"))
-years = sorted(settings.KWB_TABLES, reverse=True)
+years = sorted(settings.KWB_TABLES)
 with st.form("gegevens_refresh"):
     code = st.text_input(ui.t("gegevens.refresh_gemeente"), value=gemeente, max_chars=6)
-    year = st.selectbox(ui.t("gegevens.refresh_year"), years, index=ui.choice_index(years, 2024))
+    first, last = st.select_slider(ui.t("gegevens.refresh_years"), options=years, value=(2024, 2024))
     submitted = st.form_submit_button(ui.t("gegevens.refresh_submit"))
 if submitted:
-    with ui.user_errors(), st.spinner(ui.t("gegevens.refreshing")):
-        result = refresh.run(code, year, settings.DATA_DIR)
+    bar = st.progress(0.0, text=ui.t("gegevens.refreshing"))
+
+    def _progress(done: int, total: int, year: int | None) -> None:
+        text = ui.t("gegevens.refresh_step", year=year) if year is not None else ui.t("gegevens.refresh_finished")
+        bar.progress(done / total if total else 1.0, text=f"{text} ({done}/{total})")
+
+    with ui.user_errors():
+        result = refresh.run_years(code, range(first, last + 1), settings.DATA_DIR, progress=_progress)
     st.cache_resource.clear()  # the next run loads the new snapshot
     st.cache_data.clear()
     st.success(
         ui.t(
-            "gegevens.refresh_done",
-            figures=result.figures,
-            table=result.table,
-            year=result.year,
+            "gegevens.refresh_done_years",
+            years=", ".join(str(y) for y in result.fetched),
             boundary_year=result.boundary_year,
             buurten=result.areas.get("buurt", 0),
             gemeente=result.gemeente,
         )
+        + "\n\n"
+        + "\n".join(f"- {_md(r.text(lang))}" for r in result.reports if r.ok)
     )
+    for report in result.reports:
+        if not report.ok:
+            st.warning(ui.t("gegevens.refresh_year_failed", report=_md(report.text(lang))))
