@@ -36,7 +36,7 @@ def run_guarded(page) -> None:
 staff = ui.is_staff()
 st.set_page_config(
     page_title="Wijkbeeld Enschede",
-    page_icon=":material/map:",
+    page_icon=ui.PAGE_ICON,
     layout="wide" if staff else "centered",
     initial_sidebar_state="auto" if staff else "collapsed",
 )

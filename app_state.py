@@ -217,6 +217,11 @@ def t(key: str, **values: object) -> str:
     return i18n.t(key, lang(), **values)
 
 
+def choose() -> str:
+    """The placeholder of a multiselect in the UI language (Streamlit's own is "Choose options")."""
+    return i18n.t("common.choose", lang())
+
+
 def gemeente() -> str:
     """The gemeente from the URL; one the snapshot does not hold is said once and replaced by the
     default (the URL is corrected, so the rest of the run and the next ones agree)."""
@@ -502,6 +507,9 @@ def projector_style() -> None:
 # --- Navigation -----------------------------------------------------------------------------------
 
 _REPO = Path(__file__).resolve().parent
+
+#: The page icon, a file of the app itself: a ":material/...:" icon is fetched from fonts.gstatic.com.
+PAGE_ICON = str(_REPO / "static" / "icon.png")
 
 #: (file, title key, icon, url path). The first is the default page; a page appears once its file exists.
 PAGES = [

@@ -108,19 +108,20 @@ def _frame_form(meeting: meetings.Meeting) -> None:
             default=list(frame.purposes),
             format_func=ui.labeller("bijeenkomst.purpose"),
             key="bk_purposes",
+            placeholder=ui.choose(),
         )
         used_profiles = st.multiselect(
             ui.t("bijeenkomst.use_profiles"),
             sorted(set(profiles) | set(meeting.profiles)),
             default=list(meeting.profiles),
-            placeholder=ui.t("bijeenkomst.none_saved") if not profiles else None,
+            placeholder=ui.t("bijeenkomst.none_saved") if not profiles else ui.choose(),
             key="bk_profiles",
         )
         used_scenarios = st.multiselect(
             ui.t("bijeenkomst.use_scenarios"),
             sorted(set(scenarios) | set(meeting.scenarios)),
             default=list(meeting.scenarios),
-            placeholder=ui.t("bijeenkomst.none_saved") if not scenarios else None,
+            placeholder=ui.t("bijeenkomst.none_saved") if not scenarios else ui.choose(),
             key="bk_scenarios",
         )
         if not st.form_submit_button(ui.t("bijeenkomst.save_frame"), type="primary"):

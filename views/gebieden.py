@@ -66,6 +66,7 @@ with st.form(f"gebieden_form_{choice}_{form_version}"):
         list(names),
         default=list(editing.codes) if editing else [],
         format_func=lambda c: f"{names[c]} ({c})",
+        placeholder=ui.choose(),
     )
     description = st.text_area(ui.t("gebieden.description"), value=editing.description if editing else "")
     submitted = st.form_submit_button(ui.t("gebieden.save"), type="primary")

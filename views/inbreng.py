@@ -211,7 +211,9 @@ def _moderation(eng, area_codes) -> None:
         return
     everything = inputs.list_inputs(eng, area_codes=area_codes, include_hidden=True)
     labels = {int(r.id): _mod_label(r) for r in everything.itertuples()}
-    chosen = st.multiselect(ui.t("inbreng.mod.choose"), list(labels), format_func=labels.get, key="inbreng_mod_ids")
+    chosen = st.multiselect(
+        ui.t("inbreng.mod.choose"), list(labels), format_func=labels.get, key="inbreng_mod_ids", placeholder=ui.choose()
+    )
     cols = st.columns(3)
     if cols[0].button(ui.t("inbreng.mod.hide"), key="inbreng_hide", disabled=not chosen):
         with ui.user_errors():

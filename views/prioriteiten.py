@@ -68,6 +68,7 @@ def _weights_form(options: list[str], defaults: list[str]) -> tuple[dict[str, fl
         format_func=labels.get,
         help=ui.t("prioriteiten.indicators_help"),
         key="prio_indicators",
+        placeholder=ui.choose(),
     )
     ui.explain_picker([catalogue[k] for k in chosen], level=level, key="prio_explain")
     # An indicator (re)added to the choice starts afresh at weight 1 with its own direction: a weight
@@ -233,7 +234,8 @@ def _profiles_tab(current: pr.PriorityProfile, saved: list[pr.PriorityProfile], 
         st.info(ui.t("prioriteiten.compare_none"))
         return
     picked = st.multiselect(
-        ui.t("prioriteiten.compare_pick"), [p.name for p in saved], default=[p.name for p in saved][:4], key="prio_cmp"
+        ui.t("prioriteiten.compare_pick"), [p.name for p in saved], default=[p.name for p in saved][:4], key="prio_cmp",
+        placeholder=ui.choose(),
     )
     top = st.slider(ui.t("prioriteiten.compare_top"), 3, 20, 10, key="prio_cmp_top")
     chosen = [p for p in saved if p.name in picked]

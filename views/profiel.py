@@ -126,6 +126,7 @@ def _similar_tab() -> None:
         default=[k for k in defaults if k in options],
         format_func=lambda k: catalogue[k].label(ui.lang()),
         key="profiel_similar",
+        placeholder=ui.choose(),
     )
     if not chosen:
         st.info(ui.t("profiel.no_similar"))

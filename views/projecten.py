@@ -119,6 +119,7 @@ def _area_inputs(current: proj.Project | None, names: dict[str, str], custom: di
             default=[c for c in (current.area.codes if current else ()) if c in names],
             format_func=lambda c: f"{names[c]} ({c})",
             key="projecten_codes",
+            placeholder=ui.choose(),
         )
         return {"codes": codes}
     if kind == "custom":

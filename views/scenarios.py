@@ -345,7 +345,8 @@ def _compare(
         return
     default = [n for n in names if n == draft_outcome.scenario.name][:1] or names[:1]
     picked = st.multiselect(
-        ui.t("scenarios.compare_pick"), names, default=default, max_selections=sc.MAX_SIDE_BY_SIDE, key="scen_cmp"
+        ui.t("scenarios.compare_pick"), names, default=default, max_selections=sc.MAX_SIDE_BY_SIDE, key="scen_cmp",
+        placeholder=ui.choose(),
     )
     area = st.selectbox(
         ui.t("scenarios.compare_area"),

@@ -30,6 +30,7 @@ chosen = st.multiselect(
     format_func=ui.area_labeller(by_key),
     max_selections=profile.MAX_COMPARE,
     key="vergelijken_areas",
+    placeholder=ui.choose(),
 )
 years = (
     profile.area_years(snap, by_key[ui.gemeente()])
@@ -57,7 +58,9 @@ with ui.user_errors():
     )
 
 themes = list(dict.fromkeys(table["theme_label"]))
-shown_themes = st.multiselect(ui.t("vergelijken.themes"), themes, default=themes, key="vergelijken_themes")
+shown_themes = st.multiselect(
+    ui.t("vergelijken.themes"), themes, default=themes, key="vergelijken_themes", placeholder=ui.choose()
+)
 st.caption(ui.t("vergelijken.caption"))
 shown_keys = table.loc[table["theme_label"].isin(shown_themes), "indicator"]
 ui.explain_picker([catalogue[k] for k in shown_keys], key="vergelijken_explain")
