@@ -196,7 +196,7 @@ def _show_situation(session: session_report.Session) -> None:
     with left:
         web = ui.web_boundaries("buurt")
         chosen = web[web["code"].isin(session.area.codes)]
-        m = maps.base_map(chosen)
+        m = maps.base_map(chosen, tiles=False)  # offline by default: nothing fetched from outside
         maps.outline_layer(web, name="buurten", colour="#666666", weight=1).add_to(m)
         maps.outline_layer(chosen, name="gebied", colour="#000000", weight=5).add_to(m)
         st_folium(m, key="bijeenkomst_map", height=560, use_container_width=True, returned_objects=[])

@@ -7,6 +7,7 @@ Screenshots go to tests/output/ for a reviewer to look at.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -178,7 +179,6 @@ def test_meeting_mode_reads_from_the_back_of_the_room(room):
         _settle(tab)
     shown = tab.locator('[data-testid="stMain"]').inner_text()
     assert "500 nieuwe woningen in Twekkelerveld" in shown and "(2023) (2023)" not in shown
-    tab.wait_for_selector("iframe[title*='streamlit_folium']")
     scenarios = _check_room_text(tab, "meeting-scenarios")
     violations += _axe(tab)
     print(f"meeting mode: smallest text {situation['smallest']} px / {scenarios['smallest']} px")
@@ -209,5 +209,6 @@ def test_charts_use_projector_text_and_every_page_passes_axe(room):
         found = _axe(tab)
         if found:
             problems[slug] = found
+    (OUTPUT / "axe-per-page.json").write_text(json.dumps(problems, indent=1, ensure_ascii=False))
     assert not problems, problems
     assert not outside, outside
