@@ -45,6 +45,20 @@ def _style(frame, selector: str) -> dict:
     )
 
 
+OVERLAPS = """() => {
+  const boxes = [...document.querySelectorAll('.wb-label')].map(label => {
+    const r = [...label.children].map(line => line.getBoundingClientRect());
+    return {text: label.innerText, l: Math.min(...r.map(b => b.left)), r: Math.max(...r.map(b => b.right)),
+            t: Math.min(...r.map(b => b.top)), b: Math.max(...r.map(b => b.bottom))};
+  });
+  const hits = [];
+  boxes.forEach((a, i) => boxes.slice(i + 1).forEach(c => {
+    if (a.l < c.r - 1 && c.l < a.r - 1 && a.t < c.b - 1 && c.t < a.b - 1) hits.push(a.text + " | " + c.text);
+  }));
+  return [boxes.length, hits];
+}"""
+
+
 def test_buurt_map_sends_geometry_once_and_a_click_shows_twekkelerveld(page, app_url):
     requests: list[tuple[str, str]] = []  # (url, frame url)
     page.on("request", lambda request: requests.append((request.url, request.frame.url)))
@@ -68,6 +82,9 @@ def test_buurt_map_sends_geometry_once_and_a_click_shows_twekkelerveld(page, app
     wijk = _style(frame, ".wb-label-wijk")
     assert wijk["text"] and wijk["size"] >= 14 and wijk["shadow"] != "none"
     assert frame.locator(".wb-label-wijk", has_text="Enschede-Noord").count() == 1
+    inner = page.locator(MAP_FRAME).element_handle().content_frame()
+    shown, overlapping = inner.evaluate(OVERLAPS)
+    assert shown >= 6 and overlapping == []  # names as drawn, measured in the browser: none overlap
     legend = _style(frame, ".wb-legend-row")
     assert legend["size"] >= 20
     assert frame.locator(".wb-legend-title").inner_text().startswith("Aantal inwoners")
@@ -75,7 +92,6 @@ def test_buurt_map_sends_geometry_once_and_a_click_shows_twekkelerveld(page, app
     assert "CBS" in attribution and "OpenStreetMap" not in attribution  # no tiles, no tile credit
 
     lat, lng = _inside_point("BU01530301")
-    inner = page.locator(MAP_FRAME).element_handle().content_frame()
     x, y = inner.evaluate(
         "([lat, lng]) => { const p = window.wbmap.latLngToContainerPoint([lat, lng]); return [p.x, p.y]; }", [lat, lng]
     )
@@ -126,6 +142,7 @@ def test_broekheurne_sits_in_its_surroundings_and_panning_does_not_rerun(page, a
     shown = frame.locator(".wb-label").all_inner_texts()
     assert "Buurtschap Broekheurne" in [s.replace("\n", " ") for s in shown]
     assert len(shown) >= 4  # its neighbours are named too
+    assert inner.evaluate(OVERLAPS)[1] == []
     page.screenshot(path=str(SCREENSHOT_DIR / "kaart_broekheurne.png"))
 
     box = page.locator(MAP_FRAME).bounding_box()
