@@ -149,7 +149,10 @@ def _pin_map(area, where: inputs.Places) -> None:
         name="buurten",
     ).add_to(m)
     maps.outline_layer(shown, name="gebied", colour="#000000", weight=3).add_to(m)
-    maps.label_layer(shown).add_to(m)
+    # names of the area's buurten and of the buurten around it (about a kilometre), so a resident
+    # can tell where a tap lands
+    near = web[web.intersects(shown.geometry.union_all().buffer(0.012))]
+    maps.label_layer(near).add_to(m)
     pin = st.session_state.get(PIN_KEY) or st.session_state.get(PENDING_KEY)
     if pin is not None:
         folium.Marker([pin.lat, pin.lon]).add_to(m)
