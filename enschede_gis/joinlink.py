@@ -62,6 +62,29 @@ def is_loopback(host: str | None) -> bool:
         return False
 
 
+def listens_on_loopback_only(bound: str | None) -> bool:
+    """True when the server was bound to a loopback address (``--server.address 127.0.0.1``): then
+    no phone can reach it. Unset, ``0.0.0.0`` and ``::`` listen on every interface."""
+    host = str(bound or "").strip().strip("[]")
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def host_for_link(bound: str | None, lan: str | None) -> str | None:
+    """The host to put in the join link: the address the server was bound to when that is one
+    particular network address, else this machine's network address (``lan``)."""
+    host = str(bound or "").strip()
+    if host and not is_loopback(host):
+        return host
+    return lan
+
+
 def lan_address() -> str | None:
     """This machine's address on the local network (the interface of the default route), found
     without sending anything: a UDP socket "connected" to a private address only picks a route.

@@ -68,3 +68,19 @@ def test_qr_code_is_the_links_symbol():
     assert svg.startswith("<svg") and "<path" in svg
     assert svg == segno.make(url, error="m", micro=False).svg_inline(scale=10, dark="#000000", light="#ffffff")
     assert svg != joinlink.qr_svg(url.replace("ABCDEF", "ABCDEG"))
+
+
+@pytest.mark.parametrize(
+    ("bound", "only_here", "host"),
+    [
+        (None, False, "192.168.1.23"),  # Streamlit's default: every interface
+        ("0.0.0.0", False, "192.168.1.23"),  # what the README tells a facilitator to use
+        ("::", False, "192.168.1.23"),
+        ("127.0.0.1", True, "192.168.1.23"),
+        ("localhost", True, "192.168.1.23"),
+        ("10.0.0.7", False, "10.0.0.7"),  # bound to one network address: that one
+    ],
+)
+def test_which_address_the_link_uses_for_each_bind_address(bound, only_here, host):
+    assert joinlink.listens_on_loopback_only(bound) is only_here
+    assert joinlink.host_for_link(bound, "192.168.1.23") == host

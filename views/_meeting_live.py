@@ -44,10 +44,10 @@ def join_base() -> str | None:
     """Where phones reach this app: ``WIJKBEELD_PUBLIC_URL``, else this laptop's network address
     and port; None when the app listens on this laptop only or there is no network."""
     public = os.environ.get(joinlink.PUBLIC_URL_ENV)
-    bound = str(st.get_option("server.address") or "")
-    if not public and bound and joinlink.is_loopback(bound):
+    bound = st.get_option("server.address")
+    if not public and joinlink.listens_on_loopback_only(bound):
         return None  # started with --server.address 127.0.0.1: no phone can reach it
-    host = bound if bound and not joinlink.is_loopback(bound) else _lan_address()
+    host = joinlink.host_for_link(bound, _lan_address())
     return joinlink.public_base(public_url=public, host=host, port=st.get_option("server.port"))
 
 
