@@ -189,6 +189,31 @@ def indicator_change(ind: Indicator, delta: float | None, lang: str = "nl", *, w
     return f"{text} {unit}" if with_unit and unit else text
 
 
+def tile_label(ind: Indicator, lang: str = "nl") -> str:
+    """A figure's name where its values are shown bare (a big-number tile, a before → after table): its
+    unit in brackets unless the name already says it ("Gemiddelde huishoudensgrootte (personen)", but
+    "Aantal inwoners"); shares and money keep their sign in the value and need none."""
+    label, unit = ind.label(lang), unit_text(ind, lang)
+    if not unit or unit.startswith("%") or unit == "€" or unit.lower() in label.lower():
+        return label
+    return f"{label} ({unit})"
+
+
+def _keeps_unit(ind: Indicator, lang: str) -> bool:
+    unit = unit_text(ind, lang)
+    return unit.startswith("%") or unit == "€"
+
+
+def tile_value(ind: Indicator, value: float | None, lang: str = "nl") -> str:
+    """The value under :func:`tile_label`: "70,2%" and "€ 206.000" keep their sign, "2.350" goes bare."""
+    return indicator_value(ind, value, lang, with_unit=_keeps_unit(ind, lang))
+
+
+def tile_change(ind: Indicator, delta: float | None, lang: str = "nl") -> str:
+    """A change under :func:`tile_label`: "+8,4 procentpunt", "+€ 8.000", or a bare "+500"."""
+    return indicator_change(ind, delta, lang, with_unit=_keeps_unit(ind, lang) or is_share(ind))
+
+
 def axis_format(ind: Indicator) -> str:
     """A d3 number format for a chart axis of this indicator (grouping, the indicator's decimals)."""
     if money_factor(ind):

@@ -931,7 +931,8 @@ def headline_effects(
     """Before → after for a few headline figures of an area (its buurt ``codes``), as text.
 
     Columns ``indicator, label, before, after, change``; only figures the scenario changes there,
-    in :data:`HEADLINE_FIGURES` order; a share's change in percentage points.
+    in :data:`HEADLINE_FIGURES` order; the unit in the label ("Gemiddelde huishoudensgrootte
+    (personen)"), a share's change in percentage points.
     """
     keys = [k for k in HEADLINE_FIGURES if k in catalogue and k in outcome.table.columns]
     columns = ["indicator", "label", "before", "after", "change"]
@@ -949,10 +950,10 @@ def headline_effects(
         rows.append(
             [
                 key,
-                ind.label(lang),  # type: ignore[arg-type]
-                ind.format(row["before"], lang),  # type: ignore[arg-type]
-                ind.format(row["after"], lang),  # type: ignore[arg-type]
-                ind.format_change(row["difference"], lang),  # type: ignore[arg-type]
+                formatting.tile_label(ind, lang),  # the unit once, in the label: values stay on one line
+                formatting.tile_value(ind, row["before"], lang),
+                formatting.tile_value(ind, row["after"], lang),
+                formatting.tile_change(ind, row["difference"], lang),
             ]
         )
     return pd.DataFrame(rows[:limit], columns=columns)

@@ -207,21 +207,15 @@ def situation(
 
 
 def headline_label(ind, lang: str) -> str:
-    """A figure's name for a big-number tile: its unit in brackets unless the name already says it
-    ("Gemiddelde huishoudensgrootte (personen)", but "Aantal inwoners"; "%" and money need none)."""
-    label, unit = ind.label(lang), formatting.unit_text(ind, lang)
-    if not unit or unit.startswith("%") or unit == "€" or unit.lower() in label.lower():
-        return label
-    return f"{label} ({unit})"
+    """See :func:`enschede_gis.formatting.tile_label`."""
+    return formatting.tile_label(ind, lang)
 
 
 def headline_number(ind, value: float | None, lang: str, *, text: object = None) -> str:
     """The value for a big-number tile: "70,2%" and "€ 206.000" keep their sign, other units go to
     the tile's label (see :func:`headline_label`). A note after the value in ``text`` (the full
     text, e.g. over how many buurten a share is known) is kept."""
-    unit = formatting.unit_text(ind, lang)
-    keep = unit.startswith("%") or unit == "€"
-    number = ind.format(value, lang, with_unit=keep)
+    number = formatting.tile_value(ind, value, lang)
     full = ind.format(value, lang)
     if isinstance(text, str) and text.startswith(full) and text != full:
         number += text[len(full) :]

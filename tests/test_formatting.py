@@ -108,3 +108,14 @@ def test_vega_locale_is_dutch_from_babel():
     assert en["number"]["decimal"] == "." and en["time"]["days"][0] == "Sunday"
     assert all(len(part) == 12 for part in (en["time"]["months"], en["time"]["shortMonths"]))
     assert en["time"]["shortDays"][:2] == ["Sun", "Mon"] and nl["time"]["shortDays"][:2] == ["zo", "ma"]
+
+
+def test_tiles_put_the_unit_in_the_label_once(catalogue):
+    size, woz, share = catalogue["huishoudensgrootte"], catalogue["woz_waarde"], catalogue["pct_65_plus"]
+    assert fmt.tile_label(size, "nl") == "Gemiddelde huishoudensgrootte (personen)"
+    assert fmt.tile_label(catalogue["inwoners"], "nl") == "Aantal inwoners"  # the name says it already
+    assert fmt.tile_value(catalogue["inwoners"], 4160, "nl") == "4.160"
+    assert fmt.tile_value(woz, 206, "nl") == "€ 206.000" and fmt.tile_label(woz, "nl") == woz.label("nl")
+    assert fmt.tile_value(share, 23.61, "nl") == "23,6%"
+    assert fmt.tile_change(catalogue["inwoners"], 1000, "nl") == "+1.000"
+    assert fmt.tile_change(share, 0.5, "nl") == "+0,5 procentpunt"

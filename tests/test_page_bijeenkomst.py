@@ -214,6 +214,6 @@ def test_a_scenario_is_told_in_plain_words_with_its_effect(eng):
     said = " ".join(rendered(m.value) for m in at.markdown)
     assert "**Aanname** · 40 nieuwe woningen in Lasonder, Zeggelt; aanname: 2 personen per woning" in said
     effects = at.table[0].value
-    assert effects.loc["Aantal huishoudens"].tolist()[-1] == "+40 huishoudens"
+    assert effects.loc["Aantal huishoudens"].tolist()[-1] == "+40"
     shown = said + " ".join(str(t.value.to_dict()) for t in at.table)
     assert "BU0153" not in shown and "new_dwellings" not in shown

@@ -114,7 +114,7 @@ def test_gather_collects_what_the_meeting_used(meeting, snap, catalogue, eng):
     assert scenario.assumptions[0].startswith("40 nieuwe woningen in Lasonder, Zeggelt; aanname: 2,1 personen")
     assert scenario.heading == "Nieuwbouw school (uitgangssituatie 2023)"
     effects = scenario.effects.set_index("indicator")
-    assert effects.loc["huishoudens", "change"] == "+40 huishoudens" and scenario.map_indicator == "inwoners"
+    assert effects.loc["huishoudens", "change"] == "+40" and scenario.map_indicator == "inwoners"
     assert sorted(session.inputs["text"]) == sorted([EVIL, "Een moestuin op het plein", ""])
     assert session.votes.to_dict() == {"Bewoners": 1}
     assert session.warnings == ()
@@ -237,4 +237,4 @@ def test_the_report_speaks_to_residents_in_names_not_codes(meeting, snap, catalo
     assert "Wat is besproken" in text and "Volgende stappen" in text
     assert text.index("Wat is afgesproken") < text.index("Er komen veertig woningen")  # agreed comes first
     assert "40 nieuwe woningen in Lasonder, Zeggelt; aanname: 2,1 personen per woning" in text
-    assert "+40 huishoudens" in text  # before → after of the scenario
+    assert "Aantal huishoudens 1.145 1.185 +40" in text  # before → after of the scenario

@@ -16,7 +16,7 @@ from streamlit_folium import st_folium
 
 import app_state as ui
 from enschede_gis import areas as custom_areas
-from enschede_gis import db, maps, meetings, session_report
+from enschede_gis import charts, db, maps, meetings, session_report
 from enschede_gis import priorities as pr
 from enschede_gis import scenarios as sc
 from enschede_gis.errors import DataError
@@ -254,7 +254,8 @@ def _show_priorities(session: session_report.Session) -> None:
     ui.explain_picker(weighted, key="bk_explain_profiles")
     if not session.votes.empty:
         st.subheader(ui.t("bijeenkomst.votes"))
-        st.bar_chart(session.votes, horizontal=True)
+        chart = charts.count_bars(session.votes, count_title=ui.t("bijeenkomst.col.votes"), lang=lang)
+        st.altair_chart(chart, width="stretch")
 
 
 def _input_link(meeting: meetings.Meeting) -> None:
