@@ -135,6 +135,8 @@ _FIELD_NAMES = {
     "title": "titel",
     "area_code": "gebied",
     "held_on": "datum",
+    "year": "jaar",
+    "agreements": "afspraken",
     "frame.fixed": "vastgesteld door de raad",
     "frame.open": "open voor bewoners",
     "frame.room": "ruimte",
