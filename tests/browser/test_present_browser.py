@@ -18,6 +18,7 @@ import pytest
 import app_state
 from enschede_gis import db, meetings
 from enschede_gis import scenarios as sc
+from enschede_gis.roles import Actor, Role
 from tests.browser.conftest import LOCAL_HOSTS, start_app, stop_app, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.browser
 OUTPUT = Path(__file__).resolve().parents[1] / "output"
 AXE = Path(__file__).with_name("vendor") / "axe-core-4.14.1" / "axe.min.js"
 TWEKKELERVELD = "BU01530301"
+TEAM = Actor(Role.TEAM)
 KEY_OR_CODE = re.compile(r"\b[a-z]+_[a-z0-9_]+\b|BU\d{8}")
 BODY_PX, CHART_PX = 28, 18
 
@@ -71,7 +73,9 @@ def room(isolated_state, monkeypatch, browser):
     """A live app on this test's state (a meeting about Twekkelerveld with one scenario), and a
     1920×1080 tab that records every request for a host other than this machine."""
     monkeypatch.delenv(db.DATABASE_URL_ENV, raising=False)
+    eng = db.engine()
     sc.save_scenario(
+        eng,
         sc.make_scenario(
             name="Twekkelerveld +500 (2023)",
             year=2023,
@@ -84,7 +88,8 @@ def room(isolated_state, monkeypatch, browser):
                     "household_size": 2,
                 }
             ],
-        )
+        ),
+        actor=TEAM,
     )
     meeting = meetings.make_meeting(
         title="Buurtavond Twekkelerveld",
@@ -98,7 +103,7 @@ def room(isolated_state, monkeypatch, browser):
         },
         scenarios=["Twekkelerveld +500 (2023)"],
     )
-    meetings.save(db.engine(), meetings.with_changes(meeting, started=True, step=1))
+    meetings.save(eng, meetings.with_changes(meeting, started=True, step=1), actor=TEAM)
     db.dispose_all()
     url, process = start_app(isolated_state, {db.DATABASE_URL_ENV: ""})
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
@@ -118,6 +123,8 @@ def room(isolated_state, monkeypatch, browser):
     yield url, tab, meeting.id, outside
     context.close()
     stop_app(process)
+    if process.returncode is None:  # killed after a slow shutdown: reap it before the next test
+        process.wait(timeout=30)
     db.dispose_all()
 
 
