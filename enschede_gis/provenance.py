@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from enschede_gis import i18n
 from enschede_gis.indicators import Catalogue, Language
 from enschede_gis.snapshot import Snapshot
 from enschede_gis.statistics import LEVELS
@@ -79,9 +80,24 @@ def coverage(stats: pd.DataFrame, catalogue: Catalogue, gemeente: str, lang: Lan
         for level in LEVELS:
             found = years.get((ind.key, level), [])
             entry[level] = ", ".join(str(y) for y in found)
-        entry["sources"] = "; ".join(tables.get(ind.key, []))
+        entry["sources"] = "; ".join(tables.get(ind.key, [])) or i18n.t("gegevens.after_refresh", lang)
         out.append(entry)
     return pd.DataFrame(out, columns=["indicator", "label", "theme", *LEVELS, "sources"])
+
+
+def not_held(stats: pd.DataFrame, catalogue: Catalogue, lang: Language = "nl") -> dict[str, list[str]]:
+    """Catalogue figures the snapshot holds no value for, by theme label: "available after a refresh".
+
+    Offline they cannot be shown, but they are listed rather than hidden, so a user knows they exist.
+    """
+    held = set(stats.loc[stats["value"].notna(), "indicator"].astype(str))
+    grouped: dict[str, list[str]] = {}
+    for ind in catalogue:
+        fetched_by_refresh = ind.sources.cbs is not None  # RIVM's estimates do not come with a KWB refresh
+        if ind.key not in held and not ind.local and fetched_by_refresh:
+            theme = catalogue.themes[ind.theme].label(lang) if ind.theme in catalogue.themes else ind.theme
+            grouped.setdefault(theme, []).append(ind.label(lang))
+    return grouped
 
 
 def provenance_text(data_dir: Path) -> str | None:

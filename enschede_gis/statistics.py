@@ -108,12 +108,15 @@ def source_columns(catalogue: Catalogue, frame_columns: Iterable[str], kind: str
     """Match a source's column names to catalogue keys.
 
     For CBS StatLine keys the numeric suffix is stripped first, so ``AantalInwoners_5`` and a future
-    ``AantalInwoners_6`` both resolve to ``inwoners``.
+    ``AantalInwoners_6`` both resolve to ``inwoners``; a catalogue entry naming a full key (with suffix)
+    matches only that exact column.
     """
     lookup = catalogue.by_source(kind)  # type: ignore[arg-type]
     matched = {}
     for col in frame_columns:
-        name = strip_key_suffix(col) if kind == "cbs" else col
+        # A full key first: where CBS uses one name twice in a table (Appartement_54 for electricity,
+        # Appartement_62 for gas) the catalogue names the exact key of that table year.
+        name = col.strip() if col.strip() in lookup or kind != "cbs" else strip_key_suffix(col)
         if name in lookup:
             matched[col] = lookup[name]
     return matched

@@ -177,3 +177,37 @@ def test_businesses_2022_and_woz_2024_per_buurt(snap):
     woz = stats[(stats["year"] == 2024) & (stats["level"] == "buurt") & (stats["indicator"] == "woz_waarde")]
     assert woz["value"].notna().sum() == 67
     assert value("BU01530200", 2024, "woz_waarde") == 342  # the outlier named in PROVENANCE section 18
+
+
+def test_the_catalogue_knows_every_kwb_2024_variable(catalogue):
+    import pandas as pd
+
+    from enschede_gis import statistics as st
+
+    variables = SHARED / "cbs_85984NED_kwb2024_variables.csv"
+    if not variables.exists():
+        pytest.skip("the shared source files are not on this machine")
+    topics = pd.read_csv(variables).query("Type == 'Topic'")["Key"]
+    codes = {"Gemeentenaam_1", "SoortRegio_2", "Codering_3", "IndelingswijzigingGemeenteWijkBuurt_4"}
+    codes |= {"MeestVoorkomendePostcode_125", "Dekkingspercentage_126"}  # region codes, not figures
+    figures = [key for key in topics if key not in codes]
+    matched = st.source_columns(catalogue, figures, "cbs")
+    assert sorted(set(figures) - set(matched)) == []
+    assert len(set(matched.values())) == len(figures)  # electricity and gas per dwelling type kept apart
+    assert matched["Appartement_54"] != matched["Appartement_62"]
+    # Honest rules: counts sum; dwelling shares weighted by the dwelling stock; the rest is not aggregated.
+    assert catalogue[matched["Motorfietsen_116"]].aggregation == "sum"
+    assert catalogue[matched["Koopwoningen_47"]].weight == "woningvoorraad"
+    assert catalogue[matched["MediaanVermogenVanParticuliereHuish_93"]].aggregation == "none"
+    assert catalogue[matched["GeboorteRelatief_26"]].numerator == matched["GeboorteTotaal_25"]
+
+
+def test_figures_the_snapshot_lacks_are_listed_as_available_after_a_refresh(snap, catalogue):
+    from enschede_gis import provenance
+
+    missing = provenance.not_held(snap.statistics, catalogue)
+    labels = {label for group in missing.values() for label in group}
+    assert "Koopwoningen" in labels and "Gemiddelde elektriciteitslevering, appartement" in labels
+    assert "Aantal inwoners" not in labels
+    table = provenance.coverage(snap.statistics, catalogue, "GM0153").set_index("indicator")
+    assert table.at["kwb_koopwoningen", "sources"] == "beschikbaar na verversen"

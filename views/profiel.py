@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import app_state as ui
-from enschede_gis import charts, export, figures, formatting, profile, staticmap
+from enschede_gis import charts, export, figures, formatting, profile, provenance, staticmap
 from enschede_gis.profile import Area
 
 
@@ -182,6 +182,17 @@ def _trends_tab(trend: pd.DataFrame) -> None:
     st.dataframe(wide.fillna(ui.t("app.missing")), width="stretch")
 
 
+def _after_refresh(missing: dict[str, list[str]]) -> None:
+    """The catalogue's figures the offline snapshot does not hold: listed, not hidden."""
+    count = sum(len(labels) for labels in missing.values())
+    if not count:
+        return
+    with st.expander(ui.t("profiel.after_refresh", count=count)):
+        st.caption(ui.t("profiel.after_refresh_caption"))
+        for theme, labels in missing.items():
+            st.markdown(f"**{ui.escape(theme)}:** " + ", ".join(ui.escape(label) for label in labels))
+
+
 # -- the page ---------------------------------------------------------------------------------------
 
 st.title(ui.t("profiel.title"))
@@ -282,6 +293,7 @@ tabs = st.tabs(
 )
 with tabs[0]:
     _figures_tab(table)
+    _after_refresh(provenance.not_held(snap.statistics, catalogue, ui.lang()))
 with tabs[1]:
     _position_tab(_position(snap, catalogue, area, year, ui.lang(), version, ui.gemeente()))
 with tabs[2]:
