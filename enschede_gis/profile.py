@@ -137,8 +137,12 @@ def find_area(areas: Sequence[Area], key: str | None) -> Area:
     raise InputError(f"Onbekend gebied '{key}'.", en=f"Unknown area '{key}'.")
 
 
+#: A year with at least this share of the best year's figures counts as (nearly) as complete.
+NEAR_FULL_YEAR = 0.9
+
+
 def default_year(snap: Snapshot, *, level: str = "buurt") -> int:
-    """The year with the most indicators published at this level (the latest one on a tie)."""
+    """The latest year with (nearly, see :data:`NEAR_FULL_YEAR`) the most indicators at this level."""
     rows = snap.statistics
     rows = rows[(rows["level"] == level) & rows["value"].notna()]
     # RIVM's health estimates come in their own survey years; they do not decide the key-figure year.
@@ -146,7 +150,7 @@ def default_year(snap: Snapshot, *, level: str = "buurt") -> int:
     if rows.empty:
         raise InputError(f"Geen gegevens op het niveau '{level}'.", en=f"No data at the level '{level}'.")
     counts = rows.groupby("year")["indicator"].nunique()
-    best = counts[counts == counts.max()]
+    best = counts[counts >= NEAR_FULL_YEAR * counts.max()]
     return int(best.index.max())
 
 
