@@ -778,7 +778,7 @@ def compare(
         texts[label] = dict(zip(known["indicator"], with_year, strict=True))
     unknown = i18n.t("app.missing", lang)
     rows = []
-    for ind in catalogue:
+    for ind in (ind for grouped in catalogue.by_theme().values() for ind in grouped):  # theme by theme
         if not any(ind.key in found for found in texts.values()):
             continue
         row = {
