@@ -492,6 +492,7 @@ section[data-testid="stSidebar"], header[data-testid="stHeader"], [data-testid="
 .stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stCaptionContainer"] * {{
   font-size: {px["small"]}px !important; color: {muted};}}
 .stApp button p {{font-size: {px["button"]}px !important; font-weight: 700; white-space: normal;}}
+.stApp button[kind="primary"] p {{color: #ffffff;}}
 .stApp [data-testid="stText"], .stApp td, .stApp th {{white-space: pre-wrap; overflow-wrap: anywhere;}}
 .wb-agenda {{font-size: {px["small"]}px; color: {muted}; margin-bottom: 0.4rem;}}
 .wb-agenda b {{color: {ink}; text-decoration: underline; text-underline-offset: 6px;}}
