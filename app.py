@@ -52,7 +52,7 @@ except WijkbeeldError as exc:
     st.error(ui.t("app.data_error", message=ui.error_text(exc)))
     st.stop()
 
-navigation = st.navigation(ui.pages())
+navigation = st.navigation(ui.pages(), expanded=True)  # every page listed: no English "View 3 more"
 ui.account_panel()
 ui.attribution()
 run_guarded(navigation)

@@ -172,7 +172,7 @@ def sources(snap: Snapshot, key_figures: pd.DataFrame, lang: str = "nl") -> list
     ]
     tables = sorted({str(s) for s in key_figures.get("source", pd.Series(dtype=str)) if isinstance(s, str) and s})
     lines += [(_t("src_table", lang), name) for name in tables]
-    lines.append((_t("src_attribution", lang), settings.ATTRIBUTION))
+    lines.append((_t("src_attribution", lang), i18n.t("app.attribution", lang)))
     return [(label, text) for label, text in lines if text]
 
 

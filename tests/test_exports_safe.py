@@ -75,3 +75,12 @@ def test_profile_excel_has_each_indicators_decimals_and_the_snapshot_date(snap, 
     assert any(str(v).startswith("CBS") for k, v in lines.items() if k == "Brontabel")
     english = openpyxl.load_workbook(io.BytesIO(export.profile_excel(figures, snap, catalogue, "en")))
     assert english.sheetnames == ["Profile", "Sources"]
+
+
+def test_sources_credit_is_in_the_export_language(snap, catalogue, broekheurne):
+    figures = profile.key_figures(snap, catalogue, broekheurne, year=2023)
+    dutch = dict(export.sources(snap, figures, "nl"))
+    english = dict(export.sources(snap, figures, "en"))
+    assert [v for v in dutch.values() if v.startswith("Bron: CBS")]
+    credits = [v for v in english.values() if "CBS, Kadaster" in v]
+    assert credits and all(v.startswith("Source: CBS") for v in credits)

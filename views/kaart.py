@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import app_state as ui
-from enschede_gis import figures, maps, webmap
+from enschede_gis import figures, formatting, maps, webmap
 from enschede_gis.classify import METHODS
 
 LEVELS = ["wijk", "buurt"]
@@ -211,10 +211,10 @@ def _panel(selected: str | None) -> None:
         return
     area_name = str(table_names.get(selected, selected))
     st.subheader(ui.escape(area_name))
-    st.caption(f"{ui.t(f'level.{level}')} · {selected}")
+    st.caption(f"{ui.t(f'level.{level}')} ({selected})")
     st.metric(
-        f"{ui.escape(indicator.label(lang))} ({ui.escape(indicator.unit(lang))}), {year}",
-        indicator.format(table.loc[selected, key], lang, with_unit=False),
+        f"{ui.escape(formatting.tile_label(indicator, lang))}, {year}",
+        formatting.tile_value(indicator, table.loc[selected, key], lang),
     )
     st.caption(f"{ui.escape(gemeente_name)}: {indicator.format(ref_row.get(key), lang)}")
     rows = maps.panel_rows(table.loc[selected], ref_row, catalogue, year=year, sources=sources, lang=lang)
