@@ -728,3 +728,48 @@ def panel_rows(
             )
         )
     return rows
+
+
+def latest_panel_rows(
+    code: str,
+    tables: Mapping[int, pd.DataFrame],
+    references: Mapping[int, pd.Series],
+    catalogue: Iterable[Indicator],
+    *,
+    sources: Mapping[int, Mapping[str, str]],
+    lang: str = "nl",
+) -> list[PanelRow]:
+    """Like :func:`panel_rows`, but each figure at the latest year in which area ``code`` has it, with
+    the reference and the source of that same year (``tables``, ``references`` and ``sources`` are
+    per year). A figure the area has in no year is listed "onbekend" beside the reference's latest
+    year; one that neither has is left out."""
+    years = sorted(tables, reverse=True)
+
+    def area_value(year: int, key: str) -> float:
+        table = tables[year]
+        if code not in table.index or key not in table.columns:
+            return np.nan
+        return float(table.at[code, key])
+
+    def ref_value(year: int, key: str) -> float:
+        return float(references.get(year, pd.Series(dtype=float)).get(key, np.nan))
+
+    rows = []
+    for ind in catalogue:
+        year = next((y for y in years if not np.isnan(area_value(y, ind.key))), None)
+        if year is None:
+            year = next((y for y in years if not np.isnan(ref_value(y, ind.key))), None)
+        if year is None:
+            continue
+        rows.append(
+            PanelRow(
+                key=ind.key,
+                theme=ind.theme,
+                label=ind.label(lang),
+                area=ind.format(area_value(year, ind.key), lang),
+                reference=ind.format(ref_value(year, ind.key), lang),
+                year=int(year),
+                source=sources.get(year, {}).get(ind.key, ""),
+            )
+        )
+    return rows

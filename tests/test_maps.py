@@ -217,6 +217,36 @@ def test_panel_rows_show_unknown_never_zero(catalogue):
     assert by_key["inwoners"].source == "CBS" and by_key["inwoners"].year == 2021
 
 
+def test_latest_panel_rows_take_each_figure_at_its_latest_year_with_that_years_reference(catalogue):
+    code = "BU01530301"
+    tables = {
+        2021: pd.DataFrame({"inwoners": [4100.0], "mannen": [2165.0], "pct_0_15": [np.nan]}, index=[code]),
+        2024: pd.DataFrame({"inwoners": [4210.0], "mannen": [np.nan], "pct_0_15": [np.nan]}, index=[code]),
+    }
+    refs = {
+        2021: pd.Series({"inwoners": 159732.0, "mannen": 81678.0, "pct_0_15": 14.0}),
+        2024: pd.Series({"inwoners": 161738.0, "mannen": 83012.0, "pct_0_15": np.nan}),
+    }
+    sources = {2021: {"mannen": "CBS 2021"}, 2024: {"inwoners": "CBS 2024"}}
+    rows = maps.latest_panel_rows(code, tables, refs, catalogue, sources=sources, lang="nl")
+    by_key = {r.key: r for r in rows}
+    assert (by_key["inwoners"].area, by_key["inwoners"].reference, by_key["inwoners"].year) == (
+        "4.210 inwoners",
+        "161.738 inwoners",
+        2024,
+    )
+    # missing in 2024 for the buurt: its 2021 value, beside Enschede's 2021 value (not 2024's)
+    assert (by_key["mannen"].area, by_key["mannen"].reference, by_key["mannen"].year) == (
+        "2.165 personen",
+        "81.678 personen",
+        2021,
+    )
+    assert by_key["mannen"].source == "CBS 2021"
+    # the buurt has it in no year: unknown, beside the reference's latest year
+    assert by_key["pct_0_15"].area == "onbekend" and by_key["pct_0_15"].year == 2021
+    assert "woz_waarde" not in by_key  # neither has it: left out
+
+
 def test_wijk_labels_drop_the_cbs_numbering():
     grid = _grid(2)
     grid["name"] = ["Wijk 03 Twekkelerveld - T.H.T.", "Binnensingelgebied", "Buurt 12 X", "Wijkerveld"]

@@ -28,6 +28,16 @@ def _legend_text(args: dict) -> str:
     return "\n".join([legend["title"], *(row[0] for row in legend["rows"]), *legend["notes"]])
 
 
+def test_default_view_panel_shows_each_figure_at_its_latest_year():
+    at = _run(niveau="buurt", gebied="BU01530301")  # no year in the link: the default, latest per figure
+    table = at.dataframe[0].value
+    men = table[table["Kenmerk"] == "Mannen"].iloc[0]
+    assert men["Twekkelerveld"] == "2.165 personen" and men["Jaar"] == "2021"  # not 'onbekend' for 2024
+    assert men["Enschede"] == "81.678 personen"  # Enschede in that same year
+    people = table[table["Kenmerk"] == "Aantal inwoners"].iloc[0]
+    assert people["Twekkelerveld"] == "4.210 inwoners" and people["Jaar"] == "2024"
+
+
 def test_url_opens_buurt_map_with_twekkelerveld_selected():
     at = _run(niveau="buurt", jaar="2021", gebied="BU01530301")
     assert [s.value for s in at.subheader] == ["Twekkelerveld"]

@@ -38,6 +38,11 @@ def _references(year: int, gemeente: str, catalogue_keys: tuple[str, ...]) -> pd
     return figures.references(ui.data(), ui.catalogue(), year=year, gemeente=gemeente)
 
 
+@st.cache_data(show_spinner=False)
+def _sources(year: int, level: str, lang: str) -> dict[str, str]:
+    return maps.sources_by_indicator(ui.data().statistics, year=year, level=level, lang=lang)
+
+
 def _pick(key: str, options: list, param_value: object) -> None:
     """Start a widget from the URL and keep its value valid when its options change; a URL value
     the page does not have is said (ui.url_not_followed), not silently replaced."""
@@ -126,16 +131,25 @@ with st.expander(ui.t("kaart.options")):
         key="kaart_tiles",
     )
 
+
 # ---- the map and the side panel: a fragment, so a click reruns only this part ---------------------
+def _level_table(y: int) -> pd.DataFrame:
+    return _table(level, y, gemeente, keys, custom_areas if level == CUSTOM else ())
+
+
+def _reference_row(y: int) -> pd.Series:
+    found = _references(y, gemeente, keys)
+    return found.loc[gemeente_name] if gemeente_name in found.index else pd.Series(dtype=float)
+
+
 with ui.user_errors():
-    table = _table(level, year, gemeente, keys, custom_areas if level == CUSTOM else ())
-    refs = _references(year, gemeente, keys)
-ref_row = refs.loc[gemeente_name] if gemeente_name in refs.index else pd.Series(dtype=float)
+    table = _level_table(year)
+    ref_row = _reference_row(year)
+all_years = sorted({y for found in years_of.values() for y in found})
 map_year = year
+latest = None
 if year == year_options[0]:  # the default: each area at the latest year that has this figure
-    latest = figures.latest_by_area(
-        lambda y: _table(level, y, gemeente, keys, custom_areas if level == CUSTOM else ()), key, year_options
-    )
+    latest = figures.latest_by_area(_level_table, key, year_options)
     table = table.assign(**{key: latest["value"].reindex(table.index)})
     map_year = figures.years_label(latest["year"], dict(zip(asset.codes, asset.names, strict=False)), lang)
 reference = None
@@ -152,7 +166,7 @@ if relative:
         st.info(ui.t("kaart.no_reference", gemeente=ui.escape(gemeente_name), year=year))
 # Custom areas are made of buurten: their figures come from the buurt tables.
 source_level = "buurt" if level == CUSTOM else level
-sources = maps.sources_by_indicator(snap.statistics, year=year, level=source_level, lang=lang)
+sources = _sources(year, source_level, lang)
 ui.set_params(
     niveau=level,
     indicator=key,
@@ -212,12 +226,24 @@ def _panel(selected: str | None) -> None:
     area_name = str(table_names.get(selected, selected))
     st.subheader(ui.escape(area_name))
     st.caption(f"{ui.t(f'level.{level}')} ({selected})")
+    value_year = year if latest is None or pd.isna(latest["year"].get(selected)) else int(latest["year"][selected])
     st.metric(
-        f"{ui.escape(formatting.tile_label(indicator, lang))}, {year}",
+        f"{ui.escape(formatting.tile_label(indicator, lang))}, {value_year}",
         formatting.tile_value(indicator, table.loc[selected, key], lang),
     )
-    st.caption(f"{ui.escape(gemeente_name)}: {indicator.format(ref_row.get(key), lang)}")
-    rows = maps.panel_rows(table.loc[selected], ref_row, catalogue, year=year, sources=sources, lang=lang)
+    reference_row = ref_row if value_year == year else _reference_row(value_year)
+    st.caption(f"{ui.escape(gemeente_name)}: {indicator.format(reference_row.get(key), lang)}")
+    if latest is None:  # one year chosen: a cross-section
+        rows = maps.panel_rows(table.loc[selected], ref_row, catalogue, year=year, sources=sources, lang=lang)
+    else:  # the default: each figure at the latest year this area has it, the reference from that year
+        rows = maps.latest_panel_rows(
+            selected,
+            {y: _level_table(y) for y in all_years},
+            {y: _reference_row(y) for y in all_years},
+            catalogue,
+            sources={y: _sources(y, source_level, lang) for y in all_years},
+            lang=lang,
+        )
     frame = pd.DataFrame(
         {
             ui.t("kaart.panel.figure"): [r.label for r in rows],
