@@ -203,7 +203,45 @@ def situation(
             "source": rows["source"].fillna("").astype(str).to_numpy() if "source" in rows else "",
         }
     )
+    # the gemeente beside it (the first reference), from the same year as the area's own value
+    refs = prof.reference_names(table)
+    out["reference"] = refs[0] if refs else ""
+    out["reference_text"] = (
+        rows[f"{refs[0]} (tekst)"].fillna(i18n.t("app.missing", lang)).astype(str).to_numpy()
+        if refs
+        else i18n.t("app.missing", lang)
+    )
     return out.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class PublicFigure:
+    """One headline figure of a meeting's area as a resident's phone shows it: names, no codes."""
+
+    heading: str  # "Aantal inwoners", "Gemiddelde huishoudensgrootte (personen)"
+    number: str  # "4.210", "70,2%"
+    year: int  # the year of the area's own value
+    reference: str  # the gemeente's name, e.g. "Enschede" ("" when there is none)
+    reference_text: str  # its value in that same year, e.g. "13,8%"
+
+
+def public_figures(
+    snap: Snapshot,
+    catalogue: Catalogue,
+    meeting: meetings.Meeting,
+    area: prof.Area,
+    *,
+    lang: str = "nl",
+    gemeente: str = settings.DEFAULT_GEMEENTE,
+) -> list[PublicFigure]:
+    """The figures of meeting mode's "De situatie" step for residents: the meeting's year, or each
+    figure at its latest year (a missing one reads "onbekend", as on the projector), each with the
+    gemeente's value from that same year beside it."""
+    table = situation(snap, catalogue, area, year=meeting.year or prof.LATEST, lang=lang, gemeente=gemeente)
+    return [
+        PublicFigure(row.heading, row.number, int(row.year), row.reference, row.reference_text)
+        for row in table.itertuples()
+    ]
 
 
 def headline_label(ind, lang: str) -> str:

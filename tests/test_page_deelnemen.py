@@ -3,6 +3,7 @@ the limit per device, and a pin outside the meeting's area that asks before movi
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -124,3 +125,37 @@ def test_the_page_in_english(page_db):
     at = _page(code=joinlink.short_code(meeting.id), lang="en")
     assert at.title[0].value == "Take part"
     assert at.caption[0].value == "About Twekkelerveld · 01-12-2026"
+
+
+def _rendered_text(at: AppTest) -> str:
+    parts = [e.label for e in at.metric] + [e.value for e in at.metric]
+    parts += [e.value for kind in (at.caption, at.markdown, at.subheader, at.title, at.info) for e in kind]
+    parts += [b.label for b in at.button]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_a_joined_resident_sees_the_meetings_public_figures_when_asked(page_db):
+    meeting = _meeting(page_db)  # also while the input is closed
+    at = _page(code=joinlink.short_code(meeting.id))
+    assert not at.metric  # nothing computed until asked for
+    next(b for b in at.button if b.label == "Cijfers over Twekkelerveld").click()
+    at.run()
+    assert not at.exception, at.exception
+    shown = {m.label.replace("\\", ""): m.value for m in at.metric}  # labels are markdown-escaped
+    assert shown["Aantal inwoners"] == "4.210"
+    assert shown["Huishoudens met een laag inkomen (laagste 40% van NL)"] == "70,2%"
+    captions = [c.value for c in at.caption]
+    assert "In 2024 · Enschede: 161.738 inwoners" in captions  # the area's latest year, beside Enschede
+    assert "In 2023 · Enschede: 52,3%" in captions  # each figure at its own latest year
+    text = _rendered_text(at)
+    assert not re.search(r"BU\d{8}", text)
+    assert not re.search(r"\b[a-z]+_[a-z0-9_]+\b", text)
+    next(b for b in at.button if b.label == "Cijfers verbergen").click()
+    at.run()
+    assert not at.metric
+
+
+def test_no_figures_without_a_meeting(page_db):
+    at = _page(code="ZZZ999")
+    assert not at.metric
+    assert not any(b.label.startswith("Cijfers") for b in at.button)

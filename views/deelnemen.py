@@ -12,12 +12,13 @@ from __future__ import annotations
 import streamlit as st
 
 import app_state as ui
-from enschede_gis import auth, db, i18n, inputs, joinlink, meetings
+from enschede_gis import auth, db, i18n, inputs, joinlink, meetings, session_report
 from enschede_gis.errors import WijkbeeldError
 
 PIN_KEY = "_join_pin"  # the resident's pin (inputs.PinPlace), inside the area or confirmed elsewhere
 PENDING_KEY = "_join_pending_pin"  # a pin outside the meeting's area, waiting for "yes, move it"
 MAP_OPEN_KEY = "_join_map_open"
+FIGURES_OPEN_KEY = "_join_figures_open"
 MAP_KEY = "join_map"
 
 #: Large touch targets and readable type on a phone; only this page, only for its own widgets.
@@ -30,6 +31,8 @@ PHONE_CSS = """
 .stApp [data-testid="stBaseButton-secondaryFormSubmit"], .stApp [data-testid="stBaseButton-primaryFormSubmit"]
   {min-height: 3rem; font-size: 1.1rem;}
 .stApp [data-baseweb="select"] > div {min-height: 3rem;}
+.stApp [data-testid="stMetricLabel"] p {font-size: 1.15rem; white-space: normal;}
+.stApp [data-testid="stMetricValue"], .stApp [data-testid="stMetricValue"] * {font-size: 2.4rem; line-height: 1.2;}
 </style>
 """
 
@@ -204,6 +207,35 @@ def _pin_section(area, where: inputs.Places) -> None:
     _pin_map(area, where)
 
 
+@st.cache_resource(show_spinner=False, ttl=300)
+def _public_figures(_meeting, _area, area_key: str, year: int | None, lang: str, gemeente: str, version: str) -> list:
+    """The figures per area, year, language and uploads version (the arguments with _ are not hashed)."""
+    return session_report.public_figures(ui.data(), ui.catalogue(), _meeting, _area, lang=lang, gemeente=gemeente)
+
+
+def _figures_section(meeting: meetings.Meeting, area) -> None:
+    """The meeting's public figures (meeting mode's "De situatie"), computed only when asked for."""
+    if not st.session_state.get(FIGURES_OPEN_KEY):
+        label = ui.t("doe.figures_open", area=ui.escape(_area_name(area)))
+        if st.button(label, icon=":material/bar_chart:", key="doe_figures", width="stretch"):
+            st.session_state[FIGURES_OPEN_KEY] = True
+            st.rerun()
+        return
+    if st.button(ui.t("doe.figures_hide"), key="doe_figures_hide", width="stretch"):
+        st.session_state[FIGURES_OPEN_KEY] = False
+        st.rerun()
+    with ui.user_errors():
+        figures = _public_figures(meeting, area, area.key, meeting.year, lang, ui.gemeente(), ui.data_version())
+    for figure in figures:
+        st.metric(ui.escape(figure.heading), figure.number)
+        if figure.reference:
+            values = {"year": figure.year, "reference": ui.escape(figure.reference), "value": figure.reference_text}
+            st.caption(ui.t("doe.figure_year", **values))
+        else:
+            st.caption(f"{ui.t('common.year')} {figure.year}")
+    st.caption(ui.t("app.attribution"))
+
+
 def _footer() -> None:
     """The other language, and staff sign-in where it is set up (staff use the same link)."""
     st.divider()
@@ -235,6 +267,7 @@ if area is None:
 st.subheader(ui.escape(meeting.title))
 st.caption(ui.t("doe.about", area=ui.escape(_area_name(area)), date=f"{meeting.held_on:%d-%m-%Y}"))
 ui.device_key()  # sets the device cookie on a first visit, so a reload keeps the limits
+_figures_section(meeting, area)
 if not meeting.input_open:
     st.info(ui.t("doe.closed"))
     if st.button(ui.t("doe.look_again"), key="doe_again", width="stretch"):
