@@ -82,7 +82,7 @@ def _projector(browser, url: str):
     tab.set_default_timeout(60_000)
     tab.goto(url)
     wait_for_app(tab)
-    tab.get_by_role("link", name="Bijeenkomst").click()
+    tab.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Bijeenkomst").click()
     tab.get_by_role("button", name="Verder presenteren").click()
     tab.get_by_text("Inbreng tot nu toe: 0").wait_for()
     wait_for_app(tab)
