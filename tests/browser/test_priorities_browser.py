@@ -41,6 +41,8 @@ def test_weights_scenario_difference_map_and_new_rank(page, app_url):
     page.keyboard.press("End")
     _settle(page)
     assert slider.locator('[data-testid="stSliderThumbValue"]').inner_text() == "10.00"
+    # Chromium loads an iframe below the fold only when it comes near the screen: scroll to it, as a user does.
+    page.locator(MAP_FRAME).first.scroll_into_view_if_needed()
     ranking_map = page.frame_locator(MAP_FRAME).first
     ranking_map.locator("body[data-ready] path.leaflet-interactive").first.wait_for(timeout=60_000)
     assert ranking_map.locator(".wb-legend").inner_text().startswith("Prioriteitsscore")
@@ -62,6 +64,7 @@ def test_weights_scenario_difference_map_and_new_rank(page, app_url):
 
     # Difference map: Twekkelerveld coloured, over all 70 baseline outlines.
     page.get_by_role("tab", name="Verschilkaart").click()
+    page.locator(MAP_FRAME).last.scroll_into_view_if_needed()
     difference = page.frame_locator(MAP_FRAME).last
     difference.locator("body[data-ready] path.leaflet-interactive").first.wait_for(timeout=60_000)
     legend = difference.locator(".wb-legend").inner_text()
