@@ -716,18 +716,20 @@ def panel_rows(
         ref = float(reference.get(ind.key, np.nan))
         if np.isnan(value) and np.isnan(ref) and wanted is None:
             continue
-        rows.append(
-            PanelRow(
-                key=ind.key,
-                theme=ind.theme,
-                label=ind.label(lang),
-                area=ind.format(value, lang),
-                reference=ind.format(ref, lang),
-                year=int(year),
-                source=sources.get(ind.key, ""),
-            )
-        )
+        rows.append(_panel_row(ind, value, ref, year, sources.get(ind.key, ""), lang))
     return rows
+
+
+def _panel_row(ind: Indicator, value: float, ref: float, year: int, source: str, lang: str) -> PanelRow:
+    return PanelRow(
+        key=ind.key,
+        theme=ind.theme,
+        label=ind.label(lang),
+        area=ind.format(value, lang),
+        reference=ind.format(ref, lang),
+        year=int(year),
+        source=source,
+    )
 
 
 def latest_panel_rows(
@@ -762,14 +764,13 @@ def latest_panel_rows(
         if year is None:
             continue
         rows.append(
-            PanelRow(
-                key=ind.key,
-                theme=ind.theme,
-                label=ind.label(lang),
-                area=ind.format(area_value(year, ind.key), lang),
-                reference=ind.format(ref_value(year, ind.key), lang),
-                year=int(year),
-                source=sources.get(year, {}).get(ind.key, ""),
+            _panel_row(
+                ind,
+                area_value(year, ind.key),
+                ref_value(year, ind.key),
+                year,
+                sources.get(year, {}).get(ind.key, ""),
+                lang,
             )
         )
     return rows
