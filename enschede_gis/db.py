@@ -142,6 +142,16 @@ UPLOADS = Table(
     *_audit(),
 )
 
+#: Which upload holds each local indicator key (see :mod:`enschede_gis.uploads`): the key is unique,
+#: so a save checks a name with one indexed look-up instead of reading every stored upload.
+UPLOAD_INDICATORS = Table(
+    "upload_indicators",
+    METADATA,
+    Column("key", Text, primary_key=True),
+    Column("upload_id", String(200), nullable=False),
+    Index("ix_upload_indicators_upload", "upload_id"),
+)
+
 #: Scenarios (see :mod:`enschede_gis.scenarios`); the key is the name in lower case, so "Plan A"
 #: and "plan a" cannot both exist.
 SCENARIOS = Table(

@@ -88,7 +88,7 @@ def _steps() -> list[tuple[str, Callable[[Path], list], Callable[[Connection, Ba
         (
             "uploads",
             lambda folder: _entries(folder / UPLOADS_FILE, "datasets", uploads.Dataset),
-            put(uploads.KIND, lambda d: d.id, label=lambda d: d.file_name),
+            lambda conn, dataset: uploads.write_dataset(conn, dataset, actor=IMPORTER),  # with its keys
         ),
         (
             "scenarios",

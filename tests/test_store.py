@@ -51,7 +51,7 @@ def test_the_migrations_make_exactly_the_tables_the_code_uses(db_engine):
     with db_engine.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), db.METADATA)
     assert differences == []
-    assert db.schema_revision(db_engine) == _head() == "0002"
+    assert db.schema_revision(db_engine) == _head() == "0003"
 
 
 def _first_version_tables() -> MetaData:
@@ -138,6 +138,45 @@ def test_a_first_version_database_is_adopted_without_loss(db_engine):
     assert meetings.meeting_version(db_engine, meeting.id) == 2
 
 
+def _upload(name: str, key: str) -> uploads.Dataset:
+    return uploads.Dataset(
+        id=name,
+        source="bron",
+        year=2023,
+        level="buurt",
+        file_name=name + ".csv",
+        uploaded="2026-12-01",
+        indicators=[{"key": key, "name": name, "unit": "", "kind": "count"}],
+        values={key: {"BU01530301": 1.0}},
+    )
+
+
+def test_uploads_stored_before_the_key_table_keep_their_names_taken(db_engine):
+    from alembic import command
+    from alembic.config import Config
+
+    drop_everything(db_engine)
+    config = Config()
+    config.set_main_option("script_location", str(db.MIGRATIONS))
+    with db.writing(db_engine) as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+        old = _upload("oud", "lokaal_bereik")
+        conn.execute(
+            db.UPLOADS.insert().values(id=old.id, payload=old.model_dump_json(), version=1, changed_at=db.now())
+        )
+    db.upgrade(db_engine)
+    with db.reading(db_engine) as conn:
+        assert conn.execute(select(db.UPLOAD_INDICATORS)).all() == [("lokaal_bereik", "oud")]
+    with pytest.raises(uploads.UploadError, match="bestaat al een eigen indicator met de naam 'nieuw'"):
+        uploads.save_dataset(db_engine, _upload("nieuw", "lokaal_bereik"), actor=TEAM)
+    uploads.delete_dataset(db_engine, "oud", actor=TEAM)  # frees the name
+    assert uploads.save_dataset(db_engine, _upload("oud", "lokaal_bereik"), actor=TEAM).id == "oud"
+    again = uploads.save_dataset(db_engine, _upload("oud", "lokaal_ander"), actor=TEAM)
+    assert again.id == "oud_2"  # the same file again gets an id of its own
+    assert [d.id for d in uploads.load_datasets(db_engine)] == ["oud", "oud_2"]
+
+
 OPENER = textwrap.dedent(
     """
     import sys
@@ -202,6 +241,9 @@ def test_the_first_versions_files_are_imported_once_and_kept(db_engine, isolated
     assert [len(v) for v in expected.values()] == [2, 1, 2, 1]
     assert _stored(db_engine) == expected
     assert store.stamp(db_engine, "areas", "Twekkelerveld & omgeving").changed_by == legacy.IMPORTER.name
+    imported = uploads.load_datasets(db_engine)[0]  # its names are taken like a saved upload's
+    with pytest.raises(uploads.UploadError, match="bestaat al een eigen indicator"):
+        uploads.save_dataset(db_engine, imported.model_copy(update={"id": "opnieuw"}), actor=TEAM)
     # The files are left as they were; a second start imports nothing again, even when they change.
     assert {p.relative_to(isolated_state): p.read_bytes() for p in isolated_state.rglob("*.json")} == before
     areas.delete_area(db_engine, "Twekkelerveld & omgeving", actor=TEAM)
