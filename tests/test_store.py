@@ -291,18 +291,7 @@ def _save_one(eng, actor: roles.Actor, name: str, kind: int) -> None:
     if kind == 0:
         areas.save_area(eng, areas.parse_area(name, ["BU01530301"]), {"BU01530301"}, actor=actor)
     elif kind == 1:
-        key = "lokaal_" + name.replace("-", "_")
-        dataset = uploads.Dataset(
-            id=name,
-            source="bron",
-            year=2023,
-            level="buurt",
-            file_name=name + ".csv",
-            uploaded="2026-12-01",
-            indicators=[{"key": key, "name": name, "unit": "", "kind": "count"}],
-            values={key: {"BU01530301": 1.0}},
-        )
-        uploads.save_dataset(eng, dataset, actor=actor)
+        uploads.save_dataset(eng, _upload(name, "lokaal_" + name.replace("-", "_")), actor=actor)
     elif kind == 2:
         sc.save_scenario(eng, sc.make_scenario(name=name, year=2023), actor=actor)
     elif kind == 3:
