@@ -69,7 +69,8 @@ def _projector(browser, url: str):
     tab.get_by_label("Wachtwoord").fill(PASSWORD)
     tab.get_by_role("button", name="Aanmelden").click()
     tab.get_by_text("U werkt als gespreksleider").wait_for()
-    tab.get_by_role("link", name="Bijeenkomst").click()
+    # the sidebar's link: the start page links "Bijeenkomst" too
+    tab.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Bijeenkomst").click()
     tab.get_by_role("button", name="Verder presenteren").click()
     tab.get_by_text("Inbreng tot nu toe: 0").wait_for()  # presenting, at the input step
     tab.locator("div.wb-join[data-join-url] img").wait_for()
@@ -107,7 +108,7 @@ def test_a_phone_joins_by_the_qr_link_gives_input_and_reaches_nothing_else(brows
         _send(phone, "Een zebrapad bij de school")
         phone.get_by_text("Dank u wel!").wait_for()
         # the projector shows it without a reload (its live fragment asks every two seconds)
-        projector.get_by_text("Een zebrapad bij de school").wait_for(timeout=15_000)
+        projector.get_by_text("Een zebrapad bij de school").wait_for(timeout=30_000)
         projector.get_by_text("Inbreng tot nu toe: 1").wait_for()
 
         phone.reload()  # a reload keeps the device: its cookie carries the key
@@ -116,7 +117,7 @@ def test_a_phone_joins_by_the_qr_link_gives_input_and_reaches_nothing_else(brows
         phone.get_by_text("Dank u wel!").wait_for()
         _send(phone, "Nog een derde opmerking")
         phone.get_by_text("dat is het maximum").wait_for()
-        projector.get_by_text("Inbreng tot nu toe: 2").wait_for(timeout=15_000)
+        projector.get_by_text("Inbreng tot nu toe: 2").wait_for(timeout=30_000)
         assert projector.get_by_text("Nog een derde opmerking").count() == 0
 
         base = join_url.split("/doe-mee")[0]
