@@ -279,15 +279,31 @@
     legend(args.legend);
     setHeight();
     load(args.asset).then(function (asset) {
-      if (state.args.asset !== args.asset) return; // a newer view asked for another file meanwhile
-      if (state.map) { state.map.remove(); state.map = null; state.tiles = null; state.tilesUrl = null; }
-      state.layersByCode = {}; state.wijken = null; state.selected = null; state.moved = false;
-      state.asset = asset; state.assetName = args.asset;
-      build(asset);
-      restyle();
-      setHeight();
-      document.body.setAttribute("data-ready", "1");
+      // A map in a tab that is not open has no size yet: Leaflet cannot fit it (NaN coordinates), so
+      // build it once it is shown.
+      whenSized(function () { build_once(args, asset); });
     });
+  }
+
+  function whenSized(fn) {
+    var el = document.getElementById("map");
+    if (el.clientWidth > 0 && el.clientHeight > 0) { fn(); return; }
+    var ro = new ResizeObserver(function () {
+      if (el.clientWidth > 0 && el.clientHeight > 0) { ro.disconnect(); fn(); }
+    });
+    ro.observe(el);
+  }
+
+  function build_once(args, asset) {
+    if (state.args.asset !== args.asset) return; // a newer view asked for another file meanwhile
+    if (state.assetName === args.asset) { restyle(); setHeight(); return; } // built meanwhile
+    if (state.map) { state.map.remove(); state.map = null; state.tiles = null; state.tilesUrl = null; }
+    state.layersByCode = {}; state.wijken = null; state.selected = null; state.moved = false;
+    state.asset = asset; state.assetName = args.asset;
+    build(asset);
+    restyle();
+    setHeight();
+    document.body.setAttribute("data-ready", "1");
   }
 
   window.addEventListener("message", function (event) {
