@@ -277,7 +277,7 @@ def key_figures(
     With ``year=LATEST`` each row is the latest year in which the area has that figure (the references
     from that same year); a figure the area has in no year shows the latest references. A share of a
     wijk, custom area or the gemeente that is missing because a few small buurten are suppressed is given
-    over the known buurten, with ``coverage`` saying how much ("over 280 van 305 inwoners") — also in
+    over the known buurten, with ``coverage`` saying how much ("bekend voor 280 van 305 inwoners") — also in
     ``text``, so it is never shown without it (see :func:`enschede_gis.aggregate.partial`). The same
     holds for the gemeente reference.
     """
@@ -331,7 +331,7 @@ def _key_figures_in(
             if own_name in ref_values and np.isnan(ref_values[own_name]) and ind.key in ref_partial.index:
                 ref_values[own_name] = float(ref_partial.at[ind.key, "value"])
                 share = coverage_text(catalogue, ref_partial.loc[ind.key], lang)
-                ref_texts[own_name] = f"{ind.format(ref_values[own_name], lang)} ({share})"
+                ref_texts[own_name] = ind.format(ref_values[own_name], lang) + (f" ({share})" if share else "")
             if np.isnan(value) and all(np.isnan(v) for v in ref_values.values()):
                 continue
             text = ind.format(value, lang)
@@ -377,8 +377,17 @@ def _gemeente_partial(snap: Snapshot, catalogue: Catalogue, year: int, gemeente:
     return _partial_values(snap, catalogue, area, own.loc[gemeente], year=year, gemeente=gemeente)
 
 
+#: A partial value whose known part is at least this share of the whole is shown without a coverage
+#: note: it rounds to 100 %, and the note would only make residents read two nearly equal numbers.
+WHOLE_COVERAGE = 0.995
+
+
 def coverage_text(catalogue: Catalogue, row: pd.Series, lang: str = "nl") -> str:
-    """ "over 280 van 305 inwoners" for a partial value (see :func:`enschede_gis.aggregate.partial`)."""
+    """ "bekend voor 280 van 305 inwoners" for a partial value (see :func:`enschede_gis.aggregate.partial`),
+    or "" when the known part rounds to the whole (a resident need not read "161.735 van 161.738")."""
+    covered, total = float(row["covered"]), float(row["total"])
+    if total > 0 and covered / total >= WHOLE_COVERAGE:
+        return ""
     basis = str(row["basis"])
     if basis in catalogue:
         ind = catalogue[basis]

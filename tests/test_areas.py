@@ -1,6 +1,6 @@
 import pytest
 
-from enschede_gis import areas, db, roles
+from enschede_gis import areas, db, roles, store
 from enschede_gis.errors import ConflictError, InputError
 from enschede_gis.roles import PermissionDenied
 
@@ -60,6 +60,8 @@ def test_a_resident_cannot_change_areas_and_an_edit_must_name_its_version():
     resident = roles.Actor(roles.Role.RESIDENT)
     with pytest.raises(PermissionDenied):
         areas.save_area(eng, areas.parse_area("X", ["BU01530905"]), KNOWN, actor=resident)
+    assert areas.load_areas(eng) == []  # refused before anything was written
+    assert store.KINDS["areas"].action is roles.Action.EDIT_AREAS  # the one check save_area relies on
     areas.save_area(eng, areas.parse_area("X", ["BU01530905"]), KNOWN, actor=TEAM)
     with pytest.raises(PermissionDenied):
         areas.delete_area(eng, "X", actor=resident)

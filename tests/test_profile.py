@@ -223,7 +223,8 @@ def test_broekheurne_default_view_has_every_figure_at_its_latest_year(snap, cata
     # 65+: 2023 lacks the age groups, 2024 has them; Enschede's value is from 2024 too (over its known buurten).
     row = table.loc["pct_65_plus"]
     assert row["year"] == 2024 and row["text"] == "25,0%"
-    assert row["Enschede (tekst)"] == "18,4% (over 161.735 van 161.738 inwoners)"
+    # 161.735 of 161.738 inhabitants is the whole city to a resident: no note to read
+    assert row["Enschede (tekst)"] == "18,4%"
     # Income exists only in 2023: shown with 2023 and the 2023 city value.
     income = table.loc["pct_personen_laag_inkomen"]
     assert income["year"] == 2023 and income["Enschede"] == pytest.approx(47.5)
@@ -243,8 +244,8 @@ def test_a_wijk_share_over_its_known_buurten_says_its_coverage(snap, catalogue, 
     assert buurten["pct_65_plus"].isna().sum() == 2
     row = table.loc["pct_65_plus"]
     assert row["value"] == pytest.approx((17 * 220 + 19 * 60) / 280)
-    assert row["coverage"] == "over 280 van 305 inwoners"
-    assert row["text"].endswith("(over 280 van 305 inwoners)")
+    assert row["coverage"] == "bekend voor 280 van 305 inwoners"
+    assert row["text"].endswith("(bekend voor 280 van 305 inwoners)")
     # A wijk whose buurten all publish the share has no coverage note.
     assert (
         profile.key_figures(snap, catalogue, profile.find_area(areas, "WK015309"), year=2021)["coverage"] == ""
@@ -275,3 +276,16 @@ def test_compare_latest_prints_the_year_of_each_value(snap, catalogue, areas):
     table = profile.compare(snap, catalogue, chosen).set_index("indicator")
     assert table.at["pct_65_plus", chosen[0].label] == "25,0% (2024)"
     assert table.at["pct_personen_laag_inkomen", chosen[0].label] == "40,0% (2023)"
+
+
+def test_a_coverage_note_is_plain_and_left_out_when_it_is_the_whole(catalogue):
+    def row(covered, total, basis="inwoners"):
+        return pd.Series({"covered": covered, "total": total, "basis": basis})
+
+    assert profile.coverage_text(catalogue, row(280, 305)) == "bekend voor 280 van 305 inwoners"
+    assert profile.coverage_text(catalogue, row(280, 305), "en") == "known for 280 of 305 inhabitants"
+    assert profile.coverage_text(catalogue, row(5, 6, "buurten")) == "bekend voor 5 van 6 buurten"
+    assert profile.coverage_text(catalogue, row(5, 6, "buurten"), "en") == "known for 5 of 6 neighbourhoods"
+    for lang in ("nl", "en"):  # rounds to 100 %: nothing to say
+        assert profile.coverage_text(catalogue, row(161_735, 161_738), lang) == ""
+    assert profile.coverage_text(catalogue, row(994, 1000)) == "bekend voor 994 van 1.000 inwoners"
