@@ -8,8 +8,8 @@ sent. This measures the server's work per session, which is what limits a laptop
 bring their own CPUs for drawing. (A Playwright run of thirty chromium pages on this same 2-core
 machine measures mostly chromium itself.)
 
-Compared in the same run, with the same server settings (``WIJKBEELD_TRUST_LOCAL=0``, so every
-session is a resident, as phones are):
+Compared in the same run, with the same server settings (the app's ``.streamlit/config.toml`` for
+both, and ``WIJKBEELD_TRUST_LOCAL=0``, so every session is a resident, as phones are):
 
 - **ours**: the join page of Wijkbeeld (``/doe-mee?code=...``, an open meeting);
 - **plain**: the best plain alternative, a bare Streamlit app holding only a title, a text box and a
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import statistics
 import sys
 import tempfile
@@ -75,6 +76,9 @@ def _start_plain(folder: Path) -> tuple[str, object, str]:
 
     script = folder / "plain_join.py"
     script.write_text(PLAIN_APP, encoding="utf-8")
+    # the same Streamlit settings as the app (run options such as the garbage collection after a run)
+    (folder / ".streamlit").mkdir()
+    shutil.copyfile(REPO / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
     port = free_port()
     process = subprocess.Popen(
         [
