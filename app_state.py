@@ -673,6 +673,25 @@ def area_map(args: dict, *, key: str, height: int = 640) -> str | None:
     return component(**args, height=height, key=key, default=None)
 
 
+def new_place(key: str):
+    """The place clicked on the pick-mode map ``key`` (see :func:`enschede_gis.webmap.with_marks`)
+    since this session last asked: an :class:`enschede_gis.webmap.Click` (WGS84), else None. Read
+    before the map is drawn, so the map shows the click's result in the same run. A value that is
+    not a place is said, and nothing else happens."""
+    from enschede_gis import webmap
+
+    try:
+        click = webmap.clicked_point(st.session_state.get(key))
+    except WijkbeeldError as exc:
+        st.error(error_text(exc))
+        return None
+    seen = f"_seen_place:{key}"
+    if click is None or st.session_state.get(seen) == click.id:
+        return None
+    st.session_state[seen] = click.id
+    return click
+
+
 def labeller(prefix: str, rename: dict[str, str] | None = None, *, keep: bool = False):
     """A ``format_func`` showing ``t(f"{prefix}.{value}")`` in this run's language, also when called later.
 

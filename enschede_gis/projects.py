@@ -279,6 +279,68 @@ def conflicted_buurten(found: pd.DataFrame) -> pd.Series:
     return counts
 
 
+#: Fill of a buurt with 1, 2, 3 or more overlapping project pairs (light to dark orange).
+CONFLICT_COLOURS = ("#f16913", "#d94801", "#8c2d04")
+
+
+def conflict_view(found: pd.DataFrame, asset, lang: str = "nl") -> dict:
+    """The conflict map's view (:func:`enschede_gis.webmap.category_view`) over the buurt geometry
+    ``asset``: each buurt coloured by its number of overlapping pairs (1, 2, 3 or more), the pairs
+    named in its tooltip, buurten without a conflict plain."""
+    from enschede_gis import i18n, webmap
+
+    counts = conflicted_buurten(found)
+    top = len(CONFLICT_COLOURS)
+    category = {str(code): min(int(n), top) - 1 for code, n in counts.items() if int(n) > 0}
+    overlaps = found[found["kind"] == "overlap"]
+    pairs: dict[str, list[str]] = {}
+    for row in overlaps.itertuples():
+        for code in row.buurten:
+            pairs.setdefault(str(code), []).append(f"{row.a_title} × {row.b_title}")
+    return webmap.category_view(
+        asset,
+        category,
+        colours=CONFLICT_COLOURS,
+        names=[i18n.t(f"projecten.map.pairs_{n}", lang) for n in range(1, top + 1)],
+        title=i18n.t("projecten.map.title", lang),
+        rest=i18n.t("projecten.map.none", lang),
+        lang=lang,
+        extra_tooltip={i18n.t("projecten.col.conflict", lang): {c: "; ".join(p) for c, p in pairs.items()}},
+    )
+
+
+#: Corners of a drawn polygon at most (a project area, not a survey).
+MAX_CORNERS = 100
+
+
+def add_corner(
+    corners: Sequence[Sequence[float]], lat: float, lon: float, buurten: gpd.GeoDataFrame
+) -> list[list[float]]:
+    """The corners of a polygon being drawn (GeoJSON order: [lon, lat], WGS84) with one more at
+    ``lat``/``lon``; refused (an :class:`InputError`, nothing added) when the place lies outside the
+    gemeente's buurten or the polygon already has :data:`MAX_CORNERS` corners."""
+    if len(corners) >= MAX_CORNERS:
+        raise InputError(
+            f"Een getekend vlak heeft hoogstens {MAX_CORNERS} hoeken.",
+            en=f"A drawn shape has at most {MAX_CORNERS} corners.",
+        )
+    point = gpd.GeoSeries([shapely.Point(float(lon), float(lat))], crs=settings.CRS_WEB).to_crs(buurten.crs).iloc[0]
+    if not buurten.geometry.covers(point).any():
+        raise InputError(
+            "Dit punt ligt buiten de gemeente; klik binnen de buurten van de gemeente.",
+            en="This point lies outside the gemeente; click inside the gemeente's buurten.",
+        )
+    return [*[[float(x), float(y)] for x, y in corners], [round(float(lon), 6), round(float(lat), 6)]]
+
+
+def drawn_polygon(corners: Sequence[Sequence[float]]) -> dict | None:
+    """The GeoJSON polygon of the drawn corners (closed), or None below three corners."""
+    if len(corners) < 3:
+        return None
+    ring = [list(c) for c in corners]
+    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+
+
 def touching(projects: Iterable[Project], prints: Mapping[str, frozenset[str]], area: Iterable[str]) -> list[Project]:
     """The projects whose footprint shares a buurt with ``area`` (buurt codes), by start date."""
     wanted = frozenset(area)

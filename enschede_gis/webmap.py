@@ -36,6 +36,7 @@ from shapely.ops import polylabel
 
 from enschede_gis import classify as cl
 from enschede_gis import i18n, maps, settings
+from enschede_gis.errors import InputError
 from enschede_gis.indicators import Indicator
 from enschede_gis.maps import LegendEntry
 
@@ -452,22 +453,55 @@ def view_args(
     fills, entries, lines = maps._classes(values, indicator, lang, method, k, scheme, reference)
     if missing_label is not None:
         entries = tuple(LegendEntry(missing_label, PLAIN_FILL, e.count) if e.hatched else e for e in entries)
+    legend = maps.make_legend(indicator, year, source, lang, entries, lines)
+    return _view(
+        asset,
+        fills,
+        text=[indicator.format(v, lang, with_unit=False) for v in values.to_numpy()],
+        legend=compact_legend(legend),
+        tip_label=legend.title,
+        lang=lang,
+        missing_fill=PLAIN_FILL if missing_label is not None else None,
+        extra_tooltip=extra_tooltip,
+        selected=selected,
+        outlines=outlines,
+        labels=labels,
+        tiles=tiles,
+    )
+
+
+def _view(
+    asset: Asset,
+    fills: Mapping[str, str],
+    *,
+    text: Sequence[str],
+    legend: dict,
+    tip_label: str,
+    lang: str,
+    missing_fill: str | None = None,
+    extra_tooltip: Mapping[str, Mapping[str, str]] | None = None,
+    selected: str | None = None,
+    outlines: bool = True,
+    labels: bool = True,
+    tiles: TileService | None = None,
+) -> dict:
+    """The view every kind of map shares: a colour index per area (``fills``: code -> colour; an
+    area without one is missing), the tooltip text, the legend as text, and the map's settings."""
     colours = sorted(set(fills.values()), key=list(fills.values()).index)
     index = {c: i for i, c in enumerate(colours)}
-    legend = maps.make_legend(indicator, year, source, lang, entries, lines)
     return {
         "asset": asset.name,
         "cls": [index.get(fills.get(code, ""), -1) for code in asset.codes],
-        "text": [indicator.format(v, lang, with_unit=False) for v in values.to_numpy()],
+        "text": list(text),
         "colours": colours,
-        "inks": [list(ink_for(c)) for c in colours] + [list(ink_for(None))],
+        "inks": [list(ink_for(c)) for c in colours] + [list(ink_for(missing_fill))],
         "missing": maps.MISSING_COLOUR,
-        "missing_fill": PLAIN_FILL if missing_label is not None else None,
+        "missing_fill": missing_fill,
         "more": [
             [label, [texts.get(code, "") for code in asset.codes]] for label, texts in (extra_tooltip or {}).items()
         ],
-        "tip_label": legend.title,
-        "legend": compact_legend(legend),
+        "tip_label": tip_label,
+        "legend": legend,
         "selected": selected if selected in asset.codes else None,
         "outlines": bool(outlines),
         "labels": bool(labels),
@@ -477,6 +511,162 @@ def view_args(
         "zoom_in": i18n.t("kaart.zoom_in", lang),
         "zoom_out": i18n.t("kaart.zoom_out", lang),
     }
+
+
+#: The area a plain map is about (a meeting's area, the area of the input page): a warm fill that
+#: every name reads on, and a thick black outline around it.
+FOCUS_FILL = "#fdd49e"
+
+
+def plain_view(
+    asset: Asset,
+    *,
+    lang: str = "nl",
+    focus: Iterable[str] = (),
+    focus_label: str = "",
+    title: str = "",
+) -> dict:
+    """A map without figures: every area plain with its name; the ``focus`` areas (codes of the
+    asset) filled and outlined, the map fitted to them (see :func:`with_marks`). The legend shows
+    ``title`` and, when there is a focus, one row ``focus_label``."""
+    chosen = [c for c in focus if c in asset.codes]
+    fills = {code: FOCUS_FILL if code in chosen else PLAIN_FILL for code in asset.codes}
+    rows = [[focus_label, FOCUS_FILL, None, False]] if chosen and focus_label else []
+    view = _view(
+        asset,
+        fills,
+        text=["" for _ in asset.codes],
+        legend={"title": title, "rows": rows, "notes": []},
+        tip_label="",
+        lang=lang,
+    )
+    return with_marks(view, focus=chosen)
+
+
+def category_view(
+    asset: Asset,
+    category: Mapping[str, int],
+    *,
+    colours: Sequence[str],
+    names: Sequence[str],
+    title: str,
+    lang: str = "nl",
+    rest: str = "",
+    extra_tooltip: Mapping[str, Mapping[str, str]] | None = None,
+) -> dict:
+    """A map of classes that are not figures (e.g. how many project conflicts a buurt has):
+    ``category`` maps an area code to an index into ``colours``/``names``; every other area is plain,
+    in the legend as ``rest`` when given. The tooltip says the area's class name."""
+    fills = {code: colours[i] for code, i in category.items() if code in asset.codes}
+    fills.update({code: PLAIN_FILL for code in asset.codes if code not in fills})
+    counts = [sum(1 for i in category.values() if i == n) for n in range(len(colours))]
+    rows = [[name, colour, count, False] for name, colour, count in zip(names, colours, counts, strict=True)]
+    if rest:
+        rows.append([rest, PLAIN_FILL, len(asset.codes) - sum(counts), False])
+    return _view(
+        asset,
+        fills,
+        text=[names[category[c]] if c in category else rest for c in asset.codes],
+        legend={"title": title, "rows": rows, "notes": []},
+        tip_label=title,
+        lang=lang,
+        extra_tooltip=extra_tooltip,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Points, a pin and a drawn shape on a view; clicks on a map that asks for a place
+
+
+#: Characters of a user's text in a point's tooltip (a tooltip is not the place to read a letter).
+POINT_TEXT_CHARS = 80
+POINT_COLOUR = "#6a3d9a"
+#: The pin the user is placing now, and a shape being drawn: colours apart from the figures' schemes.
+PIN_COLOUR, SHAPE_COLOUR = "#1b9e77", "#d95f02"
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """A point shown on a map (an input's pin, a project): WGS84 and the tooltip's lines, as typed
+    (the browser sets them as text, never as HTML)."""
+
+    lat: float
+    lon: float
+    lines: tuple[str, ...]
+    colour: str = POINT_COLOUR
+
+
+def short_text(text: object, limit: int = POINT_TEXT_CHARS) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis."""
+    line = " ".join(str(text or "").split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _finite(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def with_marks(
+    view: Mapping,
+    *,
+    focus: Iterable[str] | None = None,
+    points: Iterable[MapPoint] = (),
+    pin: tuple[float, float] | None = None,
+    pin_label: str = "",
+    shape: Sequence[tuple[float, float]] = (),
+    pick: bool = False,
+) -> dict:
+    """``view`` with marks on top: ``focus`` (area codes outlined thick; the map fits to them),
+    ``points`` (small markers with a tooltip), ``pin`` ((lat, lon) of the place being chosen, as a
+    large marker named ``pin_label``), ``shape`` ((lat, lon) corners of a line or, from three, a
+    polygon) and ``pick``: a click anywhere then answers a place (see :func:`clicked_point`) instead
+    of an area. Points without valid coordinates are left out."""
+    out = dict(view)
+    if focus is not None:
+        out["focus"] = [str(code) for code in focus]
+    shown = []
+    for p in points:
+        lat, lon = _finite(p.lat), _finite(p.lon)
+        if lat is not None and lon is not None:
+            shown.append([round(lat, 6), round(lon, 6), p.colour, [short_text(line) for line in p.lines]])
+    out["points"] = shown
+    out["pin"] = [round(float(pin[0]), 6), round(float(pin[1]), 6), short_text(pin_label)] if pin else None
+    out["shape"] = [[round(float(lat), 6), round(float(lon), 6)] for lat, lon in shape]
+    out["pick"] = bool(pick)
+    out["colours_marks"] = {"pin": PIN_COLOUR, "shape": SHAPE_COLOUR}
+    return out
+
+
+@dataclass(frozen=True)
+class Click:
+    """A place clicked on a map in pick mode: WGS84 (EPSG:4326) latitude and longitude, and the
+    click's id (a new id for every click, also a second click on the same spot)."""
+
+    lat: float
+    lon: float
+    id: str
+
+
+def clicked_point(value: object) -> Click | None:
+    """The place a pick-mode map answered (``{"lat", "lon", "id"}``, WGS84), checked: None before any
+    click; an :class:`InputError` for anything else than two finite coordinates on the globe (the
+    browser sends what it wants). Whether the place lies in the gemeente is for the caller to check
+    (:meth:`enschede_gis.inputs.Places.pin`)."""
+    if value is None:
+        return None
+    lat = lon = None
+    if isinstance(value, Mapping):
+        lat, lon = _finite(value.get("lat")), _finite(value.get("lon"))
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InputError(
+            "De plek op de kaart heeft geen geldige coördinaten; klik nog eens op de kaart.",
+            en="The place on the map has no valid coordinates; click the map again.",
+        )
+    return Click(round(lat, 6), round(lon, 6), str(value.get("id", ""))[:40])  # type: ignore[union-attr]
 
 
 def compact_legend(legend: maps.Legend) -> dict:

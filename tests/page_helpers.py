@@ -63,3 +63,11 @@ def app_test(*, role: str | None = "team", timeout: float = 120) -> AppTest:
     if role:
         at.session_state["_signed_in_role"] = role
     return at
+
+
+def map_views(at: AppTest) -> list[dict]:
+    """The views sent to the browser maps (``ui.area_map``) of a page run, in page order."""
+    import json
+
+    found = [e for e in at.main if type(e).__name__ == "UnknownElement"]
+    return [json.loads(e.proto.json_args) for e in found if e.proto.component_name.endswith("wijkbeeld_map")]

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from enschede_gis import projects
-from tests.page_helpers import TEAM, run_page
+from tests.page_helpers import TEAM, map_views, run_page
 
 CITY, LASONDER = "BU01530000", "BU01530001"
 
@@ -75,6 +75,44 @@ def test_conflicts_are_flagged_in_register_and_conflict_tab(eng):
     conflicts = at.dataframe[0].value
     assert conflicts["Soort"].tolist() == ["Tegelijk", "Tegelijk"]
     assert conflicts["Gedeelde buurten"].tolist()[0] == "City"
+    # the map: City and Lasonder each have one overlapping pair, named in their tooltip; others plain
+    [view] = map_views(at)
+    codes = _codes()
+    fills = {code: view["colours"][i] for code, i in zip(codes, view["cls"], strict=True)}
+    assert fills[CITY] == fills[LASONDER] == projects.CONFLICT_COLOURS[0]
+    assert fills["BU01530002"] == "#ffffff"
+    tips = dict(zip(codes, view["more"][0][1], strict=True))
+    assert (tips[CITY], tips[LASONDER]) == ("Riolering × Glasvezel", "Glasvezel × Later")
+    assert [row[0] for row in view["legend"]["rows"]][:2] == ["1 overlappend paar", "2 overlappende paren"]
+    assert view["legend"]["rows"][0][2] == 2  # two buurten with one pair
+
+
+def _codes() -> list[str]:
+    from app_state import map_asset
+
+    return list(map_asset("buurt", gemeente_code="GM0153").codes)
+
+
+def test_a_polygon_is_drawn_by_clicking_corners_and_a_click_outside_is_refused(eng):
+    at = _app(weergave="edit")
+    at.radio(key="projecten_area_kind").set_value("polygon").run()
+    corners = [(52.2205, 6.8930), (52.2215, 6.8950), (52.2195, 6.8960)]
+    for n, (lat, lon) in enumerate(corners):
+        at.session_state["projecten_draw_map"] = {"lat": lat, "lon": lon, "id": f"click-{n}"}
+        at.run()
+    assert not at.exception and not at.error
+    view = map_views(at)[0]
+    assert view["pick"] is True and view["shape"] == [[lat, lon] for lat, lon in corners]
+    assert any("(3 punten; minstens 3)" in c.value for c in at.caption)
+    at.session_state["projecten_draw_map"] = {"lat": 48.85, "lon": 2.35, "id": "paris"}  # Paris
+    at.run()
+    assert "buiten de gemeente" in at.error[0].value
+    assert len(map_views(at)[0]["shape"]) == 3  # nothing added
+    at.text_input[0].set_value("Speelplek")
+    at.text_input[1].set_value("Wijkteam")
+    next(b for b in at.button if b.label == "Project opslaan").click().run()
+    [saved] = projects.load_all(eng)
+    assert [list(c) for c in saved.area.polygon["coordinates"][0]] == [[lon, lat] for lat, lon in [*corners, corners[0]]]
 
 
 def test_timeline_per_area(eng):

@@ -246,3 +246,44 @@ def test_a_csv_renamed_to_xlsx_says_so():
 def test_import_size_is_limited_before_reading():
     with pytest.raises(InputError, match="groter dan 2 MB"):
         projects.read_table(b"titel;start\n" + b"x;2026-01-01\n" * 200_000, "werken.csv")
+
+
+def test_corners_are_drawn_inside_the_gemeente_and_close_into_a_polygon(grid):
+    inside = gpd.GeoSeries(
+        [shapely.Point(255_200, 470_200), shapely.Point(256_800, 470_300), shapely.Point(256_000, 470_900)],
+        crs=settings.CRS_RD,
+    ).to_crs(settings.CRS_WEB)
+    corners: list = []
+    for point in inside:
+        corners = projects.add_corner(corners, point.y, point.x, grid)
+    assert len(corners) == 3 and projects.drawn_polygon(corners[:2]) is None
+    polygon = projects.drawn_polygon(corners)
+    assert polygon["coordinates"][0][0] == polygon["coordinates"][0][-1] == corners[0]
+    area = projects.make_project(
+        title="Vlak", domain="groen", responsible="Wijkteam", area={"polygon": polygon},
+        start=date(2026, 1, 1), end=date(2026, 2, 1),
+    )  # fmt: skip
+    assert projects.footprint(area.area, grid) == {"BU00010000", "BU00010001"}
+    with pytest.raises(InputError, match="buiten de gemeente") as refused:
+        projects.add_corner(corners, 48.85, 2.35, grid)  # Paris
+    assert "outside the gemeente" in refused.value.message("en")
+    with pytest.raises(InputError, match="hoogstens"):
+        projects.add_corner(corners * 40, inside.iloc[0].y, inside.iloc[0].x, grid)
+
+
+def test_conflict_map_colours_buurten_by_pairs_and_names_them(grid):
+    from enschede_gis import boundaries, webmap
+
+    asset = webmap.geometry_asset(boundaries.for_web(grid[["code", "name", "geometry"]], tolerance_m=0))
+    items = [
+        _project("Riool <b>", (2026, 1, 1), (2026, 3, 1), codes=("BU00010000",)),
+        _project("Glas", (2026, 2, 1), (2026, 4, 1), codes=("BU00010000", "BU00010001")),
+        _project("Straat", (2026, 2, 1), (2026, 4, 1), codes=("BU00010000",)),
+    ]
+    view = projects.conflict_view(_found(items, grid), asset, "en")
+    fills = [view["colours"][i] for i in view["cls"]]
+    # A: three pairs (every two of them); B: Glas only, no pair; C, D: no project
+    assert fills == [projects.CONFLICT_COLOURS[2], webmap.PLAIN_FILL, webmap.PLAIN_FILL, webmap.PLAIN_FILL]
+    assert view["more"][0][0] == "Conflict" and "Riool <b> × Glas" in view["more"][0][1][0]
+    assert view["legend"]["title"] == "Buurten where projects overlap"
+    assert [row[2] for row in view["legend"]["rows"]] == [0, 0, 1, 3]

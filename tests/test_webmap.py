@@ -171,3 +171,48 @@ def test_tiles_are_off_unless_configured(monkeypatch):
     url = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png"
     monkeypatch.setattr(settings, "TILE_URL", url)
     assert webmap.configured_tiles().url == url and "PDOK" in webmap.configured_tiles().attribution
+
+
+def test_a_plain_view_fills_and_fits_the_focus_and_names_it_in_the_legend():
+    grid = _grid(3)
+    asset = webmap.geometry_asset(grid)
+    codes = list(asset.codes)
+    view = webmap.plain_view(asset, focus=[codes[4], "BU_elders"], focus_label=EVIL, title="Gebied", lang="en")
+    fills = [view["colours"][i] for i in view["cls"]]
+    assert fills[4] == webmap.FOCUS_FILL and set(fills[:4] + fills[5:]) == {webmap.PLAIN_FILL}
+    assert view["focus"] == [codes[4]]  # an unknown code is left out
+    assert view["legend"] == {"title": "Gebied", "rows": [[EVIL, webmap.FOCUS_FILL, None, False]], "notes": []}
+    assert view["tip_label"] == "" and view["zoom_in"] == "Zoom in"
+    assert webmap.ink_for(webmap.FOCUS_FILL)[0] == webmap.DARK_INK  # names read on the focus fill
+    assert webmap.args_bytes(view) < 1200
+
+
+def test_marks_carry_points_a_pin_and_a_shape_as_text_and_ask_for_a_place():
+    asset = webmap.geometry_asset(_grid(2))
+    long = "x" * 500
+    points = [
+        webmap.MapPoint(52.2, 6.89, ("Notitie", EVIL, long)),
+        webmap.MapPoint(float("nan"), 6.9, ("kwijt",)),  # no place: left out, not guessed
+    ]
+    view = webmap.with_marks(
+        webmap.plain_view(asset), points=points, pin=(52.21, 6.9), pin_label="Uw speld",
+        shape=[(52.2, 6.8), (52.3, 6.9)], pick=True,
+    )  # fmt: skip
+    [point] = view["points"]
+    assert point[:3] == [52.2, 6.89, webmap.POINT_COLOUR]
+    assert point[3][1] == EVIL  # the browser sets it as text (textContent); not escaped twice
+    assert len(point[3][2]) == webmap.POINT_TEXT_CHARS and point[3][2].endswith("…")
+    assert view["pin"] == [52.21, 6.9, "Uw speld"] and view["shape"] == [[52.2, 6.8], [52.3, 6.9]]
+    assert view["pick"] is True and view["focus"] == []
+    plain = webmap.with_marks(webmap.plain_view(asset))
+    assert plain["pick"] is False and plain["pin"] is None and plain["points"] == []
+
+
+def test_a_clicked_place_is_two_finite_coordinates_or_a_clear_error():
+    assert webmap.clicked_point(None) is None
+    click = webmap.clicked_point({"lat": 52.2203456789, "lon": "6.8938", "id": "k1"})
+    assert click == webmap.Click(52.220346, 6.8938, "k1")
+    for bad in ("BU01530301", {"lat": "x", "lon": 6}, {"lat": float("inf"), "lon": 6}, {"lat": 95, "lon": 6}, [1, 2]):
+        with pytest.raises(webmap.InputError, match="geen geldige coördinaten") as refused:
+            webmap.clicked_point(bad)
+        assert "no valid coordinates" in refused.value.message("en")

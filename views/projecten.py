@@ -9,20 +9,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 import app_state as ui
 from enschede_gis import areas as custom_areas
-from enschede_gis import boundaries, charts, db, maps, settings
+from enschede_gis import boundaries, charts, db, settings, webmap
 from enschede_gis import projects as proj
+from enschede_gis.errors import WijkbeeldError
 
 DRAW_KEY = "_projecten_vertices"
 DRAW_MAP = "projecten_draw_map"
-CONFLICT_COLOURS = ("#f16913", "#d94801", "#8c2d04")
 
 
 @st.cache_resource(show_spinner=False)
@@ -63,37 +61,25 @@ def _register_table(
 # ---- drawing a polygon by clicking corners ----------------------------------------------------------
 
 
-def _take_vertex() -> None:
-    clicked = (st.session_state.get(DRAW_MAP) or {}).get("last_clicked")
-    if clicked and clicked != st.session_state.get("_projecten_last_click"):
-        st.session_state["_projecten_last_click"] = clicked
-        st.session_state.setdefault(DRAW_KEY, []).append([round(clicked["lng"], 6), round(clicked["lat"], 6)])
-
-
-def _draw_map(web: gpd.GeoDataFrame) -> None:
-    _take_vertex()
-    vertices = st.session_state.get(DRAW_KEY, [])
-    m = maps.base_map(web)
-    maps.outline_layer(web, name="buurten", colour="#777777", weight=0.8).add_to(m)
-    if vertices:
-        points = [[lat, lon] for lon, lat in vertices]
-        if len(points) >= 3:
-            folium.Polygon(points, color="#d95f02", weight=3, fill=True, fill_opacity=0.3).add_to(m)
-        else:
-            folium.PolyLine(points, color="#d95f02", weight=3).add_to(m)
-    st_folium(m, key=DRAW_MAP, height=420, use_container_width=True, returned_objects=["last_clicked"])
+def _draw_map() -> None:
+    """Each click on the map adds a corner (checked inside the gemeente by the package)."""
+    click = ui.new_place(DRAW_MAP)
+    if click is not None:
+        try:
+            corners = st.session_state.get(DRAW_KEY, [])
+            st.session_state[DRAW_KEY] = proj.add_corner(corners, click.lat, click.lon, buurten)
+        except WijkbeeldError as exc:  # said; the corners so far stay
+            st.error(ui.error_text(exc))
+    corners = st.session_state.get(DRAW_KEY, [])
+    view = webmap.with_marks(
+        webmap.plain_view(ui.map_asset("buurt"), lang=lang), shape=[(lat, lon) for lon, lat in corners], pick=True
+    )
+    ui.area_map(view, key=DRAW_MAP, height=460)
     cols = st.columns([3, 1])
-    cols[0].caption(ui.t("projecten.draw_help", count=len(vertices)))
+    cols[0].caption(ui.t("projecten.draw_help", count=len(corners)))
     if cols[1].button(ui.t("projecten.draw_clear"), key="projecten_draw_clear"):
         st.session_state[DRAW_KEY] = []
         st.rerun()
-
-
-def _drawn_polygon() -> dict | None:
-    vertices = st.session_state.get(DRAW_KEY, [])
-    if len(vertices) < 3:
-        return None
-    return {"type": "Polygon", "coordinates": [[*vertices, vertices[0]]]}
 
 
 # ---- add / edit -------------------------------------------------------------------------------------
@@ -131,8 +117,8 @@ def _area_inputs(current: proj.Project | None, names: dict[str, str], custom: di
         return {"custom": st.selectbox(ui.t("projecten.area_custom"), options, index=options.index(start))}
     if current is not None and current.area.polygon and not st.session_state.get(DRAW_KEY):
         st.session_state[DRAW_KEY] = [list(xy) for xy in current.area.polygon["coordinates"][0][:-1]]
-    _draw_map(ui.web_boundaries("buurt"))
-    return {"polygon": _drawn_polygon()}
+    _draw_map()
+    return {"polygon": proj.drawn_polygon(st.session_state.get(DRAW_KEY, []))}
 
 
 def _project_form(current: proj.Project | None, names: dict[str, str], custom: dict[str, list[str]]) -> None:
@@ -263,22 +249,6 @@ def _timeline(items, prints, found) -> None:
     st.altair_chart(_timeline_chart(proj.timeline(near, found)), width="stretch")
 
 
-def _conflict_map(found: pd.DataFrame, web: gpd.GeoDataFrame, names: dict[str, str]) -> None:
-    counts = proj.conflicted_buurten(found)
-    overlaps = found[found["kind"] == "overlap"]
-    fills, tips = {}, {}
-    for code in web["code"]:
-        n = int(counts.get(code, 0))
-        if n:
-            fills[code] = CONFLICT_COLOURS[min(n, len(CONFLICT_COLOURS)) - 1]
-        pairs = [f"{r.a_title} × {r.b_title}" for r in overlaps.itertuples() if code in r.buurten]
-        tips[code] = maps.tooltip_html(names.get(code, code), [(ui.t("projecten.col.conflict"), p) for p in pairs])
-    m = maps.base_map(web)
-    layer = maps.choropleth_layer(web, {c: fills.get(c, "#ffffff") for c in web["code"]}, tips, fill_opacity=0.7)
-    layer.add_to(m)
-    st_folium(m, key="projecten_conflict_map", height=480, use_container_width=True, returned_objects=[])
-
-
 def _conflicts(found: pd.DataFrame, names: dict[str, str]) -> None:
     overlaps = found[found["kind"] == "overlap"]
     adjacent = found[found["kind"] == "adjacent"]
@@ -300,7 +270,7 @@ def _conflicts(found: pd.DataFrame, names: dict[str, str]) -> None:
         st.dataframe(shown, hide_index=True, width="stretch")
     if not adjacent.empty:
         st.caption(ui.t("projecten.adjacent_help"))
-    _conflict_map(found, ui.web_boundaries("buurt"), names)
+    ui.area_map(proj.conflict_view(found, ui.map_asset("buurt"), lang), key="projecten_conflict_map", height=520)
 
 
 lang = ui.lang()

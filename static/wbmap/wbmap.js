@@ -5,6 +5,11 @@
  * render message after that carries only the view: a colour class and a formatted value per area, the
  * colours, the legend and the selection. Panning and zooming never talk to the server; a click sends
  * the clicked area's code. All text is set as text (textContent), never parsed as HTML.
+ *
+ * Marks (enschede_gis.webmap.with_marks): "focus" (area codes outlined thick, the map fitted to them),
+ * "points" (markers with a tooltip), "pin" (the place being chosen), "shape" (corners of a line or
+ * polygon being drawn). With "pick" a click anywhere sends a place instead of an area:
+ * {lat, lon, id} in WGS84 (EPSG:4326), the id new for every click.
  */
 (function () {
   "use strict";
@@ -17,7 +22,7 @@
     map: null, asset: null, assetName: null, loading: null, args: null,
     areas: null, layersByCode: {}, wijken: null, context: null, labels: [], labelLayer: null,
     tiles: null, tilesUrl: null, tilesCredited: false, attribution: null, selected: null,
-    height: 0,
+    height: 0, marks: null, focusKey: "", clicks: 0,
   };
 
   function post(type, data) {
@@ -47,6 +52,7 @@
     map.getPane("outlines").style.pointerEvents = "none";
     map.createPane("names").style.zIndex = 460;
     map.getPane("names").style.pointerEvents = "none";
+    map.createPane("marks").style.zIndex = 470;
     state.map = map;
     window.wbmap = map; // for the browser tests
 
@@ -60,7 +66,7 @@
       style: function () { return { color: "#4d4d4d", weight: 0.8, fillOpacity: 0.78, fillColor: "#d9d9d9" }; },
       onEachFeature: function (feature, layer) {
         state.layersByCode[feature.id] = layer;
-        layer.on("click", function () { choose(feature.id); });
+        layer.on("click", function (e) { if (state.args.pick) pickAt(e.latlng); else choose(feature.id); });
         layer.bindTooltip(function () { return tooltip(feature); }, { sticky: true, direction: "top", offset: [0, -8] });
       },
     }).addTo(map);
@@ -71,9 +77,11 @@
       });
     }
     state.labelLayer = L.layerGroup().addTo(map);
+    state.marks = L.layerGroup().addTo(map);
     state.labels = asset.labels.map(function (label) { return { spec: label, marker: null }; });
-    var b = asset.bounds;
-    map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [8, 8] });
+    map.on("click", function (e) { if (state.args.pick) pickAt(e.latlng); });
+    state.focusKey = (state.args.focus || []).join(",");
+    fit();
     map.on("zoomend moveend", placeLabels);
     // Until someone pans or zooms, a resized map (sidebar folded, phone turned) fits the areas again.
     var container = map.getContainer();
@@ -82,10 +90,91 @@
     });
     var ro = new ResizeObserver(function () {
       map.invalidateSize();
-      if (!state.moved) map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [8, 8] });
+      if (!state.moved) fit();
       placeLabels();
     });
     ro.observe(document.getElementById("map"));
+  }
+
+  function fit() {
+    // The focus areas when the view names some, else the whole geometry file.
+    var layers = (state.args.focus || []).map(function (c) { return state.layersByCode[c]; }).filter(Boolean);
+    if (layers.length) {
+      state.map.fitBounds(L.featureGroup(layers).getBounds(), { padding: [24, 24] });
+      return;
+    }
+    var b = state.asset.bounds;
+    state.map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [8, 8] });
+  }
+
+  function pickAt(latlng) {
+    // Shown at once where the finger landed; the server's next view confirms it (or takes it away).
+    state.clicks += 1;
+    var at = [latlng.lat, latlng.lng];
+    drawPin([at[0], at[1], state.args.pin ? state.args.pin[2] : ""]);
+    post("streamlit:setComponentValue", {
+      value: { lat: at[0], lon: at[1], id: Date.now().toString(36) + "-" + state.clicks }, dataType: "json",
+    });
+  }
+
+  function textBox(lines, bold) {
+    var box = document.createElement("div");
+    lines.forEach(function (text, i) {
+      var line = document.createElement(i === 0 && bold ? "b" : "div");
+      line.textContent = text;
+      box.appendChild(line);
+      if (i === 0 && bold) box.appendChild(document.createElement("br"));
+    });
+    return box;
+  }
+
+  function drawPin(pin) {
+    if (state.pinLayer) { state.marks.removeLayer(state.pinLayer); state.pinLayer = null; }
+    if (!pin) return;
+    var colours = state.args.colours_marks || { pin: "#1b9e77" };
+    state.pinLayer = L.circleMarker([pin[0], pin[1]], {
+      pane: "marks", radius: 12, color: "#000000", weight: 3, fillColor: colours.pin, fillOpacity: 1,
+      className: "wb-pin",
+    });
+    if (pin[2]) state.pinLayer.bindTooltip(textBox([pin[2]], false), { direction: "top", offset: [0, -10] });
+    state.marks.addLayer(state.pinLayer);
+  }
+
+  function marks() {
+    var args = state.args, group = state.marks;
+    group.clearLayers();
+    state.pinLayer = null;
+    var focus = (args.focus || []).map(function (c) { return state.asset.index[c]; }).filter(function (i) {
+      return i !== undefined;
+    }).map(function (i) { return state.asset.areas.features[i]; });
+    if (focus.length) {
+      group.addLayer(L.geoJSON({ type: "FeatureCollection", features: focus }, {
+        pane: "outlines", interactive: false,
+        style: function () { return { color: "#000000", weight: 5, opacity: 1, fill: false }; },
+      }));
+    }
+    var shape = args.shape || [];
+    var colours = args.colours_marks || { shape: "#d95f02" };
+    if (shape.length >= 3) {
+      group.addLayer(L.polygon(shape, { pane: "marks", color: colours.shape, weight: 3, fillOpacity: 0.3, interactive: false }));
+    } else if (shape.length) {
+      group.addLayer(L.polyline(shape, { pane: "marks", color: colours.shape, weight: 3, interactive: false }));
+    }
+    shape.forEach(function (corner) {
+      group.addLayer(L.circleMarker(corner, { pane: "marks", radius: 5, color: colours.shape, fillOpacity: 1, interactive: false }));
+    });
+    (args.points || []).forEach(function (p) {
+      var marker = L.circleMarker([p[0], p[1]], {
+        pane: "marks", radius: 8, color: "#ffffff", weight: 2, fillColor: p[2], fillOpacity: 0.95,
+        className: "wb-point",
+      });
+      if (p[3] && p[3].length) marker.bindTooltip(textBox(p[3], true), { direction: "top", offset: [0, -8] });
+      group.addLayer(marker);
+    });
+    drawPin(args.pin);
+    var key = (args.focus || []).join(",");
+    if (key !== state.focusKey) { state.focusKey = key; state.moved = false; fit(); }
+    document.getElementById("map").classList.toggle("wb-pick", !!args.pick);
   }
 
   function tooltip(feature) {
@@ -94,9 +183,11 @@
     var name = document.createElement("b");
     name.textContent = feature.properties.name;
     box.appendChild(name);
-    var line = document.createElement("div");
-    line.textContent = state.args.tip_label + ": " + state.args.text[i];
-    box.appendChild(line);
+    if (state.args.tip_label) {
+      var line = document.createElement("div");
+      line.textContent = state.args.tip_label + ": " + state.args.text[i];
+      box.appendChild(line);
+    }
     (state.args.more || []).forEach(function (extra) {
       var more = document.createElement("div");
       more.textContent = extra[0] + ": " + extra[1][i];
@@ -131,6 +222,7 @@
     }
     legend(args.legend);
     tiles(args.tiles);
+    marks();
     state.labels.forEach(function (l) { if (l.marker) { state.labelLayer.removeLayer(l.marker); l.marker = null; } });
     placeLabels();
   }
@@ -149,10 +241,12 @@
     root.textContent = "";
     var box = document.createElement("div");
     box.className = "wb-legend";
-    var title = document.createElement("div");
-    title.className = "wb-legend-title";
-    title.textContent = spec.title;
-    box.appendChild(title);
+    if (spec.title) {
+      var title = document.createElement("div");
+      title.className = "wb-legend-title";
+      title.textContent = spec.title;
+      box.appendChild(title);
+    }
     spec.rows.forEach(function (row) {
       var div = document.createElement("div");
       if (row[1] === null) {

@@ -156,3 +156,35 @@ def test_broekheurne_sits_in_its_surroundings_and_panning_does_not_rerun(page, a
     frame.locator(".leaflet-control-zoom-in").click()
     page.wait_for_timeout(1500)
     assert sent == []  # no message to the server: the script did not rerun
+
+
+def test_project_corners_are_clicked_on_the_map_and_come_back_as_places(page, app_url):
+    """Pick mode of the map component: each click answers a place (WGS84), the page adds it as a
+    corner and the map draws the polygon; a click outside the gemeente is refused in words."""
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{app_url}/projecten?weergave=edit")
+    wait_for_app(page)
+    page.get_by_text("Getekend vlak", exact=True).click()
+    page.wait_for_selector(MAP_FRAME, timeout=60_000)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator("body[data-ready]").wait_for(timeout=60_000)
+    inner = page.locator(MAP_FRAME).element_handle().content_frame()
+    lat, lng = _inside_point("BU01530301")
+    corners = [(lat, lng), (lat + 0.002, lng + 0.003), (lat - 0.001, lng + 0.004)]
+    box = inner.locator("#map").bounding_box()
+    for n, corner in enumerate(corners, start=1):
+        x, y = inner.evaluate("(c) => { const p = window.wbmap.latLngToContainerPoint(c); return [p.x, p.y]; }", corner)
+        page.mouse.click(box["x"] + x, box["y"] + y)
+        page.get_by_text(f"({n} punten; minstens 3)").wait_for(timeout=30_000)
+    frame.locator("path[fill-opacity='0.3']").wait_for()  # the polygon, drawn from the server's view
+    drawn = inner.evaluate(
+        "() => { let out = null; window.wbmap.eachLayer(l => { if (l instanceof L.Polygon && !l.feature)"
+        " out = l.getLatLngs()[0].map(p => [p.lat, p.lng]); }); return out; }"
+    )
+    assert len(drawn) == 3  # each where it was clicked, to the pixel (about 30 m at this zoom)
+    assert all(abs(a - c) < 6e-4 and abs(b - d) < 6e-4 for (a, b), (c, d) in zip(drawn, corners, strict=True))
+    inner.evaluate("() => window.wbmap.setView([52.22, 6.3], 11)")  # far west of Enschede (near Lochem)
+    page.wait_for_timeout(500)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # the centre: far outside
+    page.get_by_text("Dit punt ligt buiten de gemeente").wait_for(timeout=30_000)
+    page.get_by_text("(3 punten; minstens 3)").wait_for()
