@@ -112,7 +112,8 @@ def test_a_polygon_is_drawn_by_clicking_corners_and_a_click_outside_is_refused(e
     at.text_input[1].set_value("Wijkteam")
     next(b for b in at.button if b.label == "Project opslaan").click().run()
     [saved] = projects.load_all(eng)
-    assert [list(c) for c in saved.area.polygon["coordinates"][0]] == [[lon, lat] for lat, lon in [*corners, corners[0]]]
+    ring = [list(c) for c in saved.area.polygon["coordinates"][0]]
+    assert ring == [[lon, lat] for lat, lon in [*corners, corners[0]]]
 
 
 def test_timeline_per_area(eng):
