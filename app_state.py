@@ -280,6 +280,39 @@ def url_index(name: str, options: list, *, default: int = 0, label=str) -> int:
     return default
 
 
+def tabs(label_keys: list[str], *, key: str) -> list:
+    """Tabs that say which one is open (``tab.open``), so a page computes only the open tab's
+    content; choosing another tab reruns the script (or only the fragment the tabs are in).
+
+    ``label_keys`` are locale keys. The open tab is kept by its label, so after a language switch the
+    stored label is translated: the same tab stays open. Nothing goes into the URL.
+    """
+    labels = [t(k) for k in label_keys]
+    stored = st.session_state.get(key)
+    if stored is not None and stored not in labels:
+        for language in i18n.LANGUAGES:
+            theirs = [i18n.t(k, language) for k in label_keys]
+            if stored in theirs:
+                st.session_state[key] = labels[theirs.index(stored)]
+                break
+    return st.tabs(labels, key=key, on_change="rerun")
+
+
+def remembered(key: str, default: object = None) -> object:
+    """What widget ``key`` held when it was last drawn in this session, else ``default``.
+
+    Streamlit forgets a widget's value in a run that does not draw it (a widget in a closed tab of
+    :func:`tabs`); give this as the widget's default and :func:`remember` the value after drawing it.
+    """
+    return st.session_state.get(f"_remembered:{key}", default)
+
+
+def remember(key: str, value: object) -> object:
+    """Keep ``value`` of widget ``key`` for :func:`remembered`; returns it."""
+    st.session_state[f"_remembered:{key}"] = value
+    return value
+
+
 def choice_index(options: list, value: object, default: int = 0) -> int:
     """Index of ``value`` in ``options`` (for a widget's ``index=``), or ``default``."""
     try:
@@ -448,7 +481,8 @@ def explain_picker(indicators: list[Indicator], *, level: str | None = None, key
     if not chosen:
         return
     with st.popover(t("uitleg.button"), icon=":material/info:"):
-        pick = st.selectbox(t("uitleg.pick"), chosen, format_func=lambda ind: ind.label(lang()), key=f"{key}_choice")
+        language = lang()  # format_func may be called after the run (e.g. by a test harness)
+        pick = st.selectbox(t("uitleg.pick"), chosen, format_func=lambda ind: ind.label(language), key=f"{key}_choice")
         _explanation(pick, level)
 
 

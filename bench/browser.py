@@ -1,7 +1,10 @@
 """The app as a new user meets it, in a real browser with the network blocked: today's map against
 the way before it (the folium map re-sent on every click), in the same run, on this machine.
 
-Run: .venv/bin/python bench/browser.py [--runs 3] [--before <commit>] [--sessions 10,30]
+Run: .venv/bin/python bench/browser.py [--runs 3] [--before <commit>] [--sessions 10,30] [--first-loads]
+
+``--first-loads`` measures only the first loads of /kaart, /profiel and /prioriteiten (the cold one too);
+with ``--before`` set to a commit that already has the sent-once map, both servers are driven the same way.
 
 "Before" is the commit before the map was sent once (``--before``, default the parent of the commit
 that introduced ``static/wbmap``), unpacked with ``git archive`` into a temporary folder and started
@@ -249,43 +252,54 @@ async def simultaneous(url: str, kind: str, sessions: int) -> float:
 # --------------------------------------------------------------------------------------------------
 
 
-def one_run(browser, url: str, kind: str, point, out: dict[str, list[float]]) -> None:
+def map_kind(folder: Path) -> str:
+    """How a checkout draws its map: the sent-once browser map (NEW) or folium (OLD)."""
+    return NEW if (folder / "static" / "wbmap" / "wbmap.js").exists() else OLD
+
+
+def one_run(browser, url: str, kind: str, point, out: dict[str, list[float]], *, first_loads: bool = False) -> None:
     context, _page, warm = open_map(browser, url, kind)
     context.close()
     out.setdefault("kaart first load, warm (s)", []).append(warm)
     for slug in ("profiel", "prioriteiten"):
         out.setdefault(f"{slug} first load, warm (s)", []).append(first_load(browser, url, slug))
+    if first_loads:
+        return
     click_s, click_bytes, legend_s = click_and_legend(browser, url, kind, point)
     out.setdefault("click -> panel (s)", []).append(click_s)
     out.setdefault("websocket bytes per click", []).append(click_bytes)
     out.setdefault("new figure -> legend (s)", []).append(legend_s)
 
 
-def measure(servers: dict[str, str], runs: int, sessions: list[int], point) -> dict[str, dict[str, list[float]]]:
-    """Both servers are up; every run measures one, then the other, so a busy moment hits both."""
+def measure(
+    servers: dict[str, tuple[str, str]], runs: int, sessions: list[int], point, *, first_loads: bool = False
+) -> dict[str, dict[str, list[float]]]:
+    """Both servers (label -> (url, map kind)) are up; every run measures one, then the other, so a
+    busy moment hits both."""
     from playwright.sync_api import sync_playwright
 
-    out: dict[str, dict[str, list[float]]] = {kind: {} for kind in servers}
+    out: dict[str, dict[str, list[float]]] = {label: {} for label in servers}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        for kind, url in servers.items():
+        for label, (url, kind) in servers.items():
             context, _page, cold = open_map(browser, url, kind)
             context.close()
-            out[kind]["kaart cold (s)"] = [cold]
+            out[label]["kaart cold (s)"] = [cold]
             for slug in ("profiel", "prioriteiten"):
                 first_load(browser, url, slug)  # warm the caches
         for _ in range(runs):
-            for kind, url in servers.items():
-                one_run(browser, url, kind, point, out[kind])
-        for kind, url in servers.items():
-            size, responses, compressed = transfer(browser, url, kind)
-            out[kind]["first /kaart visit: bytes"] = [size]
-            out[kind]["first /kaart visit: responses"] = [responses]
-            out[kind]["first /kaart visit: compressed responses"] = [compressed]
+            for label, (url, kind) in servers.items():
+                one_run(browser, url, kind, point, out[label], first_loads=first_loads)
+        if not first_loads:
+            for label, (url, kind) in servers.items():
+                size, responses, compressed = transfer(browser, url, kind)
+                out[label]["first /kaart visit: bytes"] = [size]
+                out[label]["first /kaart visit: responses"] = [responses]
+                out[label]["first /kaart visit: compressed responses"] = [compressed]
         browser.close()
-    for n in sessions:
-        for kind, url in servers.items():
-            out[kind][f"{n} sessions at once -> all maps drawn (s)"] = [asyncio.run(simultaneous(url, kind, n))]
+    for n in [] if first_loads else sessions:
+        for label, (url, kind) in servers.items():
+            out[label][f"{n} sessions at once -> all maps drawn (s)"] = [asyncio.run(simultaneous(url, kind, n))]
     return out
 
 
@@ -302,6 +316,7 @@ def main() -> None:
     parser.add_argument("--before", default=None, help="commit of the old way (default: before static/wbmap)")
     parser.add_argument("--sessions", default="10,30")
     parser.add_argument("--skip-before", action="store_true", help="measure only this checkout")
+    parser.add_argument("--first-loads", action="store_true", help="measure only the pages' first loads")
     args = parser.parse_args()
     sessions = [int(n) for n in args.sessions.split(",") if n]
     point = _point(TWEKKELERVELD)
@@ -311,13 +326,14 @@ def main() -> None:
         try:
             servers = {}
             if before:
-                old_url, old_process = start(unpack(before, Path(tmp) / "app"), Path(tmp) / "state-before")
+                folder = unpack(before, Path(tmp) / "app")
+                old_url, old_process = start(folder, Path(tmp) / "state-before")
                 processes.append(old_process)
-                servers[OLD] = old_url
+                servers[OLD] = (old_url, map_kind(folder))
             new_url, new_process = start(REPO, Path(tmp) / "state-now")
             processes.append(new_process)
-            servers[NEW] = new_url
-            results = measure(servers, args.runs, sessions, point)
+            servers[NEW] = (new_url, NEW)
+            results = measure(servers, args.runs, sessions, point, first_loads=args.first_loads)
         finally:
             for process in processes:
                 stop(process)

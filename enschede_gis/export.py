@@ -147,6 +147,11 @@ def _text_cell(cell, value: str) -> None:
         cell.quotePrefix = True
 
 
+def profile_csv(key_figures: pd.DataFrame, lang: str = "nl") -> bytes:
+    """The profile table (:func:`profile_table`) as CSV for a spreadsheet."""
+    return to_csv(profile_table(key_figures, lang), lang)
+
+
 def profile_excel(key_figures: pd.DataFrame, snap: Snapshot, catalogue: Catalogue, lang: str = "nl") -> bytes:
     """The profile table as Excel: numbers with each indicator's decimals, and a sources sheet with
     the snapshot's date, the data years and every source table the figures come from."""

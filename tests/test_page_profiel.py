@@ -58,30 +58,114 @@ def test_profile_of_a_custom_area_from_the_url():
     ]
 
 
+def _open_tab(at: AppTest, label: str) -> AppTest:
+    """Choose a profile tab, as a click on it does (the tabs keep their choice in session state)."""
+    at.session_state["profiel_tab"] = label
+    return _run("profiel.py", at)
+
+
 def test_profile_of_a_wijk_shows_spread_trends_and_the_definition_note():
     at = _run("profiel.py", gebied="WK015309", jaar="2023")
     assert at.header[0].value == "Wijk 09 Landelijk gebied en kernen"
-    assert any("herkomstland" in w.value for w in at.warning)
+    assert [t.label for t in at.tabs] == [
+        "Kerncijfers",
+        "Positie in de stad",
+        "Verschillen binnen het gebied",
+        "Vergelijkbare buurten",
+        "Ontwikkeling",
+    ]
+    at = _open_tab(at, "Verschillen binnen het gebied")
     standouts = [df.value for df in at.dataframe if "SD van gebied" in df.value.columns]
     assert standouts and "Buurtschap Lonneker-West" in set(standouts[0]["Buurt"])
+    at = _open_tab(at, "Vergelijkbare buurten")
     similar = [df.value for df in at.dataframe if "Afstand" in df.value.columns]
     assert len(similar[0]) == 5 and not set(similar[0]["Buurt"]) & {"Dorp Lonneker", "Buurtschap Broekheurne"}
+    at = _open_tab(at, "Ontwikkeling")
+    assert any("herkomstland" in w.value for w in at.warning)
     at.selectbox(key="profiel_year").set_value(2021)
     at = _run("profiel.py", at)
     assert at.query_params["jaar"] in ("2021", ["2021"])
+    assert any("herkomstland" in w.value for w in at.warning)  # the open tab stays open
 
 
 def test_profile_in_english_and_a_buurt_has_no_spread():
     at = _run("profiel.py", gebied="BU01530905", lang="en")
     assert at.title[0].value == "Area profile"
+    at = _open_tab(at, "Differences within the area")
     assert any("single neighbourhood" in i.value for i in at.info)
 
 
 def test_gemeente_in_a_year_without_buurt_figures_still_renders():
     at = _run("profiel.py", gebied="GM0153", jaar="2022")
     assert at.selectbox(key="profiel_year").value == 2022
+    at = _open_tab(at, "Vergelijkbare buurten")
     assert any("geen vergelijkbare buurten" in i.value.lower() for i in at.info)
-    assert any(w.value.startswith("Herkomst") for w in at.warning)  # the trends tab still rendered
+    at = _open_tab(at, "Ontwikkeling")
+    assert any(w.value.startswith("Herkomst") for w in at.warning)
+
+
+def _counting(monkeypatch, module, names: list[str]) -> dict[str, int]:
+    """Count the calls of ``module``'s functions ``names`` (they still do their work)."""
+    calls = dict.fromkeys(names, 0)
+    for name in names:
+        real = getattr(module, name)
+
+        def counted(*args, _real=real, _name=name, **kwargs):
+            calls[_name] += 1
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_only_the_open_tab_is_computed_and_a_download_is_built_when_clicked(monkeypatch):
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    from enschede_gis import export, profile
+
+    computed = _counting(monkeypatch, profile, ["position", "spread", "trends", "similar_for_area"])
+    built = _counting(monkeypatch, export, ["profile_pdf", "profile_csv", "profile_excel"])
+    deferred: dict[str, object] = {}
+    real_add = MediaFileManager.add_deferred
+
+    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        deferred[file_name] = data_callable
+        return real_add(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+
+    at = _run("profiel.py", gebied="WK015309", jaar="2023")
+    assert at.dataframe[0].value["Indicator"].iloc[0]  # the key figures are shown
+    assert computed == dict.fromkeys(computed, 0)  # no closed tab was computed
+    assert built == dict.fromkeys(built, 0)  # no download was built
+    assert [b.proto.deferred_file_id != "" for b in at.get("download_button")] == [True] * 4
+
+    # a click on "Tabel als Excel" runs the deferred callable: the workbook, built once, then
+    excel = deferred["wijkpaspoort_Wijk_09_Landelijk_gebied_en_kernen_2023.xlsx"]()
+    assert excel[:2] == b"PK" and built["profile_excel"] == 1
+    csv = deferred["wijkpaspoort_Wijk_09_Landelijk_gebied_en_kernen_2023.csv"]().decode("utf-8-sig")
+    assert "Aantal inwoners" in csv and built == {"profile_pdf": 0, "profile_csv": 1, "profile_excel": 1}
+
+    at = _open_tab(at, "Positie in de stad")
+    assert computed == {"position": 1, "spread": 0, "trends": 0, "similar_for_area": 0}
+    assert at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")  # the position chart
+
+
+def test_a_choice_in_a_closed_tab_and_the_open_tab_survive_tabs_and_language(monkeypatch):
+    at = _run("profiel.py", gebied="WK015309")
+    at = _open_tab(at, "Ontwikkeling")
+    assert at.selectbox(key="profiel_trend").value == "inwoners"  # the first of the PDF's trend figures
+    at.selectbox(key="profiel_trend").set_value("huishoudens")
+    at = _run("profiel.py", at)
+    at = _open_tab(at, "Kerncijfers")
+    assert not [s for s in at.selectbox if s.key == "profiel_trend"]  # not drawn while its tab is closed
+    at = _open_tab(at, "Ontwikkeling")
+    assert at.selectbox(key="profiel_trend").value == "huishoudens"  # kept, not back to the default
+    at.query_params["lang"] = "en"
+    at = _run("profiel.py", at)
+    assert at.session_state["profiel_tab"] == "Trends"  # the same tab, now in English
+    assert at.selectbox(key="profiel_trend").value == "huishoudens"
+    assert "profiel_tab" not in at.query_params  # the open tab is not put in the link
 
 
 # -- compare ----------------------------------------------------------------------------------------

@@ -1,4 +1,8 @@
-"""The area profile ("wijkpaspoort"): key figures, position in the city, spread, similar buurten, trends."""
+"""The area profile ("wijkpaspoort"): key figures, position in the city, spread, similar buurten, trends.
+
+Only the open tab is computed, and a download is built when its button is clicked: the first screen
+shows the key figures without waiting for the rest.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ import pandas as pd
 import streamlit as st
 
 import app_state as ui
-from enschede_gis import charts, export, figures, formatting, profile, provenance, staticmap
+from enschede_gis import charts, export, figures, profile, provenance, staticmap
+from enschede_gis import profile_view as view
 from enschede_gis.profile import Area
 
 
@@ -39,26 +44,19 @@ def _map(_snap, codes: tuple[str, ...], gemeente: str) -> bytes:
     return staticmap.area_map(_snap, codes, gemeente=gemeente, size_in=4, dpi=90)
 
 
-def _figures_tab(table: pd.DataFrame) -> None:
+def _figures_tab(table: pd.DataFrame, area: Area) -> None:
     st.caption(ui.t("profiel.figures_caption"))
     if table.empty:
         st.info(ui.t("export.no_figures"))
         return
     ui.explain_picker([catalogue[k] for k in table["indicator"]], key="profiel_explain_figures")
-    refs = [name for name in profile.reference_names(table) if name != area.label]
-    columns = {
-        "label": ui.t("common.indicator"),
-        "text": area.label,
-        **{f"{name} (tekst)": name for name in refs},
-        "year": ui.t("common.year"),
-        "source": ui.t("common.source"),
-    }
-    for theme_label, part in table.groupby("theme_label", sort=False):
+    for theme_label, part in view.figure_tables(table, area.label, ui.lang()):
         st.markdown(f"**{ui.escape(theme_label)}**")
-        st.dataframe(part[list(columns)].rename(columns=columns), hide_index=True, width="stretch")
+        st.dataframe(part, hide_index=True, width="stretch")
+    _after_refresh(provenance.not_held(snap.statistics, catalogue, ui.lang()))
 
 
-def _position_tab(position: pd.DataFrame) -> None:
+def _position_tab(position: pd.DataFrame, area: Area) -> None:
     if position.empty:
         st.info(ui.t("export.no_figures"))
         return
@@ -68,66 +66,50 @@ def _position_tab(position: pd.DataFrame) -> None:
     labels = {s: ui.t(f"profiel.signal.{s}") for s in charts.SIGNALS}
     chart = charts.position_chart(position, labels, axis_title=ui.t("profiel.position_axis"), lang=ui.lang())
     st.altair_chart(chart, width="stretch")
-    shown = pd.DataFrame(
-        {
-            ui.t("common.indicator"): position["label"],
-            area.label: position["text"],
-            ui.t("profiel.col_city"): position["city_text"],
-            ui.t("profiel.col_rank"): [
-                "" if pd.isna(r) else f"{int(r)}/{int(n)}"
-                for r, n in zip(position["rank"], position["ranked"], strict=True)
-            ],
-            ui.t("profiel.col_sd"): [formatting.sd(z, ui.lang()) for z in position["z"]],
-            ui.t("common.year"): position["year"].astype(str),
-        }
-    )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(view.position_table(position, area.label, ui.lang()), hide_index=True, width="stretch")
 
 
-def _spread_tab(spread: pd.DataFrame) -> None:
+def _spread_tab(spread: pd.DataFrame, area: Area) -> None:
     if len(area.codes) < 2 or spread.empty:
         st.info(ui.t("profiel.spread_single"))
         return
     options = list(dict.fromkeys(spread["indicator"]))
     labels = dict(zip(spread["indicator"], spread["label"], strict=False))
-    key = st.selectbox(ui.t("profiel.spread_indicator"), options, format_func=labels.get, key="profiel_spread")
+    key = st.selectbox(
+        ui.t("profiel.spread_indicator"),
+        options,
+        index=ui.choice_index(options, ui.remembered("profiel_spread")),
+        format_func=labels.get,
+        key="profiel_spread",
+    )
+    ui.remember("profiel_spread", key)
     part = spread[spread["indicator"] == key]
     st.altair_chart(
         charts.spread_chart(part, value_title=labels[key], indicator=catalogue[key], lang=ui.lang()), width="stretch"
     )
     st.caption(ui.t("profiel.spread_caption") + " " + ui.t("profiel.similar_year", year=int(part["year"].iloc[0])))
     st.markdown(f"**{ui.t('profiel.standouts')}**")
-    out = spread[spread["stands_out"].astype(bool)]
+    out = view.standouts(spread, ui.lang())
     if out.empty:
         st.info(ui.t("profiel.no_standouts"))
         return
-    st.dataframe(
-        pd.DataFrame(
-            {
-                ui.t("export.col_buurt"): out["name"],
-                ui.t("common.indicator"): out["label"],
-                ui.t("common.value"): out["text"],
-                ui.t("export.col_sd"): out["distance_sd"].round(1),
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(out, hide_index=True, width="stretch")
 
 
-def _similar_tab() -> None:
+def _similar_tab(area: Area, year: int | str) -> None:
     cross = profile.cross_section_year(snap, year)
-    table = figures.buurt_table(snap, year=cross, gemeente=ui.gemeente())
-    defaults = profile.default_similarity(table, catalogue)
-    options = [k for k in table.columns if k in catalogue and catalogue[k].kind in profile.COMPARABLE_KINDS]
+    buurten = figures.buurt_table(snap, year=cross, gemeente=ui.gemeente())
+    options, defaults = view.similarity_choices(buurten, catalogue)
+    last = ui.remembered("profiel_similar")
     chosen = st.multiselect(
         ui.t("profiel.similar_indicators"),
         options,
-        default=[k for k in defaults if k in options],
+        default=defaults if last is None else [k for k in last if k in options],
         format_func=lambda k: catalogue[k].label(ui.lang()),
         key="profiel_similar",
         placeholder=ui.choose(),
     )
+    ui.remember("profiel_similar", chosen)
     if not chosen:
         st.info(ui.t("profiel.no_similar"))
         return
@@ -139,19 +121,7 @@ def _similar_tab() -> None:
     if found.empty:
         st.info(ui.t("profiel.no_similar"))
         return
-    st.dataframe(
-        pd.DataFrame(
-            {
-                ui.t("export.col_buurt"): found["name"],
-                ui.t("profiel.col_distance"): found["distance"].round(2),
-                ui.t("profiel.col_shared"): found["shared"],
-                ui.t("profiel.col_alike"): found["alike_text"],
-                ui.t("profiel.col_differ"): found["differ_text"],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(view.similar_table(found, ui.lang()), hide_index=True, width="stretch")
 
 
 def _trends_tab(trend: pd.DataFrame) -> None:
@@ -161,14 +131,15 @@ def _trends_tab(trend: pd.DataFrame) -> None:
         return
     labels = dict(zip(trend["indicator"], trend["label"], strict=False))
     options = list(labels)
-    preferred = next((k for k in export.TREND_DEFAULTS if k in options), options[0])
+    last = ui.remembered("profiel_trend")
     key = st.selectbox(
         ui.t("profiel.spread_indicator"),
         options,
-        index=options.index(preferred),
+        index=options.index(last if last in options else view.default_trend(options)),
         format_func=labels.get,
         key="profiel_trend",
     )
+    ui.remember("profiel_trend", key)
     st.altair_chart(
         charts.trend_chart(
             trend[trend["indicator"] == key], year_title=ui.t("common.year"), indicator=catalogue[key], lang=ui.lang()
@@ -177,9 +148,47 @@ def _trends_tab(trend: pd.DataFrame) -> None:
     )
     for note in profile.trend_notes(trend):
         st.warning(ui.t(note))
-    wide = trend.pivot_table(index="label", columns="year", values="text", aggfunc="first", sort=False)
-    wide.columns = [str(c) for c in wide.columns]
-    st.dataframe(wide.fillna(ui.t("app.missing")), width="stretch")
+    st.dataframe(view.trend_table(trend, ui.lang()), width="stretch")
+
+
+@st.fragment
+def _tabs(area: Area, year: int | str, table: pd.DataFrame) -> None:
+    """The five tabs; only the open one is computed, and choosing a tab reruns only this part."""
+    tabs = ui.tabs(list(view.TABS), key="profiel_tab")
+    args = (snap, catalogue, area)
+    if tabs[0].open:
+        with tabs[0]:
+            _figures_tab(table, area)
+    if tabs[1].open:
+        with tabs[1]:
+            _position_tab(_position(*args, year, ui.lang(), version, ui.gemeente()), area)
+    if tabs[2].open:
+        with tabs[2]:
+            _spread_tab(_spread(*args, year, ui.lang(), version, ui.gemeente()), area)
+    if tabs[3].open:
+        with tabs[3]:
+            _similar_tab(area, year)
+    if tabs[4].open:
+        with tabs[4]:
+            _trends_tab(_trends(*args, ui.lang(), version, ui.gemeente()))
+
+
+def _downloads(area: Area, year: int | str, table: pd.DataFrame) -> None:
+    """The profile as PDF (handout and full), CSV and Excel: each file is built when its button is clicked."""
+    st.markdown(f"**{ui.t('profiel.downloads')}**")
+    files = view.downloads(area.label, year, ui.lang())
+    pdf = partial(export.profile_pdf, snap, catalogue, area, year=year, lang=ui.lang(), gemeente=ui.gemeente())
+    pdf_icon = ":material/picture_as_pdf:"
+    for kind, label, data, icon in (
+        ("pdf", "profiel.download_pdf", pdf, pdf_icon),
+        ("pdf_full", "plain.download_full_pdf", partial(pdf, full=True), pdf_icon),
+        ("csv", "profiel.download_csv", partial(export.profile_csv, table, ui.lang()), None),
+        ("excel", "profiel.download_excel", partial(export.profile_excel, table, snap, catalogue, ui.lang()), None),
+    ):
+        name, mime = files[kind]
+        st.download_button(
+            ui.t(label), data=data, file_name=name, mime=mime, on_click="ignore", icon=icon, key=f"profiel_{kind}"
+        )
 
 
 def _after_refresh(missing: dict[str, list[str]]) -> None:
@@ -220,8 +229,8 @@ year_options = [profile.LATEST, *reversed(years)]
 year = right.selectbox(
     ui.t("profiel.year"),
     year_options,
-    index=ui.url_index("jaar", year_options, label=lambda y: ui.t("profiel.latest") if profile.is_latest(y) else y),
-    format_func=lambda y: ui.t("profiel.latest") if profile.is_latest(y) else str(y),
+    index=ui.url_index("jaar", year_options, label=partial(view.year_label, lang=ui.lang())),
+    format_func=partial(view.year_label, lang=ui.lang()),
     help=ui.t("profiel.latest_help"),
     key="profiel_year",
 )
@@ -239,66 +248,8 @@ with head:
         st.caption(ui.t("profiel.summary_latest", kind=kind, count=len(area.codes), first=first, last=last))
     else:
         st.caption(ui.t("profiel.summary", kind=kind, count=len(area.codes), year=year))
-    st.markdown(f"**{ui.t('profiel.downloads')}**")
-    slug = "".join(c if c.isalnum() else "_" for c in area.label)[:40]
-    file_year = ui.t("profiel.latest_file") if profile.is_latest(year) else year
-    st.download_button(
-        ui.t("profiel.download_pdf"),
-        data=partial(export.profile_pdf, snap, catalogue, area, year=year, lang=ui.lang(), gemeente=ui.gemeente()),
-        file_name=f"wijkpaspoort_{slug}_{file_year}.pdf",
-        mime="application/pdf",
-        on_click="ignore",
-        icon=":material/picture_as_pdf:",
-        key="profiel_pdf",
-    )
-    st.download_button(
-        ui.t("plain.download_full_pdf"),
-        data=partial(
-            export.profile_pdf, snap, catalogue, area, year=year, lang=ui.lang(), gemeente=ui.gemeente(), full=True
-        ),
-        file_name=f"wijkpaspoort_volledig_{slug}_{file_year}.pdf",
-        mime="application/pdf",
-        on_click="ignore",
-        icon=":material/picture_as_pdf:",
-        key="profiel_pdf_full",
-    )
-    download_table = export.profile_table(table, ui.lang())
-    st.download_button(
-        ui.t("profiel.download_csv"),
-        data=export.to_csv(download_table, ui.lang()),
-        file_name=f"wijkpaspoort_{slug}_{file_year}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key="profiel_csv",
-    )
-    st.download_button(
-        ui.t("profiel.download_excel"),
-        data=export.profile_excel(table, snap, catalogue, ui.lang()),
-        file_name=f"wijkpaspoort_{slug}_{file_year}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        on_click="ignore",
-        key="profiel_excel",
-    )
+    _downloads(area, year, table)
 with picture:
     st.image(_map(snap, area.codes, ui.gemeente()), caption=ui.t("profiel.map_caption"), width=300)
 
-tabs = st.tabs(
-    [
-        ui.t("profiel.tab_figures"),
-        ui.t("profiel.tab_position"),
-        ui.t("profiel.tab_spread"),
-        ui.t("profiel.tab_similar"),
-        ui.t("profiel.tab_trends"),
-    ]
-)
-with tabs[0]:
-    _figures_tab(table)
-    _after_refresh(provenance.not_held(snap.statistics, catalogue, ui.lang()))
-with tabs[1]:
-    _position_tab(_position(snap, catalogue, area, year, ui.lang(), version, ui.gemeente()))
-with tabs[2]:
-    _spread_tab(_spread(snap, catalogue, area, year, ui.lang(), version, ui.gemeente()))
-with tabs[3]:
-    _similar_tab()
-with tabs[4]:
-    _trends_tab(_trends(snap, catalogue, area, ui.lang(), version, ui.gemeente()))
+_tabs(area, year, table)

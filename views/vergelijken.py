@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 import app_state as ui
 from enschede_gis import export, profile
+from enschede_gis import profile_view as view
 
 st.title(ui.t("vergelijken.title"))
 st.caption(ui.t("vergelijken.intro"))
@@ -41,8 +44,8 @@ year_options = [profile.LATEST, *reversed(years)]
 year = st.selectbox(
     ui.t("profiel.year"),
     year_options,
-    index=ui.url_index("jaar", year_options, label=lambda y: ui.t("profiel.latest") if profile.is_latest(y) else y),
-    format_func=lambda y: ui.t("profiel.latest") if profile.is_latest(y) else str(y),
+    index=ui.url_index("jaar", year_options, label=partial(view.year_label, lang=ui.lang())),
+    format_func=partial(view.year_label, lang=ui.lang()),
     help=ui.t("profiel.latest_help"),
     key="vergelijken_year",
 )
