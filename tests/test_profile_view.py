@@ -15,8 +15,14 @@ def areas(snap):
 
 
 def test_the_tabs_are_labelled_in_both_languages():
-    assert [i18n.t(k, "nl") for k in view.TABS][0] == "Kerncijfers"
-    assert [i18n.t(k, "en") for k in view.TABS][-1] == "Trends"
+    assert [i18n.t(k, "nl") for k in view.TABS] == [
+        "Kerncijfers",
+        "Positie in de stad",
+        "Verschillen binnen het gebied",
+        "Vergelijkbare buurten",
+        "Ontwikkeling",
+    ]
+    assert i18n.t(view.TABS[-1], "en") == "Trends"
 
 
 def test_key_figures_per_theme_with_the_area_and_its_references(snap, catalogue, areas):
