@@ -151,6 +151,22 @@ def gather(
     )
 
 
+def situation_view(session: Session, asset, names: dict[str, str], lang: str = "nl") -> dict:
+    """The projector's map of step "De situatie" (:func:`enschede_gis.webmap.plain_view`) over the
+    buurt geometry ``asset``: the meeting's buurten filled and outlined thick among the named buurten
+    and wijken around them, the map fitted to them, the legend naming the area (never its code)."""
+    from enschede_gis import webmap
+
+    view = webmap.plain_view(
+        asset,
+        lang=lang,
+        focus=session.area.codes,
+        focus_label=area_name(session.area.key, names),
+        title=_t("bijeenkomst.map.title", lang),
+    )
+    return webmap.for_projector(view)
+
+
 def figures_year_text(session: Session, lang: str = "nl") -> str:
     """The year of the situation figures: the meeting's year, or the span of each figure's latest year."""
     if session.meeting.year or session.figures.empty:

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from enschede_gis import inputs, joinlink, meetings, projects
 from enschede_gis.roles import Actor, Role
-from tests.page_helpers import TEAM, explanations_offered, rendered, run_page
+from tests.page_helpers import TEAM, explanations_offered, map_views, rendered, run_page
 
 STAFF = Actor(Role.TEAM)  # input from the area team's own page; residents are tested in test_inputs
 
@@ -112,6 +112,10 @@ def test_step_through_the_agenda(eng, monkeypatch):
     assert at.header[0].value == "De situatie"
     assert meetings.load(eng, meeting.id).step == 1
     assert any(m.label == "Aantal inwoners" for m in at.metric)
+    [situation] = map_views(at)  # the map component: the area filled, outlined and named, no code
+    assert situation["focus"] == [LASONDER] and situation["pick"] is False and situation["projector"]
+    assert situation["legend"]["title"] == "Waar deze bijeenkomst over gaat"
+    assert [row[0] for row in situation["legend"]["rows"]] == ["Lasonder, Zeggelt"]
     table = at.table[0].value
     assert table["Verantwoordelijk"].tolist() == ["Team Riolering"]
 

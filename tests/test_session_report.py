@@ -238,3 +238,17 @@ def test_the_report_speaks_to_residents_in_names_not_codes(meeting, snap, catalo
     assert text.index("Wat is afgesproken") < text.index("Er komen veertig woningen")  # agreed comes first
     assert "40 nieuwe woningen in Lasonder, Zeggelt; aanname: 2,1 personen per woning" in text
     assert "Aantal huishoudens 1.145 1.185 +40" in text  # before → after of the scenario
+
+
+def test_the_situation_map_shows_the_area_by_name_in_projector_type(meeting, snap, catalogue, eng):
+    from enschede_gis import boundaries, webmap
+
+    web = boundaries.for_web(boundaries.for_gemeente(snap, "buurt"))
+    asset = webmap.geometry_asset(web, wijken=boundaries.for_web(boundaries.for_gemeente(snap, "wijk")))
+    view = session_report.situation_view(_session(meeting, snap, catalogue, eng, "en"), asset, snap.names(), "en")
+    fills = dict(zip(asset.codes, (view["colours"][i] for i in view["cls"]), strict=True))
+    assert fills[LASONDER] == webmap.FOCUS_FILL and list(fills.values()).count(webmap.FOCUS_FILL) == 1
+    assert view["focus"] == [LASONDER] and view["projector"] is True and view["pick"] is False
+    assert view["legend"]["title"] == "What this meeting is about"
+    assert view["legend"]["rows"] == [["Lasonder, Zeggelt", webmap.FOCUS_FILL, None, False]]  # a name, no code
+    assert webmap.args_bytes(view) < 1500  # per rerun; the geometry goes once

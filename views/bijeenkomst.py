@@ -12,11 +12,10 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 import app_state as ui
 from enschede_gis import areas as custom_areas
-from enschede_gis import charts, db, maps, meetings, session_report
+from enschede_gis import charts, db, meetings, session_report, webmap
 from enschede_gis import priorities as pr
 from enschede_gis import scenarios as sc
 from enschede_gis.errors import DataError
@@ -194,12 +193,8 @@ def _show_frame(meeting: meetings.Meeting) -> None:
 def _show_situation(session: session_report.Session) -> None:
     left, right = st.columns([1.2, 1])
     with left:
-        web = ui.web_boundaries("buurt")
-        chosen = web[web["code"].isin(session.area.codes)]
-        m = maps.base_map(chosen, tiles=False)  # offline by default: nothing fetched from outside
-        maps.outline_layer(web, name="buurten", colour="#666666", weight=1).add_to(m)
-        maps.outline_layer(chosen, name="gebied", colour="#000000", weight=5).add_to(m)
-        st_folium(m, key="bijeenkomst_map", height=560, use_container_width=True, returned_objects=[])
+        view = session_report.situation_view(session, ui.map_asset("buurt"), snap.names(), lang)
+        ui.area_map(view, key="bijeenkomst_map", height=560)
     with right:
         figures = session.figures
         for start in range(0, len(figures), 2):
@@ -278,6 +273,7 @@ def _show_scenarios(session: session_report.Session) -> None:
                 view = sc.difference_view(
                     scenario.outcome, scenario.map_indicator, ui.map_asset("buurt"), catalogue, lang
                 )
+                view = webmap.for_projector(view)
                 ui.area_map(view, key=f"bk_diff_{scenario.name}", height=520)
     for name in session.missing_scenarios:
         st.caption(ui.t("bijeenkomst.missing_scenario", name=ui.escape(name)))

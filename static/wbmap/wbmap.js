@@ -17,6 +17,7 @@
   var HATCH = "url(#wb-missing-hatch)";
   var SVG_LIMIT = 400; // more areas than this: draw on a canvas so zooming stays smooth
   var PAD = 0.15; // names are kept within the visible map plus this share around it
+  var PROJECTOR_SCALE = 1.5; // names on a projector (webmap.for_projector): read from the back of a room
 
   var state = {
     map: null, asset: null, assetName: null, loading: null, args: null,
@@ -100,7 +101,8 @@
     // The focus areas when the view names some, else the whole geometry file.
     var layers = (state.args.focus || []).map(function (c) { return state.layersByCode[c]; }).filter(Boolean);
     if (layers.length) {
-      state.map.fitBounds(L.featureGroup(layers).getBounds(), { padding: [24, 24] });
+      // with room around it: the neighbouring buurten and their names place the area
+      state.map.fitBounds(L.featureGroup(layers).getBounds().pad(state.args.focus_room || 0.6), { padding: [8, 8] });
       return;
     }
     var b = state.asset.bounds;
@@ -175,6 +177,7 @@
     var key = (args.focus || []).join(",");
     if (key !== state.focusKey) { state.focusKey = key; state.moved = false; fit(); }
     document.getElementById("map").classList.toggle("wb-pick", !!args.pick);
+    document.body.classList.toggle("wb-projector", !!args.projector);
   }
 
   function tooltip(feature) {
@@ -308,12 +311,17 @@
     var map = state.map, args = state.args;
     if (!map || !args) return;
     // The label plan holds, per zoom step, which names fit without overlap and where (webmap.plan_labels).
-    var step = Math.floor((map.getZoom() - state.asset.min_zoom) / state.asset.zoom_step + 1e-6);
+    // Names s times larger (a projector) fit where the plan says normal names fit at log2(s) zoom
+    // levels less: on screen, everything is then s times smaller relative to the name.
+    var scale = args.projector ? PROJECTOR_SCALE : 1;
+    var zoom = map.getZoom() - Math.log2(scale);
+    var step = Math.floor((zoom - state.asset.min_zoom) / state.asset.zoom_step + 1e-6);
     var view = map.getBounds().pad(PAD);
     state.labels.forEach(function (label) {
       var spec = label.spec;
       var show = args.labels && step >= 0 && step < 31 && (spec.zooms >> step) & 1 && view.contains(spec.at);
       var shift = show && spec.shifts ? spec.shifts[step] || null : null;
+      if (shift) shift = [shift[0] * scale, shift[1] * scale];
       var where = shift ? shift.join(",") : "";
       if (label.marker && (!show || label.where !== where)) {
         state.labelLayer.removeLayer(label.marker);
@@ -321,13 +329,15 @@
       }
       if (show && !label.marker) {
         label.where = where;
-        label.marker = L.marker(spec.at, { icon: icon(spec, shift), interactive: false, keyboard: false, pane: "names" });
+        label.marker = L.marker(spec.at, {
+          icon: icon(spec, shift, scale), interactive: false, keyboard: false, pane: "names",
+        });
         state.labelLayer.addLayer(label.marker);
       }
     });
   }
 
-  function icon(spec, shift) {
+  function icon(spec, shift, scale) {
     var i = spec.under == null ? undefined : state.asset.index[spec.under];
     var c = i === undefined ? -1 : state.args.cls[i];
     var ink = state.args.inks[c >= 0 ? c : state.args.inks.length - 1];
@@ -343,7 +353,8 @@
       span.textContent = text;
       box.appendChild(span);
     });
-    var size = spec.kind === "wijk" ? 15 : 13;
+    var size = (spec.kind === "wijk" ? 15 : 13) * scale;
+    box.style.fontSize = size + "px";
     var w = Math.ceil(Math.max.apply(null, spec.lines.map(function (t) { return t.length; })) * size * 0.7) + 8;
     var hgt = Math.ceil(spec.lines.length * size * 1.2) + 4;
     var dx = shift ? shift[0] : 0, dy = shift ? shift[1] : 0;
