@@ -9,28 +9,53 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from enschede_gis import auth, db, i18n, roles, settings, snapshot, store, uploads
+from enschede_gis import area_index, auth, db, i18n, roles, settings, store
 from enschede_gis.errors import DataError, WijkbeeldError
 from enschede_gis.indicators import Catalogue, Indicator, load_catalogue
 from enschede_gis.text import clean_line
 
+if TYPE_CHECKING:
+    from enschede_gis import inputs, snapshot
+
+# The snapshot's shapes and tables (geopandas, pandas, shapely) are imported where a page first needs
+# them, not here: the residents' join page, which thirty phones open at once, uses none of them
+# (tests/test_light_path.py keeps it so).
+
 
 @st.cache_resource(show_spinner=False)
 def _snapshot(data_dir: str) -> snapshot.Snapshot:
+    from enschede_gis import snapshot
+
     return snapshot.load(data_dir)
+
+
+@st.cache_resource(show_spinner=False)
+def _region_index(data_dir: str) -> area_index.AreaIndex:
+    return area_index.load(data_dir)
+
+
+def region_index() -> area_index.AreaIndex:
+    """The snapshot's buurten and wijken by code and name, and the name of every region, read without
+    shapes or figures (shared by all sessions): enough to list areas and name them."""
+    return _region_index(str(settings.DATA_DIR))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _with_uploads(data_dir: str, database: str, version: str) -> tuple[snapshot.Snapshot, tuple[Indicator, ...]]:
     """The snapshot with the uploaded figures added, and their catalogue entries (per upload version)."""
+    from enschede_gis import uploads
+
     datasets = uploads.load_datasets(db.engine(database))
     return uploads.with_local(_snapshot(data_dir), datasets), tuple(uploads.local_indicators(datasets))
 
 
 def _local() -> tuple[snapshot.Snapshot, tuple[Indicator, ...]]:
+    from enschede_gis import uploads
+
     try:
         eng = db.engine()
         database = eng.url.render_as_string(hide_password=False)
@@ -50,6 +75,8 @@ def data() -> snapshot.Snapshot:
 
 def data_version() -> str:
     """Changes whenever the uploaded own data change (on any server): add it to cache keys of derived tables."""
+    from enschede_gis import uploads
+
     return uploads.version(db.engine())
 
 
@@ -229,8 +256,8 @@ def gemeente() -> str:
     if not asked or asked == settings.DEFAULT_GEMEENTE:
         return settings.DEFAULT_GEMEENTE
     try:
-        known = set(data().manifest.get("gemeenten", [])) or {settings.DEFAULT_GEMEENTE}
-        names = data().names()
+        known = set(region_index().manifest.get("gemeenten", [])) or {settings.DEFAULT_GEMEENTE}
+        names = region_index().names
     except WijkbeeldError:  # no snapshot: the frame says so; nothing to check against
         return settings.DEFAULT_GEMEENTE
     if asked in known:
@@ -367,16 +394,68 @@ def attribution() -> None:
 def selectable_areas() -> list:
     """Every area a page can offer: the gemeente, wijken, buurten and the stored custom areas.
 
-    Returns :class:`enschede_gis.profile.Area` objects (``key``, ``label``, ``kind``, ``codes``).
+    Returns :class:`enschede_gis.area_index.Area` objects (``key``, ``label``, ``kind``, ``codes``),
+    listed from :func:`region_index` (no shapes are loaded for it).
     """
-    from enschede_gis import areas, profile
+    from enschede_gis import areas
 
     try:
         custom = areas.load_areas()
     except DataError as exc:
         st.warning(error_text(exc))
         custom = []
-    return profile.selectable_areas(data(), custom, gemeente=gemeente())
+    return area_index.selectable_areas(region_index(), custom, gemeente=gemeente())
+
+
+# --- The residents' join page: what every phone needs, made once per server process ---------------
+
+
+@st.cache_resource(show_spinner=False, ttl=30)
+def _join_areas(data_dir: str, gemeente_code: str) -> dict:
+    # custom areas may change: kept 30 s, not read again for every phone
+    return {a.key: a for a in selectable_areas() if a.key}
+
+
+def join_areas() -> dict:
+    """Every area a meeting can be about, by key (the gemeente's, wijken, buurten, custom areas)."""
+    return _join_areas(str(settings.DATA_DIR), gemeente())
+
+
+@st.cache_resource(show_spinner=False)
+def _pin_outlines(data_dir: str, gemeente_code: str):
+    from enschede_gis import inputs
+
+    return inputs.pin_outlines(_snapshot(data_dir), gemeente_code)
+
+
+@st.cache_resource(show_spinner=False)
+def _join_places(data_dir: str, gemeente_code: str, custom_keys: tuple[str, ...]) -> inputs.Places:
+    from enschede_gis import inputs
+
+    def outlines():
+        return _pin_outlines(data_dir, gemeente_code)
+
+    index = _region_index(data_dir)
+    return inputs.places_in(index, custom_keys=custom_keys, gemeente=gemeente_code, load_outlines=outlines)
+
+
+def join_places(custom_keys: tuple[str, ...] = ()) -> inputs.Places:
+    """Where a resident's input may be placed (:class:`enschede_gis.inputs.Places`); the buurten's
+    shapes are loaded only when a pin is first checked."""
+    return _join_places(str(settings.DATA_DIR), gemeente(), tuple(custom_keys))
+
+
+@st.cache_resource(show_spinner=False, ttl=300)
+def _public_figures(_meeting, _area, area_key: str, year: int | None, lang: str, gemeente: str, version: str) -> list:
+    """Per area, year, language and uploads version (the arguments with _ are not hashed)."""
+    from enschede_gis import session_report
+
+    return session_report.public_figures(data(), catalogue(), _meeting, _area, lang=lang, gemeente=gemeente)
+
+
+def public_figures(meeting, area) -> list:
+    """The meeting's public figures for its area (meeting mode's "De situatie"), shared by all phones."""
+    return _public_figures(meeting, area, area.key, meeting.year, lang(), gemeente(), data_version())
 
 
 def edit_version(kind: str, key: str) -> int | None:

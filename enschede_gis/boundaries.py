@@ -11,6 +11,7 @@ import numpy as np
 import shapely
 
 from enschede_gis import settings
+from enschede_gis.area_index import unknown_gemeente
 from enschede_gis.errors import InputError
 from enschede_gis.snapshot import BOUNDARY_COLUMNS, Snapshot
 
@@ -30,11 +31,7 @@ def for_gemeente(snap: Snapshot, level: str, gemeente: str = settings.DEFAULT_GE
     frame = snap.boundaries[level]
     selected = frame[frame["gemeentecode"] == gemeente]
     if selected.empty:
-        known = ", ".join(sorted(frame["gemeentecode"].dropna().unique()))
-        raise InputError(
-            f"Gemeente '{gemeente}' staat niet in de gegevens (wel: {known}).",
-            en=f"Gemeente '{gemeente}' is not in the data (available: {known}).",
-        )
+        raise unknown_gemeente(gemeente, frame["gemeentecode"].dropna().unique())
     return selected.sort_values("code").reset_index(drop=True)
 
 

@@ -16,25 +16,27 @@ import io
 import re
 import uuid
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import geopandas as gpd
-import pandas as pd
-import shapely
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy import Engine, delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from enschede_gis import db, meetings, roles, settings
 from enschede_gis._validate import validated
-from enschede_gis.boundaries import for_gemeente
+from enschede_gis.area_index import AreaIndex, from_snapshot
 from enschede_gis.errors import InputError
-from enschede_gis.snapshot import Snapshot
 from enschede_gis.store import atomic_write_bytes, state_dir
 from enschede_gis.text import clean_text, spreadsheet_safe
+
+if TYPE_CHECKING:  # loaded where used: giving input (the join page) needs no shapes or tables
+    import geopandas as gpd
+    import pandas as pd
+
+    from enschede_gis.snapshot import Snapshot
 
 #: Longest note or idea (characters): a paragraph, enough for a thought, too short for a pamphlet.
 MAX_TEXT = 1000
@@ -148,11 +150,20 @@ def make_input(**fields: object) -> InputDraft:
 
 @dataclass(frozen=True)
 class Places:
-    """Where input may be placed: known area codes and the buurten of the gemeente (for pins)."""
+    """Where input may be placed: known area codes and the buurten of the gemeente (for pins).
+
+    The buurten's outlines are needed only to check a map pin; ``load_outlines`` gives them when a pin
+    is first checked, so giving input without a pin loads no shapes (the join page stays light).
+    """
 
     codes: frozenset[str]
     buurten: frozenset[str]
-    outlines: gpd.GeoDataFrame  # buurten of the gemeente in WGS84 (code, name, geometry)
+    load_outlines: Callable[[], gpd.GeoDataFrame] = field(repr=False, compare=False)
+
+    @property
+    def outlines(self) -> gpd.GeoDataFrame:
+        """The buurten of the gemeente in WGS84 (code, name, geometry)."""
+        return self.load_outlines()
 
     def pin(self, lat: float, lon: float) -> str:
         """The buurt a map pin falls in; an :class:`InputError` when it lies outside the gemeente."""
@@ -163,8 +174,10 @@ class Places:
                 "De speld op de kaart heeft geen geldige coördinaten.",
                 en="The pin on the map has no valid coordinates.",
             ) from None
-        point = shapely.Point(lon, lat)
-        hits = self.outlines[self.outlines.geometry.covers(point)]
+        import shapely
+
+        outlines = self.outlines
+        hits = outlines[outlines.geometry.covers(shapely.Point(lon, lat))]
         if hits.empty:
             raise InputError(
                 f"De speld ({lat:.5f}, {lon:.5f}) ligt buiten de gemeente: zet hem op een plek binnen de gemeente.",
@@ -193,10 +206,29 @@ def place_pin(where: Places, lat: float, lon: float, area_codes: Collection[str]
 
 def places(snap: Snapshot, *, custom_keys: Iterable[str] = (), gemeente: str = settings.DEFAULT_GEMEENTE) -> Places:
     """The areas input may be tied to: the gemeente, its wijken and buurten, and custom areas."""
-    buurten = for_gemeente(snap, "buurt", gemeente)
-    codes = {gemeente, *for_gemeente(snap, "wijk", gemeente)["code"], *buurten["code"], *custom_keys}
-    outlines = buurten[["code", "name", "geometry"]].to_crs(settings.CRS_WEB)
-    return Places(frozenset(map(str, codes)), frozenset(map(str, buurten["code"])), outlines)
+    found = pin_outlines(snap, gemeente)
+    return places_in(from_snapshot(snap), custom_keys=custom_keys, gemeente=gemeente, load_outlines=lambda: found)
+
+
+def places_in(
+    index: AreaIndex,
+    *,
+    custom_keys: Iterable[str] = (),
+    gemeente: str = settings.DEFAULT_GEMEENTE,
+    load_outlines: Callable[[], gpd.GeoDataFrame],
+) -> Places:
+    """:func:`places` from the light :class:`AreaIndex`; the outlines come from ``load_outlines``
+    (e.g. :func:`pin_outlines` of the loaded snapshot) when a pin is first checked."""
+    buurten = [r.code for r in index.in_gemeente("buurt", gemeente)]
+    codes = {gemeente, *(r.code for r in index.in_gemeente("wijk", gemeente)), *buurten, *custom_keys}
+    return Places(frozenset(map(str, codes)), frozenset(buurten), load_outlines)
+
+
+def pin_outlines(snap: Snapshot, gemeente: str = settings.DEFAULT_GEMEENTE) -> gpd.GeoDataFrame:
+    """The buurten of the gemeente in WGS84 (code, name, geometry): where a pin can land."""
+    from enschede_gis.boundaries import for_gemeente
+
+    return for_gemeente(snap, "buurt", gemeente)[["code", "name", "geometry"]].to_crs(settings.CRS_WEB)
 
 
 def check_place(draft: InputDraft, where: Places) -> InputDraft:
@@ -385,6 +417,8 @@ def list_inputs(
 
 
 def _frame(conn: Connection, query) -> pd.DataFrame:
+    import pandas as pd
+
     rows = conn.execute(query).all()
     frame = pd.DataFrame.from_records([tuple(r) for r in rows], columns=EXPORT_COLUMNS)
     frame["hidden"] = frame["hidden"].astype(bool)
@@ -447,9 +481,7 @@ EXPORT_PREFIX = "inbreng-"
 EXPORT_STAMP = "%Y%m%dT%H%M%S%fZ"
 
 
-def prune_exports(
-    folder: Path | None = None, *, days: int | None = None, now: datetime | None = None
-) -> list[Path]:
+def prune_exports(folder: Path | None = None, *, days: int | None = None, now: datetime | None = None) -> list[Path]:
     """Delete moderation exports older than ``days`` (default ``settings.EXPORT_RETENTION_DAYS``);
     their age is read from the time in their name. Returns the files deleted. Runs on every clean-up."""
     folder = Path(folder or state_dir("exports"))

@@ -22,22 +22,18 @@ Custom areas and wijken get their figures from the catalogue's aggregation rules
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from enschede_gis import aggregate as agg
-from enschede_gis import figures, i18n, settings
+from enschede_gis import area_index, figures, i18n, settings
 from enschede_gis import statistics as stats
+from enschede_gis.area_index import Area
 from enschede_gis.areas import CustomArea
-from enschede_gis.boundaries import for_gemeente
 from enschede_gis.errors import InputError
 from enschede_gis.indicators import Catalogue, Indicator
 from enschede_gis.snapshot import Snapshot
-
-AreaKind = Literal["gemeente", "wijk", "buurt", "custom"]
 
 #: Kinds of figure whose value can be set against the city's: shares, averages, rates, densities.
 #: Counts and areas grow with the size of an area, so their "distance from the city" means nothing.
@@ -89,44 +85,15 @@ def is_latest(year: object) -> bool:
     return isinstance(year, str) and year == LATEST
 
 
-@dataclass(frozen=True)
-class Area:
-    """Anything a profile can be made for: its key (code or ``custom:<name>``), label and buurten."""
-
-    key: str
-    label: str
-    kind: AreaKind
-    codes: tuple[str, ...]
-
-    def to_dict(self) -> dict:
-        return {"key": self.key, "label": self.label, "kind": self.kind, "codes": list(self.codes)}
-
-
 def selectable_areas(
     snap: Snapshot,
     custom_areas: Iterable[CustomArea] = (),
     *,
     gemeente: str = settings.DEFAULT_GEMEENTE,
 ) -> list[Area]:
-    """Every area a user can pick: the gemeente, its wijken, its buurten, then the custom areas.
-
-    Custom areas of another gemeente, or naming buurten that are not in this one, are left out.
-    """
-    buurten = for_gemeente(snap, "buurt", gemeente)
-    wijken = for_gemeente(snap, "wijk", gemeente)
-    names = snap.names()
-    found = [Area(gemeente, names.get(gemeente, gemeente), "gemeente", tuple(buurten["code"]))]
-    for code, name in zip(wijken["code"], wijken["name"], strict=True):
-        members = tuple(buurten.loc[buurten["wijkcode"] == code, "code"])
-        if members:
-            found.append(Area(code, str(name), "wijk", members))
-    for code, name in zip(buurten["code"], buurten["name"], strict=True):
-        found.append(Area(code, f"{name} ({code})", "buurt", (code,)))
-    known = set(buurten["code"])
-    for custom in custom_areas:
-        if custom.gemeente == gemeente and set(custom.codes) <= known:
-            found.append(Area(custom.key, custom.name, "custom", tuple(custom.codes)))
-    return found
+    """Every area a user can pick: the gemeente, its wijken, its buurten, then the custom areas
+    (see :func:`enschede_gis.area_index.selectable_areas`, the same list without loading shapes)."""
+    return area_index.selectable_areas(area_index.from_snapshot(snap), custom_areas, gemeente=gemeente)
 
 
 def find_area(areas: Sequence[Area], key: str | None) -> Area:

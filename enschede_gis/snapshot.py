@@ -24,12 +24,14 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import geopandas as gpd
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from enschede_gis import settings
 from enschede_gis.errors import DataError
+
+if TYPE_CHECKING:  # imported where a snapshot is read: the light area index shares this module
+    import geopandas as gpd
+    import pandas as pd
 
 BOUNDARY_FILES = {"buurt": "buurten.parquet", "wijk": "wijken.parquet", "gemeente": "gemeenten.parquet"}
 STATS_FILE = "statistics.parquet"
@@ -55,16 +57,7 @@ class Snapshot:
 def load(data_dir: Path | None = None) -> Snapshot:
     """Load a snapshot; a missing or damaged file gives a :class:`DataError` naming it."""
     folder = Path(data_dir or settings.DATA_DIR)
-    manifest_path = folder / MANIFEST_FILE
-    if not manifest_path.exists():
-        raise DataError(
-            f"Er is geen gegevensmomentopname in {folder}: {MANIFEST_FILE} ontbreekt.",
-            en=f"There is no data snapshot in {folder}: {MANIFEST_FILE} is missing.",
-        )
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DataError(f"{manifest_path} is beschadigd: {exc}", en=f"{manifest_path} is damaged: {exc}") from None
+    manifest = read_manifest(folder)
     boundaries = {level: _read_geo(folder / name) for level, name in BOUNDARY_FILES.items()}
     statistics = _read_table(folder / STATS_FILE)
     regions = _read_table(folder / REGIONS_FILE)
@@ -76,8 +69,24 @@ def load(data_dir: Path | None = None) -> Snapshot:
     return Snapshot(boundaries=boundaries, statistics=statistics, regions=regions, manifest=manifest)
 
 
+def read_manifest(folder: Path) -> dict:
+    """The snapshot's ``manifest.json``; a folder without one is no snapshot (a :class:`DataError`)."""
+    manifest_path = folder / MANIFEST_FILE
+    if not manifest_path.exists():
+        raise DataError(
+            f"Er is geen gegevensmomentopname in {folder}: {MANIFEST_FILE} ontbreekt.",
+            en=f"There is no data snapshot in {folder}: {MANIFEST_FILE} is missing.",
+        )
+    try:
+        return json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{manifest_path} is beschadigd: {exc}", en=f"{manifest_path} is damaged: {exc}") from None
+
+
 def _read_geo(path: Path) -> gpd.GeoDataFrame:
-    frame = _read_parquet(path, gpd.read_parquet, "GeoParquet")
+    import geopandas as gpd
+
+    frame = read_parquet(path, gpd.read_parquet, "GeoParquet")
     missing = set(BOUNDARY_COLUMNS) - set(frame.columns)
     if missing:
         raise DataError(
@@ -87,10 +96,12 @@ def _read_geo(path: Path) -> gpd.GeoDataFrame:
 
 
 def _read_table(path: Path) -> pd.DataFrame:
-    return _read_parquet(path, pd.read_parquet, "Parquet")
+    import pandas as pd
+
+    return read_parquet(path, pd.read_parquet, "Parquet")
 
 
-def _read_parquet(path: Path, reader, kind: str):
+def read_parquet(path: Path, reader, kind: str):
     """``reader(path)``; a missing or damaged file becomes one DataError naming the file."""
     try:
         return reader(path)

@@ -4,7 +4,10 @@ A resident arrives from the meeting's QR code (``/doe-mee?code=ABC234``) or type
 While the facilitator has the meeting's input open, they write their remark first, may vote for
 one of the meeting's priorities, may tell a few coarse facts about themselves, and may put a pin
 on a small map that shows buurt names. Nothing heavy is loaded until asked for: the map and its
-libraries only after "Speld op de kaart".
+libraries only after "Speld op de kaart", the figures only after their button. Everything every
+phone needs (the areas, where input may go, their names) is made once per server process in
+``app_state``; no shapes, tables or map libraries are imported on this page's way (see
+tests/test_light_path.py).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import streamlit as st
 
 import app_state as ui
-from enschede_gis import auth, db, i18n, inputs, joinlink, meetings, session_report
+from enschede_gis import auth, db, i18n, inputs, joinlink, meetings
 from enschede_gis.errors import WijkbeeldError
 
 PIN_KEY = "_join_pin"  # the resident's pin (inputs.PinPlace), inside the area or confirmed elsewhere
@@ -35,17 +38,6 @@ PHONE_CSS = """
 .stApp [data-testid="stMetricValue"], .stApp [data-testid="stMetricValue"] * {font-size: 2.4rem; line-height: 1.2;}
 </style>
 """
-
-
-@st.cache_resource(show_spinner=False, ttl=30)
-def _areas(gemeente: str) -> dict:
-    """Every area a meeting can be about, by key (custom areas may change: kept 30 s)."""
-    return {a.key: a for a in ui.selectable_areas() if a.key} if gemeente else {}
-
-
-@st.cache_resource(show_spinner=False)
-def _places(gemeente: str, custom_keys: tuple[str, ...]) -> inputs.Places:
-    return inputs.places(ui.data(), custom_keys=custom_keys, gemeente=gemeente)
 
 
 def _t(key: str, **values: object) -> str:
@@ -120,13 +112,8 @@ def _form(meeting: meetings.Meeting, area, where: inputs.Places) -> None:
     st.success(ui.t("doe.thanks", number=stored.id))
 
 
-@st.cache_resource(show_spinner=False)
-def _buurt_names_for(gemeente: str) -> dict[str, str]:
-    return dict(ui.data().names())
-
-
 def _buurt_names() -> dict[str, str]:
-    return _buurt_names_for(ui.gemeente())
+    return ui.region_index().names
 
 
 def _area_name(area) -> str:
@@ -207,12 +194,6 @@ def _pin_section(area, where: inputs.Places) -> None:
     _pin_map(area, where)
 
 
-@st.cache_resource(show_spinner=False, ttl=300)
-def _public_figures(_meeting, _area, area_key: str, year: int | None, lang: str, gemeente: str, version: str) -> list:
-    """The figures per area, year, language and uploads version (the arguments with _ are not hashed)."""
-    return session_report.public_figures(ui.data(), ui.catalogue(), _meeting, _area, lang=lang, gemeente=gemeente)
-
-
 def _figures_section(meeting: meetings.Meeting, area) -> None:
     """The meeting's public figures (meeting mode's "De situatie"), computed only when asked for."""
     if not st.session_state.get(FIGURES_OPEN_KEY):
@@ -225,7 +206,7 @@ def _figures_section(meeting: meetings.Meeting, area) -> None:
         st.session_state[FIGURES_OPEN_KEY] = False
         st.rerun()
     with ui.user_errors():
-        figures = _public_figures(meeting, area, area.key, meeting.year, lang, ui.gemeente(), ui.data_version())
+        figures = ui.public_figures(meeting, area)
     for figure in figures:
         st.metric(ui.escape(figure.heading), figure.number)
         if figure.reference:
@@ -260,7 +241,7 @@ if meeting is None:
     st.stop()
 
 with ui.user_errors():
-    area = _areas(ui.gemeente()).get(meeting.area_code)
+    area = ui.join_areas().get(meeting.area_code)
 if area is None:
     st.error(ui.t("bijeenkomst.unknown_area", area=ui.escape(meeting.area_code)))
     st.stop()
@@ -276,7 +257,7 @@ if not meeting.input_open:
     st.stop()
 
 with ui.user_errors():
-    where = _places(ui.gemeente(), (area.key,) if area.kind == "custom" else ())
+    where = ui.join_places((area.key,) if area.kind == "custom" else ())
 _form(meeting, area, where)
 _pin_section(area, where)
 _footer()
