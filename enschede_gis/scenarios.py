@@ -31,6 +31,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated, Literal
 
 import numpy as np
@@ -411,7 +412,7 @@ def area_members(area: str, buurten: pd.DataFrame, custom: Mapping[str, Sequence
 
 def changed_indicators(outcome: Outcome, catalogue: Catalogue) -> list[str]:
     """Indicators (catalogue order) that the scenario changes in at least one buurt."""
-    diff = buurt_differences(outcome)
+    diff = outcome.differences
     changed = diff.columns[(diff.abs() > 1e-9).any(axis=0)]
     return [ind.key for ind in catalogue if ind.key in changed]
 
@@ -459,6 +460,16 @@ class Outcome:
     allocation: pd.DataFrame
     touched: tuple[str, ...]
     notes: tuple[str, ...]
+
+    @cached_property
+    def differences(self) -> pd.DataFrame:
+        """Scenario minus baseline per buurt, computed once per outcome (every effect reads it);
+        use :func:`buurt_differences` for a copy of one's own."""
+        before, after = self.baseline.table, self.table
+        diff = after - before
+        untouched = ~after.index.isin(self.touched)
+        diff.loc[untouched] = diff.loc[untouched].fillna(0.0)
+        return diff
 
 
 def run(scenario: Scenario, base: Baseline, catalogue: Catalogue, members: Mapping[str, Sequence[str]]) -> Outcome:
@@ -656,11 +667,7 @@ def _count_target(
 
 def buurt_differences(outcome: Outcome) -> pd.DataFrame:
     """Scenario minus baseline per buurt; an untouched buurt differs by exactly 0 even where unknown."""
-    before, after = outcome.baseline.table, outcome.table
-    diff = after - before
-    untouched = ~after.index.isin(outcome.touched)
-    diff.loc[untouched] = diff.loc[untouched].fillna(0.0)
-    return diff
+    return outcome.differences.copy()
 
 
 def before_after(
@@ -680,7 +687,7 @@ def before_after(
     before = agg.aggregate(outcome.baseline.table, groups, catalogue, land_area=land, indicators=indicators)
     after = agg.aggregate(outcome.table, groups, catalogue, land_area=land, indicators=indicators)
     diff = after - before
-    buurt_diff = buurt_differences(outcome)
+    buurt_diff = outcome.differences
     for ind in catalogue:
         if ind.aggregation == "sum" and ind.key in diff.columns and ind.key in buurt_diff:
             diff[ind.key] = [buurt_diff.loc[groups[name], ind.key].sum(min_count=1) for name in diff.index]
@@ -824,7 +831,7 @@ def difference_view(outcome: Outcome, key: str, asset, catalogue: Catalogue, lan
     shown = ind.model_copy(update={f"label_{lang}": label})
     before = outcome.baseline.table[key].map(lambda v: ind.format(v, lang))  # type: ignore[arg-type]
     after = outcome.table[key].map(lambda v: ind.format(v, lang))  # type: ignore[arg-type]
-    differences = buurt_differences(outcome)[key]
+    differences = outcome.differences[key]
     return webmap.view_args(
         asset,
         differences[differences.index.isin(outcome.touched)],

@@ -35,6 +35,14 @@ def _submit(at: AppTest) -> None:
     next(b for b in at.button if b.key and b.key.startswith("FormSubmitter:scen_add")).click().run()
 
 
+def _open_tab(at: AppTest, label: str) -> None:
+    """Click a tab of the effects (only the open tab is computed: opening one reruns the page)."""
+    assert label in [t.label for t in at.get("tab")]
+    at.session_state["scen_tab"] = label
+    at.run()
+    assert not at.exception, at.exception
+
+
 def _before_after(at: AppTest):
     return at.dataframe[0].value.set_index("Indicator")
 
@@ -65,11 +73,11 @@ def test_the_priority_index_is_rerun_and_the_new_rank_shown(app):
     assert not app.exception
     profile = pr.make_profile("bijstand", {"bijstand_per_1000": 1}, {"bijstand_per_1000": "higher_worse"})
     app.session_state["prio_current_profile"] = profile
-    app.run()
+    _open_tab(app, "Prioriteiten opnieuw")
     assert "Huidige weging van de pagina Prioriteiten" in app.selectbox(key="scen_profile").options
     app.selectbox(key="scen_profile").set_value("Huidige weging van de pagina Prioriteiten").run()
     metric = next(m for m in app.metric if m.label == "Rang Twekkelerveld")
-    ranks = app.dataframe[1].value
+    ranks = app.dataframe[-1].value
     assert int(metric.value) == ranks.loc[TWEKKELERVELD, "Rang na"]
     assert ranks.loc[TWEKKELERVELD, "Rang na"] > ranks.loc[TWEKKELERVELD, "Rang voor"]
     assert int(metric.delta) < 0
@@ -142,6 +150,7 @@ def test_scenarios_side_by_side(app, isolated_state):
         sc.save_scenario(db.engine(), scenario, actor=TEAM)
     app.run()
     _add_dwellings(app, dwellings=10)
+    _open_tab(app, "Scenario's naast elkaar")
     app.multiselect(key="scen_cmp").set_value(["+100", "+200"]).run()
     app.selectbox(key="scen_cmp_area").set_value("WK015303").run()
     table = app.dataframe[-1].value
@@ -156,7 +165,7 @@ def test_english_ui(fresh_caches):
     assert _before_after(app).loc["Inhabitants", "Difference"].startswith("+1,000")
 
 
-@pytest.mark.parametrize("page", ["views/scenarios.py", "views/prioriteiten.py"])
+@pytest.mark.parametrize("page", ["views/scenarios.py", "views/_scenario_measures.py", "views/prioriteiten.py"])
 def test_every_text_key_of_the_page_exists_in_both_languages(page):
     import re
     from pathlib import Path
@@ -200,6 +209,7 @@ def test_age_mix_on_a_wijk_in_2024(app):
     assert table.loc["Aantal inwoners", "Verschil"] == "+200 inwoners"
     assert table.loc["Personen 0 tot 15 jaar", "Verschil"] == "+100 personen"
     assert "Personen 15 tot 25 jaar" not in table.index  # unchanged: not listed
+    _open_tab(app, "Prioriteiten opnieuw")
     assert any("geen prioriteitsindex" in i.value for i in app.info)  # 2024 has no directed indicators
 
 
@@ -232,6 +242,22 @@ def test_the_changed_figures_are_explained(app):
     assert offered == list(_before_after(app).index)
     assert "Aantal inwoners" in offered
     # the map's figure has its own button; pick another figure for the map and its explanation follows
+    _open_tab(app, "Verschilkaart")
     app.selectbox(key="scen_map_ind").set_value("huishoudens").run()
     titles = [c.value for p in app.get("popover") for c in p.children.values() if c.type == "markdown"]
     assert any(text.startswith("**Aantal huishoudens") for text in titles), titles
+
+
+def test_only_the_open_tab_is_computed_and_it_follows_every_change(app):
+    _add_dwellings(app)
+    shown = {w.key for w in app.selectbox}
+    assert "scen_ba_area" in shown and not shown & {"scen_map_ind", "scen_profile", "scen_cmp_area"}
+    _open_tab(app, "Verschilkaart")
+    shown = {w.key for w in app.selectbox}
+    assert "scen_map_ind" in shown and "scen_ba_area" not in shown
+    assert not app.dataframe  # the before/after table was not built
+    _open_tab(app, "Voor en na")
+    assert _before_after(app).loc["Aantal inwoners", "Verschil"] == "+1.000 inwoners"
+    _add_dwellings(app, dwellings=100)  # a second measure: the open table follows at once
+    assert app.session_state["scen_tab"] == "Voor en na"
+    assert _before_after(app).loc["Aantal inwoners", "Verschil"] == "+1.200 inwoners"
