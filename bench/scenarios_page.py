@@ -15,7 +15,9 @@ Measured:
   at 1920x1080, every non-local request aborted, from ``goto /scenarios`` until the title is shown
   and the script has finished;
 - open a scenario: on that page, pick the saved scenario until its effects are shown and the
-  script has finished.
+  script has finished;
+- first load of the start page, the plain baseline: what any page costs in the browser
+  (Streamlit's own scripts, the frame, the sidebar) before the page itself does anything.
 """
 
 from __future__ import annotations
@@ -78,10 +80,10 @@ def _page(browser):
     return context, page
 
 
-def first_load(browser, url: str) -> tuple[float, object, object]:
+def first_load(browser, url: str, slug: str = "scenarios") -> tuple[float, object, object]:
     context, page = _page(browser)
     start_t = time.perf_counter()
-    page.goto(f"{url}/scenarios")
+    page.goto(f"{url}/{slug}")
     page.locator("h1").first.wait_for()
     _idle(page)
     return time.perf_counter() - start_t, context, page
@@ -146,6 +148,9 @@ def main() -> None:
                     elapsed, context, page = first_load(browser, url)
                     results[kind].setdefault("first load", []).append(elapsed)
                     results[kind].setdefault("open a scenario", []).append(open_scenario(page))
+                    context.close()
+                    elapsed, context, _ = first_load(browser, url, "start")
+                    results[kind].setdefault("start page", []).append(elapsed)
                     context.close()
             browser.close()
     finally:

@@ -5,7 +5,7 @@ side-by-side tables in the UI language. The arithmetic itself is in :mod:`ensche
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -195,24 +195,22 @@ def compare_default(names: Sequence[str], current: str) -> list[str]:
 def compare_outcomes(
     saved: Sequence[sc.Scenario],
     picked: Sequence[str],
-    baselines: Mapping[int, sc.Baseline],
-    catalogue: Catalogue,
-    buurten: pd.DataFrame,
-    members: Mapping[str, Sequence[str]],
+    years: Collection[int],
+    run: Callable[[sc.Scenario], sc.Outcome],
 ) -> list[sc.Outcome]:
-    """Run each picked stored scenario on its own baseline year (in the order stored)."""
+    """Run each picked stored scenario (in the order stored) with ``run``, on its own baseline year;
+    ``years`` are the years with a baseline."""
     outcomes = []
     for scenario in (s for s in saved if s.name in picked):
-        baseline = baselines.get(scenario.year)
-        if baseline is None:
-            years = ", ".join(map(str, sorted(baselines)))
+        if scenario.year not in years:
+            known = ", ".join(map(str, sorted(years)))
             raise InputError(
                 f"Scenario '{scenario.name}' gaat uit van {scenario.year}; dat jaar heeft geen aantallen per "
-                f"buurt (wel: {years}). Open het scenario, kies een ander basisjaar en sla het op.",
+                f"buurt (wel: {known}). Open het scenario, kies een ander basisjaar en sla het op.",
                 en=f"Scenario '{scenario.name}' starts from {scenario.year}; that year has no counts per buurt "
-                f"(these do: {years}). Open the scenario, choose another baseline year and save it.",
+                f"(these do: {known}). Open the scenario, choose another baseline year and save it.",
             )
-        outcomes.append(sc.run(scenario, baseline, catalogue, sc.resolve_areas(scenario, buurten, members)))
+        outcomes.append(run(scenario))
     return outcomes
 
 

@@ -261,3 +261,22 @@ def test_only_the_open_tab_is_computed_and_it_follows_every_change(app):
     _add_dwellings(app, dwellings=100)  # a second measure: the open table follows at once
     assert app.session_state["scen_tab"] == "Voor en na"
     assert _before_after(app).loc["Aantal inwoners", "Verschil"] == "+1.200 inwoners"
+
+
+def test_a_cached_outcome_is_never_stale_when_a_custom_area_it_names_changes(app, snap):
+    from enschede_gis import areas
+
+    known = set(snap.boundaries["buurt"]["code"])
+    areas.save_area(db.engine(), areas.parse_area("Kern", [TWEKKELERVELD]), known, actor=TEAM)
+    app.run()
+    app.selectbox(key="scen_area").set_value("custom:Kern")
+    app.number_input(key="scen_dw").set_value(40)
+    _submit(app)
+    app.selectbox(key="scen_ba_area").set_value(TWEKKELERVELD).run()
+    assert _before_after(app).loc["Aantal inwoners", "Verschil"] == "+80 inwoners"
+    # the area team adds a buurt to the area: the same scenario now spreads its 40 dwellings over two
+    wider = areas.parse_area("Kern", [TWEKKELERVELD, "BU01530300"])
+    areas.save_area(db.engine(), wider, known, actor=TEAM, replace="Kern", expected=1)
+    app.run()
+    spread = _before_after(app).loc["Aantal inwoners", "Verschil"]
+    assert spread != "+80 inwoners" and spread.startswith("+"), spread

@@ -152,7 +152,11 @@ def test_side_by_side_runs_each_stored_scenario_and_names_a_year_without_counts(
     assert sv.compare_default(["+100", "+200"], "+200") == ["+200"]
     assert sv.compare_default(["+100", "+200"], "Nieuw scenario") == ["+100"]
     assert sv.compare_default([], "x") == []
-    outcomes = sv.compare_outcomes(saved, ["+200", "+100"], baselines, catalogue, buurten, {})
+
+    def run(scenario):
+        return sc.run(scenario, baselines[scenario.year], catalogue, sc.resolve_areas(scenario, buurten, {}))
+
+    outcomes = sv.compare_outcomes(saved, ["+200", "+100"], list(baselines), run)
     assert [o.scenario.name for o in outcomes] == ["+100", "+200"]
     table = sv.compare_table(outcomes, catalogue, "WK015303", sc.area_members("WK015303", buurten, {}))
     assert list(table.columns) == ["Uitgangssituatie", "+100", "+200"]
@@ -162,7 +166,7 @@ def test_side_by_side_runs_each_stored_scenario_and_names_a_year_without_counts(
 
     old = sc.make_scenario(name="Oud", year=2022)
     with pytest.raises(InputError) as caught:
-        sv.compare_outcomes([old], ["Oud"], baselines, catalogue, buurten, {})
+        sv.compare_outcomes([old], ["Oud"], list(baselines), run)
     assert "2022" in caught.value.message("nl") and "2023" in caught.value.message("nl")
     assert "baseline year" in caught.value.message("en")
 

@@ -8,6 +8,8 @@ Only the open tab of the effects is computed.
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 import app_state as ui
@@ -27,6 +29,24 @@ TABS = ("before_after", "map", "priorities", "compare")
 def _baselines(gemeente: str, catalogue_keys: tuple[str, ...], data_version: str) -> dict[int, sc.Baseline]:
     """The baselines of every year, the same for every visitor until the data change."""
     return sv.baselines(ui.data(), ui.catalogue(), gemeente)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _outcome(scenario: str, gemeente: str, catalogue_keys: tuple[str, ...], data_version: str, members: str):
+    """A scenario (as JSON) run on its baseline, with its buurt differences: the same for every visit
+    until the scenario, the data or a custom area it names changes (each is part of the key)."""
+    found = sc.from_json(scenario)
+    buurten = boundaries.for_gemeente(ui.data(), "buurt", gemeente)
+    areas = sc.resolve_areas(found, buurten, json.loads(members))
+    base = _baselines(gemeente, catalogue_keys, data_version)[found.year]
+    outcome = sc.run(found, base, ui.catalogue(), areas)
+    _ = outcome.differences  # computed here, so it is kept in the cache with the outcome
+    return outcome
+
+
+def _run(scenario: sc.Scenario) -> sc.Outcome:
+    keys = tuple(catalogue.indicators)
+    return _outcome(sc.to_json(scenario), gemeente, keys, ui.data_version(), json.dumps(members, sort_keys=True))
 
 
 def _default_name() -> str:
@@ -155,7 +175,7 @@ def _compare(draft: sc.Scenario) -> None:
     if ok(
         lambda: found.append(
             sv.compare_table(
-                sv.compare_outcomes(saved, picked, baselines, catalogue, buurten_frame, members),
+                sv.compare_outcomes(saved, picked, list(baselines), _run),
                 catalogue,
                 area,
                 codes,
@@ -227,7 +247,7 @@ if not draft.measures:
     st.stop()
 st.subheader(ui.t("scenarios.effects"))
 with ui.user_errors():
-    outcome = sc.run(draft, baseline, catalogue, sc.resolve_areas(draft, buurten_frame, members))
+    outcome = _run(draft)
 for note in outcome.notes:
     st.info(ui.t(f"scenarios.notes.{note}"))
 tabs = st.tabs([ui.t(f"scenarios.tab.{tab}") for tab in TABS], key="scen_tab", on_change="rerun")
