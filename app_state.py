@@ -805,6 +805,16 @@ def new_place(key: str):
     return click
 
 
+def new_click(key: str, codes: set[str]) -> str | None:
+    """The area clicked on the browser map ``key`` since the last run, if it is one of ``codes``
+    (the map keeps its last value between runs, so the same value again is no new click)."""
+    code = st.session_state.get(key)
+    if code in codes and code != st.session_state.get(f"_last_click:{key}"):
+        st.session_state[f"_last_click:{key}"] = code
+        return code
+    return None
+
+
 def labeller(prefix: str, rename: dict[str, str] | None = None, *, keep: bool = False):
     """A ``format_func`` showing ``t(f"{prefix}.{value}")`` in this run's language, also when called later.
 

@@ -19,6 +19,14 @@ def _ranking_frame(at: AppTest):
     return at.dataframe[0].value
 
 
+def _open_tab(at: AppTest, label: str) -> AppTest:
+    """Choose a tab, as a click on it does (the tabs keep their choice in session state)."""
+    at.session_state["prio_tab"] = label
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def test_page_ranks_the_buurten_with_the_default_indicators(app, snap, catalogue):
     table = figures.buurt_table(snap, year=2023)
     expected = pr.rank_areas(table, pr.default_profile(table, catalogue), catalogue)
@@ -80,6 +88,7 @@ def test_saved_profiles_are_shown_side_by_side(app, isolated_state):
     app.button[0].click().run()
     assert not app.exception
     assert [p.name for p in pr.load_profiles()] == ["bewoners", "gemeente"]
+    app = _open_tab(app, "Profielen naast elkaar")
     comparison = app.dataframe[-2].value
     assert {"bewoners", "gemeente", "Eens?"} <= set(comparison.columns)
     assert set(comparison["Eens?"]) <= {"alle profielen", "verschillen"}
@@ -115,8 +124,9 @@ def test_a_score_opens_into_its_contributions_also_from_a_map_click(app):
     app.session_state["prio_map"] = code  # what the map returns for a click
     app.run()
     assert not app.exception
+    app = _open_tab(app, "Opbouw van een score")
     assert app.selectbox(key="prio_breakdown").value == code
-    parts = app.dataframe[1].value
+    parts = app.dataframe[0].value  # the ranking tab is closed now
     assert parts["Bijdrage"].sum() == pytest.approx(ranking.loc[code, "Score"], abs=0.01)
     assert set(parts["Indicator"]) == {s.label.removeprefix("Gewicht: ") for s in app.slider if s.value > 0}
 
@@ -138,5 +148,47 @@ def test_a_profile_with_indicators_missing_this_year_says_so(app):
 def test_the_chosen_indicators_and_the_breakdown_are_explained(app, catalogue):
     chosen = app.multiselect(key="prio_indicators").value
     assert explanations_offered(app, "prio_explain") == [catalogue[k].label("nl") for k in chosen]
+    app = _open_tab(app, "Opbouw van een score")
     breakdown = explanations_offered(app, "prio_explain_breakdown")
     assert set(breakdown) == {catalogue[k].label("nl") for k in chosen}
+
+
+def _counting(monkeypatch, names: list[str]) -> dict[str, int]:
+    """Count the calls of these functions of enschede_gis.priorities (they still do their work)."""
+    calls = dict.fromkeys(names, 0)
+    for name in names:
+        real = getattr(pr, name)
+
+        def counted(*args, _real=real, _name=name, **kwargs):
+            calls[_name] += 1
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(pr, name, counted)
+    return calls
+
+
+def test_ranking_is_shared_by_visits_and_sessions_and_redone_when_an_input_changes(fresh_caches, monkeypatch):
+    calls = _counting(monkeypatch, ["rank_areas", "rank_stability", "breakdown", "compare_profiles"])
+    first = run_page("prioriteiten.py")
+    assert calls == {"rank_areas": 1, "rank_stability": 1, "breakdown": 0, "compare_profiles": 0}  # closed tabs
+    ranking = _ranking_frame(first)
+    second = run_page("prioriteiten.py")  # another session, the same inputs: nothing computed again
+    assert calls["rank_areas"] == 1 and calls["rank_stability"] == 1
+    assert _ranking_frame(second).equals(ranking)
+    second.number_input(key="prio_seed").set_value(7).run()  # a new seed: new stability, same ranking
+    assert calls == {"rank_areas": 2, "rank_stability": 2, "breakdown": 0, "compare_profiles": 0}
+    assert "seed 7" in " ".join(c.value for c in second.caption)
+    second.slider(key=second.slider[0].key).set_value(9.5).run()  # a new weight: a new ranking
+    assert calls["rank_areas"] == 3 and not _ranking_frame(second).equals(ranking)
+    _open_tab(second, "Opbouw van een score")
+    assert calls["breakdown"] == 1 and calls["rank_areas"] == 3  # opening a tab ranks nothing again
+
+
+def test_new_own_data_rank_again_instead_of_showing_the_old_ranking(fresh_caches, monkeypatch):
+    from enschede_gis import uploads
+
+    calls = _counting(monkeypatch, ["rank_areas"])
+    run_page("prioriteiten.py")
+    monkeypatch.setattr(uploads, "version", lambda *args, **kwargs: "another upload")
+    run_page("prioriteiten.py")
+    assert calls["rank_areas"] == 2

@@ -54,15 +54,6 @@ def _pick(key: str, options: list, param_value: object) -> None:
         st.session_state[key] = options[0]
 
 
-def _clicked_code(codes: set[str]) -> str | None:
-    """The area the user clicked since the last run (the map's value is kept between runs)."""
-    code = st.session_state.get(MAP_KEY)
-    if code in codes and code != st.session_state.get("_kaart_last_click"):
-        st.session_state["_kaart_last_click"] = code
-        return code
-    return None
-
-
 lang = ui.lang()
 gemeente = ui.gemeente()
 with ui.user_errors():
@@ -179,7 +170,7 @@ ui.set_params(
 
 def _selected(codes: set[str]) -> str | None:
     """The area clicked since the last run, else the one in the URL (a buurt in a wijk map: its wijk)."""
-    selected = _clicked_code(codes) or ui.param("gebied")
+    selected = ui.new_click(MAP_KEY, codes) or ui.param("gebied")
     if selected and selected not in codes and level == "wijk" and selected.startswith("BU"):
         found = snap.boundaries["buurt"].loc[lambda b: b["code"] == selected, "wijkcode"]
         selected = str(found.iloc[0]) if not found.empty else selected

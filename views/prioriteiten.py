@@ -11,8 +11,9 @@ import pandas as pd
 import streamlit as st
 
 import app_state as ui
-from enschede_gis import db, figures, statistics, webmap
+from enschede_gis import db
 from enschede_gis import priorities as pr
+from enschede_gis import priorities_view as view
 
 LEVELS = ["buurt", "wijk"]
 CURRENT_KEY = "prio_current_profile"  # read by views/scenarios.py
@@ -20,16 +21,21 @@ SHOWN_KEY = "_prio_shown"  # the indicators that had a weight slider in the prev
 MAP_HEIGHT = 560
 
 
-@st.cache_data(show_spinner=False)
-def _tables(level: str, gemeente: str, catalogue_keys: tuple[str, ...]) -> dict[int, pd.DataFrame]:
-    """Figures per year for one level, for the years that have at least one directed indicator."""
-    snap, cat = ui.data(), ui.catalogue()
-    found = {}
-    for year in statistics.years(snap.statistics):
-        table = figures.level_table(snap, cat, year=year, level=level, gemeente=gemeente)
-        if pr.default_indicators(table, cat):
-            found[year] = table
-    return found
+@st.cache_data(show_spinner=False, max_entries=16)
+def _tables(level: str, gemeente: str, catalogue_keys: tuple[str, ...], version: str) -> dict[int, pd.DataFrame]:
+    """Figures per year for one level (``version``: the uploaded own data, which change the figures)."""
+    return view.tables_by_year(ui.data(), ui.catalogue(), level=level, gemeente=gemeente)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _ranked(
+    tables_key: tuple, year: int, profile_json: str, draws: int, concentration: float, seed: int
+) -> tuple[pr.Ranking, pr.Stability]:
+    """The ranking and its stability, shared by every visit and session with the same inputs: the
+    figures (``tables_key`` as for :func:`_tables`, and the year), the weighting and the draws."""
+    profile = pr.PriorityProfile.model_validate_json(profile_json)
+    ranking = pr.rank_areas(_tables(*tables_key)[year], profile, ui.catalogue())
+    return ranking, pr.rank_stability(ranking, draws=draws, concentration=concentration, seed=seed)
 
 
 def _apply_profile() -> None:
@@ -40,15 +46,8 @@ def _apply_profile() -> None:
         return
     ui.forget_edit_versions("profiles")
     ui.edit_version("profiles", profile.name)  # the version this user edits from
-    st.session_state["prio_indicators"] = [w.indicator for w in profile.weights]
+    st.session_state.update(view.profile_widgets(profile))
     st.session_state[SHOWN_KEY] = [w.indicator for w in profile.weights]  # the profile's weights, not fresh ones
-    for w in profile.weights:
-        st.session_state[f"prio_w_{w.indicator}"] = float(w.weight)
-        st.session_state[f"prio_d_{w.indicator}"] = w.direction
-    st.session_state["prio_norm"] = profile.normalisation
-    st.session_state["prio_missing"] = profile.missing
-    st.session_state["prio_name"] = profile.name
-    st.session_state["prio_rationale"] = profile.rationale
 
 
 def _weights_form(options: list[str], defaults: list[str]) -> tuple[dict[str, float], dict[str, str]]:
@@ -71,13 +70,7 @@ def _weights_form(options: list[str], defaults: list[str]) -> tuple[dict[str, fl
         placeholder=ui.choose(),
     )
     ui.explain_picker([catalogue[k] for k in chosen], level=level, key="prio_explain")
-    # An indicator (re)added to the choice starts afresh at weight 1 with its own direction: a weight
-    # left over from before it was removed (0, say) would silently keep it out of the score.
-    shown = st.session_state.get(SHOWN_KEY, [])
-    for key in chosen:
-        if key not in shown:
-            st.session_state[f"prio_w_{key}"] = 1.0
-            st.session_state[f"prio_d_{key}"] = catalogue[key].direction if catalogue[key].is_condition else None
+    st.session_state.update(view.fresh_weights(chosen, st.session_state.get(SHOWN_KEY, []), catalogue))
     st.session_state[SHOWN_KEY] = list(chosen)
     weights, directions, undirected = {}, {}, []
     directions_all = ["higher_worse", "higher_better"]
@@ -108,73 +101,24 @@ def _weights_form(options: list[str], defaults: list[str]) -> tuple[dict[str, fl
     return weights, directions
 
 
-def _clicked_code(codes: set[str]) -> str | None:
-    """The area clicked on the map since the last run (the map keeps its last value between runs)."""
-    code = st.session_state.get("prio_map")
-    if code in codes and code != st.session_state.get("_prio_last_click"):
-        st.session_state["_prio_last_click"] = code
-        return code
-    return None
-
-
 def _ranking_tab(ranking: pr.Ranking, stability: pr.Stability, names: dict[str, str]) -> None:
-    table = pr.summary(ranking, stability)
-    shown = pd.DataFrame(
-        {
-            ui.t("prioriteiten.col.rank"): table["rank"],
-            ui.t("prioriteiten.col.area"): [names.get(c, c) for c in table.index],
-            ui.t("prioriteiten.col.score"): table["score"].round(3),
-            ui.t("prioriteiten.col.range"): table["rank_low"].astype(str) + "–" + table["rank_high"].astype(str),
-            ui.t("prioriteiten.col.robust"): [ui.t(f"prioriteiten.{'yes' if r else 'no'}") for r in table["robust"]],
-            ui.t("prioriteiten.col.top_share", top=stability.top): (table["top_share"] * 100).round(0).astype(int),
-            ui.t("prioriteiten.col.filled"): [", ".join(catalogue[k].label(lang) for k in f) for f in table["filled"]],
-        },
-        index=pd.Index(table.index, name=ui.t("common.code")),
-    )
     left, right = st.columns([1.3, 1])
     with left:
-        st.dataframe(shown, width="stretch", height=MAP_HEIGHT)
-        st.caption(
-            ui.t(
-                "prioriteiten.stability_note",
-                draws=stability.draws,
-                concentration=f"{stability.concentration:g}",
-                seed=stability.seed,
-                span=pr.ROBUST_SPAN,
-                robust=int(table["robust"].sum()),
-                total=len(table),
-            )
-        )
+        st.dataframe(view.ranking_table(ranking, stability, names, catalogue, lang), width="stretch", height=MAP_HEIGHT)
+        st.caption(view.stability_note(stability, lang))
     with right:
-        tooltip = {
-            ui.t("prioriteiten.col.rank"): table["rank"].astype(str).to_dict(),
-            ui.t("prioriteiten.col.range"): (
-                table["rank_low"].astype(str) + "–" + table["rank_high"].astype(str)
-            ).to_dict(),
-        }
-        view = webmap.view_args(
-            ui.map_asset(level, gemeente_code=gemeente),
-            ranking.table["score"],
-            indicator=pr.score_indicator(),
-            year=year,
-            source="CBS",
-            lang=lang,
-            scheme="Oranges",
-            extra_tooltip=tooltip,
+        view_args = view.score_map(
+            ui.map_asset(level, gemeente_code=gemeente), ranking, stability, year=year, lang=lang
         )
-        ui.area_map(view, key="prio_map", height=MAP_HEIGHT)
-        clicked = _clicked_code(set(ranking.table.index))
-        if clicked:  # the breakdown tab (drawn after this) opens on the clicked area
-            st.session_state["prio_breakdown"] = clicked
+        ui.area_map(view_args, key="prio_map", height=MAP_HEIGHT)
+        clicked = ui.new_click("prio_map", set(ranking.table.index))
+        if clicked:  # the breakdown tab opens on the clicked area
+            ui.remember("prio_breakdown", clicked)
+            st.session_state.pop("prio_breakdown", None)
         st.caption(ui.t("prioriteiten.map_click"))
     if not ranking.excluded.empty:
         st.info(ui.t("prioriteiten.excluded", count=len(ranking.excluded)))
-        st.text(
-            "\n".join(
-                f"{names.get(c, c)}: {', '.join(catalogue[k].label(lang) for k in keys.split(', '))}"
-                for c, keys in ranking.excluded.items()
-            )
-        )
+        st.text("\n".join(view.excluded_lines(ranking, names, catalogue, lang)))
     if ranking.filled.any().any():
         st.info(ui.t("prioriteiten.filled_note", count=int(ranking.filled.sum().sum())))
 
@@ -184,29 +128,25 @@ def _breakdown_tab(ranking: pr.Ranking, names: dict[str, str]) -> None:
     # The label holds no rank: a browser may keep showing a selected option's old label after the
     # weights change the ranking; the current rank is said beside it instead.
     code = st.selectbox(
-        ui.t("prioriteiten.breakdown_area"), codes, format_func=lambda c: names.get(c, c), key="prio_breakdown"
+        ui.t("prioriteiten.breakdown_area"),
+        codes,
+        index=ui.choice_index(codes, ui.remembered("prio_breakdown")),
+        format_func=lambda c: names.get(c, c),
+        key="prio_breakdown",
     )
+    ui.remember("prio_breakdown", code)
     st.caption(ui.t("prioriteiten.breakdown_rank", rank=ranking.table.loc[code, "rank"], count=len(codes)))
     parts = pr.breakdown(ranking, code, table)
-    shown = pd.DataFrame(
-        {
-            ui.t("prioriteiten.col.indicator"): [catalogue[k].label(lang) for k in parts.index],
-            ui.t("prioriteiten.col.value"): [
-                catalogue[k].format(v, lang) + (" *" if f else "")
-                for k, v, f in zip(parts.index, parts["value"], parts["filled"], strict=True)
-            ],
-            ui.t("prioriteiten.col.normalised"): parts["normalised"].round(3),
-            ui.t("prioriteiten.col.weight"): parts["weight"].round(3),
-            ui.t("prioriteiten.col.contribution"): parts["contribution"].round(3),
-        }
-    )
+    shown = view.breakdown_table(parts, catalogue, lang)
     st.dataframe(shown, hide_index=True, width="stretch")
     ui.explain_picker([catalogue[k] for k in parts.index], level=level, key="prio_explain_breakdown")
     st.bar_chart(shown.set_index(ui.t("prioriteiten.col.indicator"))[ui.t("prioriteiten.col.contribution")])
     st.caption(ui.t("prioriteiten.breakdown_note"))
 
 
-def _profiles_tab(current: pr.PriorityProfile, saved: list[pr.PriorityProfile], names: dict[str, str]) -> None:
+def _save_form(current: pr.PriorityProfile, saved: list[pr.PriorityProfile]) -> list[pr.PriorityProfile]:
+    """Save the current weighting under a name (drawn also while its tab is closed, so text typed in
+    it survives a look at another tab), and delete a saved one; returns the saved profiles."""
     with st.form("prio_save"):
         st.markdown(f"**{ui.t('prioriteiten.save_title')}**")
         name = st.text_input(ui.t("prioriteiten.profile_name"), key="prio_name")
@@ -230,31 +170,55 @@ def _profiles_tab(current: pr.PriorityProfile, saved: list[pr.PriorityProfile], 
             with ui.user_errors():
                 pr.delete_profile(eng, doomed, actor=ui.actor())
             st.rerun()
+    return saved
+
+
+def _comparison(saved: list[pr.PriorityProfile], names: dict[str, str]) -> None:
+    """Saved profiles side by side: where their top areas agree and differ."""
     if len(saved) < 2:
         st.info(ui.t("prioriteiten.compare_none"))
         return
+    stored = [p.name for p in saved]
+    last = ui.remembered("prio_cmp")
     picked = st.multiselect(
-        ui.t("prioriteiten.compare_pick"), [p.name for p in saved], default=[p.name for p in saved][:4], key="prio_cmp",
+        ui.t("prioriteiten.compare_pick"),
+        stored,
+        default=stored[:4] if last is None else [n for n in last if n in stored],
+        key="prio_cmp",
         placeholder=ui.choose(),
     )
-    top = st.slider(ui.t("prioriteiten.compare_top"), 3, 20, 10, key="prio_cmp_top")
+    top = st.slider(ui.t("prioriteiten.compare_top"), 3, 20, ui.remembered("prio_cmp_top", 10), key="prio_cmp_top")
+    ui.remember("prio_cmp", picked), ui.remember("prio_cmp_top", top)
     chosen = [p for p in saved if p.name in picked]
     if len(chosen) < 2:
         st.info(ui.t("prioriteiten.compare_none"))
         return
     with ui.user_errors():
         comparison = pr.compare_profiles(table, chosen, catalogue, top=top)
-    shown = comparison.table.copy()
-    shown.insert(0, ui.t("prioriteiten.col.area"), [names.get(c, c) for c in shown.index])
-    shown[ui.t("prioriteiten.col.agreement")] = [ui.t(f"prioriteiten.agree.{a}") for a in shown.pop("agreement")]
-    shown = shown.rename(columns={"in_top": ui.t("prioriteiten.col.in_top", top=top)})
-    st.dataframe(shown, width="stretch")
+    st.dataframe(view.comparison_table(comparison, names, lang), width="stretch")
     st.caption(ui.t("prioriteiten.compare_note", top=top))
     st.markdown(f"**{ui.t('prioriteiten.overlap', top=top)}**")
     st.dataframe(comparison.overlap, width="stretch")
     for profile in chosen:
         if profile.rationale:
             st.text(ui.t("prioriteiten.rationale_of", name=profile.name) + ": " + profile.rationale)
+
+
+@st.fragment
+def _tabs(ranking: pr.Ranking, stability: pr.Stability, current: pr.PriorityProfile, saved: list) -> None:
+    """The three tabs; only the open one is computed, and choosing a tab (or clicking the map)
+    reruns only this part, not the ranking."""
+    ranked, parts, profiles = ui.tabs(list(view.TABS), key="prio_tab")
+    if ranked.open:
+        with ranked:
+            _ranking_tab(ranking, stability, names)
+    if parts.open:
+        with parts:
+            _breakdown_tab(ranking, names)
+    with profiles:
+        saved = _save_form(current, saved)
+        if profiles.open:
+            _comparison(saved, names)
 
 
 # ---- page ------------------------------------------------------------------------------------------
@@ -275,8 +239,9 @@ top_row = st.columns([1, 1, 2])
 level = top_row[0].radio(
     ui.t("common.level"), LEVELS, format_func=ui.labeller("level"), horizontal=True, key="prio_level"
 )
+tables_key = (level, gemeente, tuple(catalogue.indicators), ui.data_version())
 with ui.user_errors():
-    tables = _tables(level, gemeente, tuple(catalogue.indicators))
+    tables = _tables(*tables_key)
 if not tables:
     st.warning(ui.t("prioriteiten.no_years"))
     st.stop()
@@ -292,7 +257,7 @@ top_row[2].selectbox(
     key="prio_load",
 )
 
-options = [ind.key for ind in catalogue if ind.key in table.columns and table[ind.key].notna().sum() >= 2]
+options = view.indicator_options(table, catalogue)
 with st.expander(ui.t("prioriteiten.indicators"), expanded=True):
     weights, directions = _weights_form(options, pr.default_indicators(table, catalogue))
     cols = st.columns(2)
@@ -323,16 +288,8 @@ with ui.user_errors():
     current = pr.make_profile(
         ui.t("prioriteiten.current"), weights, directions, normalisation=normalisation, missing=missing
     )
-    ranking = pr.rank_areas(table, current, catalogue)
-    stability = pr.rank_stability(ranking, draws=int(draws), concentration=float(concentration), seed=int(seed))
+    ranking, stability = _ranked(
+        tables_key, year, current.model_dump_json(), int(draws), float(concentration), int(seed)
+    )
 st.session_state[CURRENT_KEY] = current
-
-tab_rank, tab_parts, tab_profiles = st.tabs(
-    [ui.t("prioriteiten.tab.ranking"), ui.t("prioriteiten.tab.breakdown"), ui.t("prioriteiten.tab.profiles")]
-)
-with tab_rank:
-    _ranking_tab(ranking, stability, names)
-with tab_parts:
-    _breakdown_tab(ranking, names)
-with tab_profiles:
-    _profiles_tab(current, saved, names)
+_tabs(ranking, stability, current, saved)
