@@ -71,3 +71,17 @@ def map_views(at: AppTest) -> list[dict]:
 
     found = [e for e in at.main if type(e).__name__ == "UnknownElement"]
     return [json.loads(e.proto.json_args) for e in found if e.proto.component_name.endswith("wijkbeeld_map")]
+
+
+def counting(monkeypatch, module, names: list[str]) -> dict[str, int]:
+    """Count the calls of ``module``'s functions ``names`` from now on (they still do their work)."""
+    calls = dict.fromkeys(names, 0)
+    for name in names:
+        real = getattr(module, name)
+
+        def counted(*args, _real=real, _name=name, **kwargs):
+            calls[_name] += 1
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+    return calls

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from enschede_gis import db, figures
 from enschede_gis import priorities as pr
-from tests.page_helpers import TEAM, explanations_offered, run_page
+from tests.page_helpers import TEAM, counting, explanations_offered, run_page
 
 
 @pytest.fixture
@@ -153,22 +153,8 @@ def test_the_chosen_indicators_and_the_breakdown_are_explained(app, catalogue):
     assert set(breakdown) == {catalogue[k].label("nl") for k in chosen}
 
 
-def _counting(monkeypatch, names: list[str]) -> dict[str, int]:
-    """Count the calls of these functions of enschede_gis.priorities (they still do their work)."""
-    calls = dict.fromkeys(names, 0)
-    for name in names:
-        real = getattr(pr, name)
-
-        def counted(*args, _real=real, _name=name, **kwargs):
-            calls[_name] += 1
-            return _real(*args, **kwargs)
-
-        monkeypatch.setattr(pr, name, counted)
-    return calls
-
-
 def test_ranking_is_shared_by_visits_and_sessions_and_redone_when_an_input_changes(fresh_caches, monkeypatch):
-    calls = _counting(monkeypatch, ["rank_areas", "rank_stability", "breakdown", "compare_profiles"])
+    calls = counting(monkeypatch, pr, ["rank_areas", "rank_stability", "breakdown", "compare_profiles"])
     first = run_page("prioriteiten.py")
     assert calls == {"rank_areas": 1, "rank_stability": 1, "breakdown": 0, "compare_profiles": 0}  # closed tabs
     ranking = _ranking_frame(first)
@@ -187,7 +173,7 @@ def test_ranking_is_shared_by_visits_and_sessions_and_redone_when_an_input_chang
 def test_new_own_data_rank_again_instead_of_showing_the_old_ranking(fresh_caches, monkeypatch):
     from enschede_gis import uploads
 
-    calls = _counting(monkeypatch, ["rank_areas"])
+    calls = counting(monkeypatch, pr, ["rank_areas"])
     run_page("prioriteiten.py")
     monkeypatch.setattr(uploads, "version", lambda *args, **kwargs: "another upload")
     run_page("prioriteiten.py")

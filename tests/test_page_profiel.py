@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from enschede_gis import areas, db, uploads
-from tests.page_helpers import TEAM, explanations_offered, rendered, run_page
+from tests.page_helpers import TEAM, counting, explanations_offered, rendered, run_page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "uploads"
 KNOWN = {f"BU0153090{i}" for i in range(9)}
@@ -104,27 +104,13 @@ def test_gemeente_in_a_year_without_buurt_figures_still_renders():
     assert any(w.value.startswith("Herkomst") for w in at.warning)
 
 
-def _counting(monkeypatch, module, names: list[str]) -> dict[str, int]:
-    """Count the calls of ``module``'s functions ``names`` (they still do their work)."""
-    calls = dict.fromkeys(names, 0)
-    for name in names:
-        real = getattr(module, name)
-
-        def counted(*args, _real=real, _name=name, **kwargs):
-            calls[_name] += 1
-            return _real(*args, **kwargs)
-
-        monkeypatch.setattr(module, name, counted)
-    return calls
-
-
 def test_only_the_open_tab_is_computed_and_a_download_is_built_when_clicked(monkeypatch):
     from streamlit.runtime.media_file_manager import MediaFileManager
 
     from enschede_gis import export, profile
 
-    computed = _counting(monkeypatch, profile, ["position", "spread", "trends", "similar_for_area"])
-    built = _counting(monkeypatch, export, ["profile_pdf", "profile_csv", "profile_excel"])
+    computed = counting(monkeypatch, profile, ["position", "spread", "trends", "similar_for_area"])
+    built = counting(monkeypatch, export, ["profile_pdf", "profile_csv", "profile_excel"])
     deferred: dict[str, object] = {}
     real_add = MediaFileManager.add_deferred
 
