@@ -519,3 +519,45 @@ def delete_hidden(eng: Engine, *, actor: roles.Actor, export_dir: Path | None = 
             return path, 0
         result = conn.execute(delete(table).where(table.c.id.in_(exported_hidden), table.c.hidden.is_(True)))
     return path, int(result.rowcount or 0)
+
+
+def map_view(
+    asset,
+    shown: pd.DataFrame,
+    *,
+    focus: Collection[str],
+    area_name: str,
+    pin: tuple[float, float] | None = None,
+    lang: str = "nl",
+) -> dict:
+    """The input page's map (:mod:`enschede_gis.webmap`) over the buurt geometry ``asset``: the
+    chosen area (``focus``, buurt codes) filled and outlined, every shown input with a pin as a point
+    whose tooltip gives its kind, text and vote (as text, cut short), the resident's new ``pin``,
+    and a click that answers a place (pick mode)."""
+    from enschede_gis import i18n, webmap
+
+    pins = shown.dropna(subset=["lat", "lon"])
+    points = [
+        webmap.MapPoint(
+            float(row.lat),
+            float(row.lon),
+            tuple(
+                line
+                for line in (
+                    i18n.t(f"inbreng.kind.{row.kind}", lang),
+                    row.text or "",
+                    f"{i18n.t('inbreng.vote_for', lang)}: {row.priority}" if row.kind == "vote" else "",
+                )
+                if line
+            ),
+        )
+        for row in pins.itertuples()
+    ]
+    view = webmap.plain_view(
+        asset, lang=lang, focus=focus, focus_label=area_name, title=i18n.t("inbreng.map.title", lang)
+    )
+    if points:
+        label = i18n.t("inbreng.map.points", lang)
+        view["legend"]["rows"].append([label, webmap.POINT_COLOUR, len(points), False])
+    pin_label = i18n.t("inbreng.your_pin", lang)
+    return webmap.with_marks(view, focus=view["focus"], points=points, pin=pin, pin_label=pin_label, pick=True)

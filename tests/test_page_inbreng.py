@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from enschede_gis import auth, db, inputs, meetings
 from enschede_gis.roles import Actor, Role
-from tests.page_helpers import TEAM, run_page
+from tests.page_helpers import TEAM, map_views, run_page
 
 STAFF = Actor(Role.TEAM)  # input from the area team's own page; residents are tested in test_inputs
 
@@ -139,3 +139,22 @@ def test_english(page_db):
     _send(at, "ok")  # too short: the package's message comes in English too
     assert at.error and "write at least" in at.error[0].value and "minstens" not in at.error[0].value
     assert inputs.list_inputs(page_db).empty
+
+
+def test_a_click_on_the_map_places_the_pin_and_the_input_lands_in_that_buurt(app):
+    twekkelerveld = (52.2305, 6.8605)  # inside Twekkelerveld, while the page is about City
+    app.session_state["inbreng_map"] = {"lat": 48.85, "lon": 2.35, "id": "paris"}
+    app.run()
+    assert "buiten de gemeente" in app.error[0].value and map_views(app)[0]["pin"] is None
+    app.session_state["inbreng_map"] = {"lat": twekkelerveld[0], "lon": twekkelerveld[1], "id": "tw"}
+    app.run()
+    assert not app.error
+    view = map_views(app)[0]
+    assert view["pin"] == [*twekkelerveld, "Uw speld"] and view["pick"] is True and view["focus"] == [CITY]
+    _send(app, EVIL)
+    stored = inputs.list_inputs(db.engine()).iloc[0]
+    assert (stored["area_code"], stored["lat"], stored["lon"]) == ("BU01530301", *twekkelerveld)
+    app.selectbox(key="inbreng_area").set_value("BU01530301").run()
+    [point] = map_views(app)[0]["points"]
+    assert point[:2] == list(twekkelerveld) and point[3] == ["Opmerking", EVIL]  # as text; the browser sets textContent
+    assert map_views(app)[0]["pin"] is None  # the pin went with the input

@@ -6,18 +6,15 @@ is only ever shown as plain text (``st.text``; escaped in map tooltips and popup
 
 from __future__ import annotations
 
-import geopandas as gpd
 import streamlit as st
-from streamlit_folium import st_folium
 
 import app_state as ui
-from enschede_gis import db, i18n, inputs, maps, meetings, representation, roles, settings, statistics
+from enschede_gis import db, i18n, inputs, meetings, representation, roles, statistics, webmap
 from enschede_gis import priorities as pr
 from enschede_gis.errors import DataError, WijkbeeldError
 
 MAP_KEY = "inbreng_map"
 PIN_KEY = "_inbreng_pin"
-TOOLTIP_CHARS = 80
 
 
 @st.cache_resource(show_spinner=False)
@@ -51,66 +48,17 @@ def _vote_options(lang: str) -> list[str]:
     return list(dict.fromkeys(saved + themes))
 
 
-def _input_map(web: gpd.GeoDataFrame, area, shown):
-    """The area's buurten, existing pins (escaped) and the resident's own new pin."""
-    chosen = web[web["code"].isin(area.codes)]
-    m = maps.base_map(chosen if not chosen.empty else web)
-    maps.outline_layer(web, name="buurten", colour="#777777", weight=0.8).add_to(m)
-    if not chosen.empty:
-        maps.outline_layer(chosen, name="gebied", colour="#000000", weight=3).add_to(m)
-    pins = shown.dropna(subset=["lat", "lon"])
-    if not pins.empty:
-        points = gpd.GeoDataFrame(
-            pins.assign(
-                label=[_short(t or p or "") for t, p in zip(pins["text"], pins["priority"].fillna(""), strict=True)],
-                soort=[ui.t(f"inbreng.kind.{k}") for k in pins["kind"]],
-            ),
-            geometry=gpd.points_from_xy(pins["lon"], pins["lat"]),
-            crs=settings.CRS_WEB,
-        )
-        maps.point_layer(
-            points,
-            tooltip_column="label",
-            popup_columns={
-                "soort": ui.t("inbreng.kind_label"),
-                "text": ui.t("inbreng.text"),
-                "priority": ui.t("inbreng.priority"),
-            },
-            name="inbreng",
-        ).add_to(m)
-    pin = st.session_state.get(PIN_KEY)
-    if pin:
-        maps.point_layer(
-            gpd.GeoDataFrame(
-                {"label": [ui.t("inbreng.your_pin")]},
-                geometry=gpd.points_from_xy([pin[1]], [pin[0]]),
-                crs=settings.CRS_WEB,
-            ),
-            tooltip_column="label",
-            name="nieuw",
-            colour="#1b9e77",
-            radius=10,
-        ).add_to(m)
-    return m
-
-
-def _short(text: str) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= TOOLTIP_CHARS else text[: TOOLTIP_CHARS - 1] + "…"
-
-
 def _take_click(where: inputs.Places) -> None:
     """Turn a new map click into the resident's pin (validated inside the gemeente)."""
-    clicked = (st.session_state.get(MAP_KEY) or {}).get("last_clicked")
-    if not clicked or clicked == st.session_state.get("_inbreng_last_click"):
+    click = ui.new_place(MAP_KEY)
+    if click is None:
         return
-    st.session_state["_inbreng_last_click"] = clicked
     try:
-        where.pin(clicked["lat"], clicked["lng"])
+        where.pin(click.lat, click.lon)
     except WijkbeeldError as exc:  # shown, and the page goes on: the resident can click again
         st.error(ui.error_text(exc))
         return
-    st.session_state[PIN_KEY] = (round(float(clicked["lat"]), 6), round(float(clicked["lng"]), 6))
+    st.session_state[PIN_KEY] = (click.lat, click.lon)
 
 
 def _form(area, where: inputs.Places, meeting_id: str | None, lang: str) -> None:
@@ -200,7 +148,7 @@ def _who_gave_input(eng, area, related: list[str]) -> None:
 
 def _mod_label(row) -> str:
     mark = f"[{ui.t('inbreng.hidden_mark')}] " if row.hidden else ""
-    return f"#{row.id} · {mark}{_short(row.text or row.priority or '')}"
+    return f"#{row.id} · {mark}{webmap.short_text(row.text or row.priority or '')}"
 
 
 def _moderation(eng, area_codes) -> None:
@@ -275,13 +223,9 @@ with left:
 with right:
     st.caption(ui.t("inbreng.map_help"))
     shown = inputs.list_inputs(eng, area_codes=related)
-    st_folium(
-        _input_map(ui.web_boundaries("buurt"), area, shown),
-        key=MAP_KEY,
-        height=420,
-        use_container_width=True,
-        returned_objects=["last_clicked"],
-    )
+    pin = st.session_state.get(PIN_KEY)
+    view = inputs.map_view(ui.map_asset("buurt"), shown, focus=area.codes, area_name=area.label, pin=pin, lang=lang)
+    ui.area_map(view, key=MAP_KEY, height=440)
 
 st.subheader(ui.t("inbreng.listed", area=ui.escape(area.label), count=len(shown)))
 votes = inputs.vote_counts(eng, area_codes=related)
