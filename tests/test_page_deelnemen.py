@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from enschede_gis import inputs, joinlink, meetings
 from enschede_gis.roles import Actor, Role
-from tests.page_helpers import run_page
+from tests.page_helpers import map_views, run_page
 
 TWEKKELERVELD = "BU01530301"
 CITY = "BU01530000"
@@ -159,3 +159,21 @@ def test_no_figures_without_a_meeting(page_db):
     at = _page(code="ZZZ999")
     assert not at.metric
     assert not any(b.label.startswith("Cijfers") for b in at.button)
+
+
+def test_a_tap_on_the_map_puts_the_pin_in_the_area_and_outside_the_gemeente_is_refused(page_db):
+    meeting = _meeting(page_db, input_open=True)
+    at = run_page("deelnemen.py", session={**RESIDENT, "_join_map_open": True}, code=joinlink.short_code(meeting.id))
+    [view] = map_views(at)
+    assert view["pick"] is True and view["pin"] is None and view["focus"] == [TWEKKELERVELD]
+    assert view["legend"]["rows"][0][0] == "Twekkelerveld"  # the area by name, no code
+    at.session_state["join_map"] = {"lat": 52.52, "lon": 13.40, "id": "berlijn"}
+    at.run()
+    assert "buiten de gemeente" in at.error[0].value and map_views(at)[0]["pin"] is None
+    at.session_state["join_map"] = {"lat": 52.2305, "lon": 6.8605, "id": "tw"}
+    at.run()
+    assert not at.error and map_views(at)[0]["pin"] == [52.2305, 6.8605, "Uw speld"]
+    assert any("Twekkelerveld" in c.value for c in at.caption)  # the form names the pin's buurt
+    _send(at, "Hier mist een bankje")
+    stored = inputs.list_inputs(page_db, meeting_id=meeting.id).iloc[0]
+    assert (stored["area_code"], stored["lat"], stored["lon"]) == (TWEKKELERVELD, 52.2305, 6.8605)

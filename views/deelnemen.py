@@ -122,45 +122,36 @@ def _area_name(area) -> str:
 
 
 def _pin_map(area, where: inputs.Places) -> None:
-    """A small map of the area's buurten with their names; a tap places the pin. Loaded on request."""
-    import folium
-    from streamlit_folium import st_folium
+    """A small map of the area's buurten with their names; a tap places the pin. Loaded on request
+    (the map component's geometry file comes once, and a phone keeps it)."""
+    from enschede_gis import webmap
 
-    from enschede_gis import maps
-
-    web = ui.web_boundaries("buurt")
-    chosen = web[web["code"].isin(area.codes)]
-    shown = chosen if not chosen.empty else web
-    m = maps.base_map(shown)
-    folium.GeoJson(
-        web[["code", "name", "geometry"]].assign(name=web["name"].map(maps.escape)).__geo_interface__,
-        style_function=lambda _f: {"fill": True, "fillOpacity": 0.05, "color": "#777777", "weight": 1},
-        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
-        name="buurten",
-    ).add_to(m)
-    maps.outline_layer(shown, name="gebied", colour="#000000", weight=3).add_to(m)
-    # names of the area's buurten and of the buurten around it (about a kilometre), so a resident
-    # can tell where a tap lands
-    near = web[web.intersects(shown.geometry.union_all().buffer(0.012))]
-    maps.label_layer(near).add_to(m)
-    pin = st.session_state.get(PIN_KEY) or st.session_state.get(PENDING_KEY)
-    if pin is not None:
-        folium.Marker([pin.lat, pin.lon]).add_to(m)
-    result = st_folium(m, key=MAP_KEY, height=320, use_container_width=True, returned_objects=["last_clicked"])
-    clicked = (result or {}).get("last_clicked")
-    if clicked and clicked != st.session_state.get("_join_last_click"):
-        st.session_state["_join_last_click"] = clicked
+    click = ui.new_place(MAP_KEY)
+    if click is not None:
         try:
-            placed = inputs.place_pin(where, clicked["lat"], clicked["lng"], area.codes)
+            placed = inputs.place_pin(where, click.lat, click.lon, area.codes)
         except WijkbeeldError as exc:  # shown; the resident can tap again
             st.error(ui.error_text(exc))
-            return
-        st.session_state.pop(PENDING_KEY, None)
-        if placed.inside:
-            st.session_state[PIN_KEY] = placed
         else:
-            st.session_state[PENDING_KEY] = placed
-        st.rerun()
+            st.session_state.pop(PENDING_KEY, None)
+            st.session_state[PIN_KEY if placed.inside else PENDING_KEY] = placed
+            st.rerun()  # the form above names the pin's buurt
+    pin = st.session_state.get(PIN_KEY) or st.session_state.get(PENDING_KEY)
+    view = webmap.plain_view(
+        ui.map_asset("buurt"),
+        lang=lang,
+        focus=area.codes,
+        focus_label=_area_name(area),
+        title=ui.t("bijeenkomst.map.title"),
+    )
+    view = webmap.with_marks(
+        view,
+        focus=view["focus"],
+        pin=(pin.lat, pin.lon) if pin else None,
+        pin_label=ui.t("inbreng.your_pin"),
+        pick=True,
+    )
+    ui.area_map(view, key=MAP_KEY, height=360)
 
 
 def _pending_question(area) -> None:
