@@ -67,8 +67,13 @@
       style: function () { return { color: "#4d4d4d", weight: 0.8, fillOpacity: 0.78, fillColor: "#d9d9d9" }; },
       onEachFeature: function (feature, layer) {
         state.layersByCode[feature.id] = layer;
-        layer.on("click", function (e) { if (state.args.pick) pickAt(e.latlng); else choose(feature.id); });
+        layer.on("click", function (e) {
+          if (state.args.pick) pickAt(e.latlng); else choose(feature.id);
+        });
         layer.bindTooltip(function () { return tooltip(feature); }, { sticky: true, direction: "top", offset: [0, -8] });
+        // A map that asks for a place names its areas on the map itself; an area's tooltip would only
+        // cover the pin (a tap on a phone opens it).
+        layer.on("tooltipopen", function () { if (state.args.pick) layer.closeTooltip(); });
       },
     }).addTo(map);
     if (asset.wijken) {
