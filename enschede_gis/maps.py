@@ -1,7 +1,11 @@
 """Folium maps that draw with no internet: choropleths, outlines, labels, points, legends.
 
-Everything here returns plain folium objects, so a page shows them with ``streamlit_folium.st_folium``
-and a test inspects ``m.get_root().render()`` without a browser.
+The pages no longer draw folium maps: every map in the app is the map component (``static/wbmap``,
+:mod:`enschede_gis.webmap`), which gets the geometry once and then only a small view per rerun. What
+stays in use here is shared with it: the classes, colours and legend (:func:`make_legend`). The folium
+builders below are kept for the benches' "before" maps (``bench/map_payload.py``,
+``bench/page_maps.py``, ``bench/map_scale.py``); they return plain folium objects, so a test
+inspects ``m.get_root().render()`` without a browser.
 
 Offline
     Leaflet (and jQuery, which folium's popups use) are served by the app itself from ``static/``
