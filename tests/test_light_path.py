@@ -40,10 +40,11 @@ def test_bare_expressions_are_found():
     assert _bare_expressions('"""doc"""\nimport x\nx.y()\nx\nif x:\n    "shown"\n') == [4, 6]
 
 
-def test_no_page_relies_on_magic_which_is_off():
+def test_settings_keep_a_session_cheap_and_no_page_relies_on_magic_which_is_off():
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["fileWatcherType"] == "none"  # no source watchers started per session
+    assert config["runner"]["postScriptGC"] is False  # no full garbage collection after every run
     assert config["runner"]["magicEnabled"] is False
-    assert config["runner"]["postScriptGC"] is False
     pages = [REPO / "app.py", *sorted((REPO / "views").glob("*.py"))]
     shown = {p.name: lines for p in pages if (lines := _bare_expressions(p.read_text(encoding="utf-8")))}
     assert shown == {}, f"bare expressions would be shown by magic, which is off: {shown}"
