@@ -188,7 +188,8 @@ def _comparison(saved: list[pr.PriorityProfile], names: dict[str, str]) -> None:
         placeholder=ui.choose(),
     )
     top = st.slider(ui.t("prioriteiten.compare_top"), 3, 20, ui.remembered("prio_cmp_top", 10), key="prio_cmp_top")
-    ui.remember("prio_cmp", picked), ui.remember("prio_cmp_top", top)
+    ui.remember("prio_cmp", picked)
+    ui.remember("prio_cmp_top", top)
     chosen = [p for p in saved if p.name in picked]
     if len(chosen) < 2:
         st.info(ui.t("prioriteiten.compare_none"))
