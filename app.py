@@ -40,6 +40,7 @@ st.set_page_config(
     layout="wide" if staff else "centered",
     initial_sidebar_state="auto" if staff else "collapsed",
 )
+ui.keep_sign_in_cookie()
 
 if not staff:
     run_guarded(st.navigation(ui.pages(), position="hidden"))

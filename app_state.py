@@ -6,6 +6,7 @@ than one page needs lives here, once.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -95,6 +96,8 @@ def catalogue() -> Catalogue:
 SIGNED_ROLE_KEY = "_signed_in_role"
 SIGNED_NAME_KEY = "_signed_in_name"
 DEVICE_KEY = "_device_key"
+SIGNIN_CHECKED_KEY = "_signin_cookie_checked"  # this session has looked at the sign-in cookie once
+SIGNIN_COOKIE_KEY = "_signin_cookie_write"  # a token to store in the browser, or "" to remove it
 
 
 def secrets() -> dict:
@@ -127,7 +130,7 @@ def _oidc_role() -> roles.Role | None:
 def role() -> roles.Role:
     """This browser session's role: the signed-in staff role, else by where the request comes from
     (the laptop itself is the area team when ``WIJKBEELD_TRUST_LOCAL`` is on; anyone else a resident)."""
-    signed = st.session_state.get(SIGNED_ROLE_KEY)
+    signed = st.session_state.get(SIGNED_ROLE_KEY) or _remembered_sign_in()
     return roles.role_for_request(
         remote_address=client_address(),
         trust_local=settings.TRUST_LOCAL,
@@ -149,6 +152,53 @@ def is_staff() -> bool:
 
 def signed_in() -> bool:
     return bool(st.session_state.get(SIGNED_ROLE_KEY)) or _oidc_role() is not None
+
+
+@st.cache_resource(show_spinner=False)
+def _local_secret(state_dir: str) -> bytes:
+    return auth.local_secret(Path(state_dir))
+
+
+def _signing_key() -> bytes | None:
+    return auth.signing_key(secrets(), lambda: _local_secret(str(settings.STATE_DIR)))
+
+
+def cookie(name: str) -> str | None:
+    """A cookie the browser sent when this session connected."""
+    return st.context.cookies.get(name)
+
+
+def _remembered_sign_in() -> str | None:
+    """A password sign-in this browser kept from an earlier session (a reload), adopted once per
+    session when its token checks out (see :func:`enschede_gis.auth.read_token`); the role or None."""
+    if st.session_state.get(SIGNIN_CHECKED_KEY):
+        return None
+    st.session_state[SIGNIN_CHECKED_KEY] = True
+    token = cookie(auth.SIGNIN_COOKIE)
+    if not token or auth.method(secrets()) != "password":
+        return None
+    found = auth.read_token(token, _signing_key(), now=time.time())
+    if found is None:
+        st.session_state[SIGNIN_COOKIE_KEY] = ""  # expired or no longer valid: the browser forgets it
+        return None
+    st.session_state[SIGNED_ROLE_KEY], st.session_state[SIGNED_NAME_KEY] = found[0].value, found[1]
+    return found[0].value
+
+
+def keep_sign_in_cookie() -> None:
+    """Store or remove the sign-in token in the browser when a sign-in or sign-out asked for it (the
+    frame calls this on every run; a tiny same-origin script sets the cookie, as for the device key)."""
+    token = st.session_state.pop(SIGNIN_COOKIE_KEY, None)
+    if token is None:
+        return
+    # The token holds only [A-Za-z0-9_-.] (auth.issue_token), so it is safe in the script.
+    age = int(auth.SIGNIN_TTL_S) if token else 0
+    st.html(
+        f"<script>document.cookie='{auth.SIGNIN_COOKIE}={token};path=/;max-age={age};SameSite=Strict'"
+        "+(location.protocol==='https:'?';Secure':'');</script>",
+        unsafe_allow_javascript=True,
+        width="content",
+    )
 
 
 @st.cache_resource(show_spinner=False)
@@ -180,6 +230,9 @@ def sign_in_form(*, key: str = "signin") -> None:
         return
     st.session_state[SIGNED_ROLE_KEY] = result.role.value
     st.session_state[SIGNED_NAME_KEY] = name.strip()
+    key = _signing_key()
+    if key is not None:  # kept by the browser, so a reload stays signed in
+        st.session_state[SIGNIN_COOKIE_KEY] = auth.issue_token(result.role, name.strip(), key, now=time.time())
     st.rerun()
 
 
@@ -188,6 +241,8 @@ def sign_out() -> None:
     oidc = _oidc_role() is not None and not st.session_state.get(SIGNED_ROLE_KEY)
     for name in (SIGNED_ROLE_KEY, SIGNED_NAME_KEY):
         st.session_state.pop(name, None)
+    if not oidc:
+        st.session_state[SIGNIN_COOKIE_KEY] = ""  # the browser forgets the sign-in too
     if oidc:
         st.logout()
     st.rerun()

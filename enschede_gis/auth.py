@@ -12,16 +12,28 @@ Three ways a session gets a staff role (the page adapter does the Streamlit part
 
 Wrong passwords are slowed down per client address by :class:`Throttle`, kept in the server's
 memory (one per process), with a clock that tests can replace.
+
+A password sign-in survives a reload of the page: the browser keeps a signed, expiring token
+(:func:`issue_token`, a cookie the page sets) and a new session adopts it after :func:`read_token`
+has checked it. Tokens are signed with a key bound to a server secret (``session_secret`` in the
+secrets or ``WIJKBEELD_SESSION_SECRET``, else a random one kept in the state folder) and to the
+current passwords, so changing a password ends every sign-in made with the old one. (OIDC keeps its
+own sign-in: Streamlit's login cookie.)
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
+import json
 import os
+import secrets as random_secrets
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from enschede_gis.roles import Role
@@ -32,6 +44,14 @@ FACILITATOR_PASSWORD_ENV = "WIJKBEELD_FACILITATOR_PASSWORD"
 FACILITATOR_PASSWORD_SECRET = "facilitator_password"
 FACILITATORS_ENV = "WIJKBEELD_FACILITATORS"
 FACILITATORS_SECRET = "facilitators"
+SESSION_SECRET_ENV = "WIJKBEELD_SESSION_SECRET"
+SESSION_SECRET_SECRET = "session_secret"
+
+#: The cookie that keeps a password sign-in across reloads, and how long a sign-in lasts (a meeting day).
+SIGNIN_COOKIE = "wijkbeeld_signin"
+SIGNIN_TTL_S = 12 * 3600
+#: The server's own signing secret when none is configured (in the state folder, readable by its owner only).
+LOCAL_SECRET_FILE = "signin.key"
 
 #: Wrong passwords allowed from one address before it has to wait ...
 FREE_TRIES = 3
@@ -177,3 +197,76 @@ def attempt(throttle: Throttle, address: str, given: str, secrets: Mapping[str, 
         return Attempt(None, throttle.wait(address))
     throttle.succeeded(address)
     return Attempt(role)
+
+
+# -- Sign-in that survives a reload ---------------------------------------------------------------
+
+
+def local_secret(state_dir: Path) -> bytes:
+    """This installation's random signing secret, made once in ``state_dir`` (mode 0600). Servers
+    sharing a database but not a state folder need ``WIJKBEELD_SESSION_SECRET`` instead, or a
+    sign-in made on one is not known on the other (it then asks for the password again)."""
+    path = Path(state_dir) / LOCAL_SECRET_FILE
+    try:
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (FileNotFoundError, ValueError):
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    made = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    descriptor = os.open(made, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(random_secrets.token_hex(32))
+    try:
+        os.link(made, path)  # the first of two servers starting at once wins; the other reads its secret
+    except FileExistsError:
+        pass
+    finally:
+        made.unlink()
+    return bytes.fromhex(path.read_text(encoding="ascii").strip())
+
+
+def signing_key(secrets: Mapping[str, object] | None, fallback: Callable[[], bytes]) -> bytes | None:
+    """The key that signs sign-in tokens: the configured session secret (else ``fallback()``, e.g.
+    :func:`local_secret`) bound to the current passwords. None when no password is configured."""
+    configured = passwords(secrets)
+    if not configured:
+        return None
+    secret = _secret(secrets, SESSION_SECRET_SECRET, SESSION_SECRET_ENV)
+    base = secret.encode("utf-8") if secret else fallback()
+    material = "\0".join(f"{role.value}={value}" for role, value in sorted(configured.items()))
+    return hmac.new(base, material.encode("utf-8"), hashlib.sha256).digest()
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def issue_token(role: Role, name: str, key: bytes, *, now: float, ttl_s: float = SIGNIN_TTL_S) -> str:
+    """A token for this sign-in, valid until ``now + ttl_s``: ``payload.signature`` in URL-safe
+    base64 (letters, digits, ``-``, ``_`` and one dot: safe in a cookie and a script string)."""
+    payload = _b64(json.dumps({"role": role.value, "name": name, "until": int(now + ttl_s)}).encode("utf-8"))
+    signature = _b64(hmac.new(key, payload.encode("ascii"), hashlib.sha256).digest())
+    return f"{payload}.{signature}"
+
+
+def read_token(token: str | None, key: bytes | None, *, now: float) -> tuple[Role, str] | None:
+    """The role and name of a token this server signed and that has not expired; None for anything
+    else (no key, altered, expired, signed with an older password or secret, or not a token)."""
+    if not token or key is None or token.count(".") != 1:
+        return None
+    payload, signature = token.split(".")
+    expected = _b64(hmac.new(key, payload.encode("ascii", "replace"), hashlib.sha256).digest())
+    if not hmac.compare_digest(signature.encode("ascii", "replace"), expected.encode("ascii")):
+        return None
+    try:
+        data = json.loads(_unb64(payload))
+        role, name, until = Role(data["role"]), str(data["name"]), float(data["until"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    if role is Role.RESIDENT or now >= until:
+        return None
+    return role, name

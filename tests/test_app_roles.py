@@ -144,3 +144,52 @@ def test_stop_and_rerun_pass_through_the_boundary(monkeypatch, page, shown):
     at = app_test().run()
     assert not at.exception and not at.error
     assert [m.value for m in at.markdown] == shown
+
+
+def _cookie_script(at: AppTest) -> str | None:
+    """The value the page's script stores in the sign-in cookie ("" = removed; None = no script)."""
+    import re
+
+    for element in at.get("html"):
+        found = re.search(rf"{auth.SIGNIN_COOKIE}=([A-Za-z0-9_.-]*);path=/;max-age=(\d+)", element.proto.body)
+        if found:
+            return found.group(1) if found.group(2) != "0" else ""
+    return None
+
+
+def test_a_password_sign_in_survives_a_reload_until_sign_out(monkeypatch):
+    browser: dict[str, str] = {}  # the cookies this phone's browser keeps
+    monkeypatch.setattr(app_state, "cookie", browser.get)
+    at = app_test(role=None).run()
+    at.text_input(key="doe_signin_name").set_value("Anna de Vries")
+    _sign_in(at, "leider-wachtwoord")
+    token = _cookie_script(at)
+    assert token and at.session_state["_signed_in_role"] == "facilitator"
+    browser[auth.SIGNIN_COOKIE] = token
+
+    reloaded = app_test(role=None).run()  # a new session, as after a reload: no password typed
+    assert not reloaded.exception
+    assert any("gespreksleider (Anna de Vries)" in c.value for c in reloaded.sidebar.caption)
+    next(b for b in reloaded.sidebar.button if b.label == "Afmelden").click()
+    reloaded.run()
+    assert _cookie_script(reloaded) == ""  # the browser forgets it
+    assert "_signed_in_role" not in reloaded.session_state  # not adopted again from this session's cookie
+    del browser[auth.SIGNIN_COOKIE]
+    _resident_sees_only_the_join_page(app_test(role=None).run())
+
+
+def test_a_kept_sign_in_ends_with_a_new_password_or_a_forged_token(monkeypatch):
+    browser: dict[str, str] = {}
+    monkeypatch.setattr(app_state, "cookie", browser.get)
+    at = app_test(role=None).run()
+    _sign_in(at, "team-wachtwoord")
+    token = _cookie_script(at)
+    signature = token.split(".")[1]
+    forged = auth._b64(b'{"role": "facilitator", "name": "", "until": 99999999999}')
+    browser[auth.SIGNIN_COOKIE] = f"{forged}.{signature}"
+    forged_session = app_test(role=None).run()
+    _resident_sees_only_the_join_page(forged_session)
+    assert _cookie_script(forged_session) == ""
+    browser[auth.SIGNIN_COOKIE] = token
+    monkeypatch.setenv(auth.TEAM_PASSWORD_ENV, "nieuw-wachtwoord")
+    _resident_sees_only_the_join_page(app_test(role=None).run())

@@ -12,7 +12,7 @@ OIDC = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie
 
 @pytest.fixture(autouse=True)
 def no_passwords_in_the_environment(monkeypatch):
-    for name in (auth.TEAM_PASSWORD_ENV, auth.FACILITATOR_PASSWORD_ENV, auth.FACILITATORS_ENV):
+    for name in (auth.TEAM_PASSWORD_ENV, auth.FACILITATOR_PASSWORD_ENV, auth.FACILITATORS_ENV, auth.SESSION_SECRET_ENV):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -90,3 +90,40 @@ def test_the_wait_is_capped_and_forgotten_after_an_hour():
     assert throttle.wait("x") == 60
     clock.now += 3601
     assert throttle.wait("x") == 0
+
+
+PASSWORDS = {"team_password": "team-wachtwoord", "facilitator_password": "leider-wachtwoord"}
+
+
+def _key(secrets=PASSWORDS, fallback=b"server-secret") -> bytes | None:
+    return auth.signing_key(secrets, lambda: fallback)
+
+
+def test_a_sign_in_token_gives_back_its_role_and_name_until_it_expires():
+    token = auth.issue_token(Role.FACILITATOR, "Anna de Vries", _key(), now=1000.0)
+    assert set(token) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
+    assert auth.read_token(token, _key(), now=1000.0 + auth.SIGNIN_TTL_S - 1) == (Role.FACILITATOR, "Anna de Vries")
+    assert auth.read_token(token, _key(), now=1000.0 + auth.SIGNIN_TTL_S) is None  # expired
+
+
+def test_a_token_is_refused_when_altered_or_signed_with_another_secret_or_password():
+    token = auth.issue_token(Role.TEAM, "Bram", _key(), now=1000.0)
+    payload, signature = token.split(".")
+    forged = auth._b64(b'{"role": "facilitator", "name": "Bram", "until": 99999999999}')
+    for bad in (f"{forged}.{signature}", f"{payload}.{signature[:-2]}xx", payload, "", "a.b.c", "é.é"):
+        assert auth.read_token(bad, _key(), now=1000.0) is None, bad
+    assert auth.read_token(token, _key(fallback=b"another server"), now=1000.0) is None
+    changed = {**PASSWORDS, "team_password": "nieuw-wachtwoord"}
+    assert auth.read_token(token, _key(changed), now=1000.0) is None  # a new password ends old sign-ins
+    configured = {**PASSWORDS, "session_secret": "gedeeld geheim"}  # the configured secret wins over the fallback
+    assert _key(configured, b"one") == _key(configured, b"two") != _key(PASSWORDS, b"one")
+    assert _key({}, b"one") is None  # no password, no sign-in to keep
+    assert auth.read_token(token, None, now=1000.0) is None
+
+
+def test_the_local_secret_is_made_once_and_readable_by_its_owner_only(tmp_path):
+    first = auth.local_secret(tmp_path / "state")
+    assert len(first) == 32
+    assert auth.local_secret(tmp_path / "state") == first
+    assert (tmp_path / "state" / auth.LOCAL_SECRET_FILE).stat().st_mode & 0o777 == 0o600
+    assert auth.local_secret(tmp_path / "other") != first

@@ -1,6 +1,7 @@
 """Residents joining from their phones, in a real browser: a phone-sized browser opens the link the
 projector puts in its QR code, gives input, and reaches nothing else (also by typing addresses); a
-reload does not reset the limit per device; the projector shows the input without a reload.
+reload does not reset the limit per device; the projector shows the input without a reload; the
+facilitator's password sign-in survives a reload of the projector's page, and sign-out ends it.
 
 The server runs with ``WIJKBEELD_TRUST_LOCAL=0``, so this machine's own browser counts as any other
 device: the phone is a resident, and the projector signs in as facilitator with a password.
@@ -129,6 +130,18 @@ def test_a_phone_joins_by_the_qr_link_gives_input_and_reaches_nothing_else(brows
             assert phone.locator('[data-testid="stSidebarNav"]').count() == 0, slug
         phone.get_by_role("link", name="Naar de pagina om mee te doen").click()
         phone.get_by_role("heading", name="Doe mee").wait_for()
+
+        projector.reload()  # the password sign-in survives a reload (a signed cookie), until sign-out
+        wait_for_app(projector)
+        projector.get_by_text("U werkt als gespreksleider").wait_for()
+        projector.get_by_role("button", name="Afmelden").click()
+        staff_only = projector.get_by_text("Deze pagina is alleen voor medewerkers van de gemeente.")
+        staff_only.wait_for()  # still at /bijeenkomst, now as a resident
+        wait_for_app(projector)
+        projector.reload()
+        wait_for_app(projector)
+        staff_only.wait_for()
+        assert projector.get_by_text("U werkt als").count() == 0
     finally:
         phone_context.close()
         projector_context.close()
