@@ -104,22 +104,27 @@ def test_gemeente_in_a_year_without_buurt_figures_still_renders():
     assert any(w.value.startswith("Herkomst") for w in at.warning)
 
 
-def test_only_the_open_tab_is_computed_and_a_download_is_built_when_clicked(monkeypatch):
+@pytest.fixture
+def deferred(monkeypatch) -> dict:
+    """The download buttons' deferred files by file name: what a click on the button runs."""
     from streamlit.runtime.media_file_manager import MediaFileManager
 
+    found: dict[str, object] = {}
+    real_add = MediaFileManager.add_deferred
+
+    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        found[file_name] = data_callable
+        return real_add(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    return found
+
+
+def test_only_the_open_tab_is_computed_and_a_download_is_built_when_clicked(monkeypatch, deferred):
     from enschede_gis import export, profile
 
     computed = counting(monkeypatch, profile, ["position", "spread", "trends", "similar_for_area"])
     built = counting(monkeypatch, export, ["profile_pdf", "profile_csv", "profile_excel"])
-    deferred: dict[str, object] = {}
-    real_add = MediaFileManager.add_deferred
-
-    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        deferred[file_name] = data_callable
-        return real_add(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
-
     at = _run("profiel.py", gebied="WK015309", jaar="2023")
     assert at.dataframe[0].value["Indicator"].iloc[0]  # the key figures are shown
     assert computed == dict.fromkeys(computed, 0)  # no closed tab was computed
@@ -157,7 +162,10 @@ def test_a_choice_in_a_closed_tab_and_the_open_tab_survive_tabs_and_language(mon
 # -- compare ----------------------------------------------------------------------------------------
 
 
-def test_compare_puts_areas_side_by_side():
+def test_compare_puts_areas_side_by_side(monkeypatch, deferred):
+    from enschede_gis import export
+
+    built = counting(monkeypatch, export, ["to_csv"])
     areas.save_area(db.engine(), areas.parse_area("Broekheurne", ["BU01530905", "BU01530904"]), KNOWN, actor=TEAM)
     at = _run("vergelijken.py", gebieden="custom:Broekheurne,WK015309,GM0153")
     first = at.dataframe[0].value
@@ -166,6 +174,9 @@ def test_compare_puts_areas_side_by_side():
     assert row["Broekheurne"] == "1.785 inwoners (2024)" and row["Enschede"] == "161.738 inwoners (2024)"
     shown = [label for frame in at.dataframe for label in frame.value["Indicator"]]
     assert explanations_offered(at, "vergelijken_explain") == shown  # every figure on the page, in order
+    assert built["to_csv"] == 0  # the CSV is made when its button is clicked
+    csv = deferred["vergelijking_nieuwste.csv"]().decode("utf-8-sig")
+    assert "Broekheurne" in csv.splitlines()[0] and "1.785 inwoners (2024)" in csv
     at.multiselect(key="vergelijken_areas").set_value(["GM0153"])
     at = _run("vergelijken.py", at)
     assert any("minstens twee" in i.value for i in at.info)

@@ -78,7 +78,7 @@ for theme in shown_themes:
 download = table.rename(columns={"theme_label": ui.t("export.col_theme"), "label": ui.t("common.indicator")})
 st.download_button(
     ui.t("vergelijken.download_csv"),
-    data=export.to_csv(download.drop(columns=["indicator"]), ui.lang()),
+    data=partial(export.to_csv, download.drop(columns=["indicator"]), ui.lang()),  # built when clicked
     file_name=f"vergelijking_{ui.t('profiel.latest_file') if profile.is_latest(year) else year}.csv",
     mime="text/csv",
     on_click="ignore",
