@@ -778,3 +778,32 @@ def latest_panel_rows(
             )
         )
     return rows
+
+
+def on_map(code: str | None, codes: Iterable[str], *, level: str, buurten: pd.DataFrame) -> str | None:
+    """The area of this map that ``code`` names: itself, or for a buurt on a wijk map its wijk
+    (``buurten``: the buurt boundaries with ``code`` and ``wijkcode``); None when the map lacks it."""
+    codes = set(codes)
+    if code and code not in codes and level == "wijk" and code.startswith("BU"):
+        found = buurten.loc[buurten["code"] == code, "wijkcode"]
+        code = str(found.iloc[0]) if not found.empty else code
+    return code if code in codes else None
+
+
+def panel_table(rows: Iterable[PanelRow], *, area: str, reference: str, lang: str = "nl") -> pd.DataFrame:
+    """The side panel's table: figure, the area's value, the reference's value, year and source.
+
+    Year and source are categories: the table travels as Arrow, where a category is sent once.
+    """
+    rows = list(rows)
+    year, source = i18n.t("common.year", lang), i18n.t("kaart.panel.source", lang)
+    frame = pd.DataFrame(
+        {
+            i18n.t("kaart.panel.figure", lang): [r.label for r in rows],
+            area: [r.area for r in rows],
+            reference: [r.reference for r in rows],
+            year: [str(r.year) for r in rows],
+            source: [r.source for r in rows],
+        }
+    )
+    return frame.astype({year: "category", source: "category"})

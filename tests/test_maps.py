@@ -294,3 +294,24 @@ def test_diverging_legend_reads_low_to_high_and_skips_empty_padding():
     rows = re.findall(r"</svg> ([^<]+)<span", legend)
     assert rows[0].startswith("1,0") and "100,0" in rows[1]  # ascending below the reference
     assert len(rows) == 3  # two classes below, none above, and "onbekend"
+
+
+def test_a_buurt_asked_on_a_wijk_map_selects_its_wijk_and_an_unknown_code_nothing():
+    buurten = pd.DataFrame({"code": ["BU01530301", "BU01530905"], "wijkcode": ["WK015303", "WK015309"]})
+    wijken = ["WK015303", "WK015309"]
+    assert maps.on_map("BU01530905", wijken, level="wijk", buurten=buurten) == "WK015309"
+    assert maps.on_map("WK015303", wijken, level="wijk", buurten=buurten) == "WK015303"
+    assert maps.on_map("BU01530905", ["BU01530301"], level="buurt", buurten=buurten) is None  # not on this map
+    assert maps.on_map("BU01539999", wijken, level="wijk", buurten=buurten) is None
+    assert maps.on_map(None, wijken, level="wijk", buurten=buurten) is None
+
+
+def test_panel_table_has_the_area_and_reference_columns_and_sends_repeats_as_categories():
+    rows = [
+        maps.PanelRow("a", "t", "Inwoners", "4.210", "161.738", 2024, "CBS"),
+        maps.PanelRow("b", "t", "Mannen", "2.100", "80.000", 2024, "CBS"),
+    ]
+    frame = maps.panel_table(rows, area="Twekkelerveld", reference="Enschede", lang="en")
+    assert list(frame.columns) == ["Figure", "Twekkelerveld", "Enschede", "Year", "Source"]
+    assert frame["Twekkelerveld"].tolist() == ["4.210", "2.100"]
+    assert str(frame["Year"].dtype) == "category" and str(frame["Source"].dtype) == "category"

@@ -170,15 +170,10 @@ ui.set_params(
 
 def _selected(codes: set[str]) -> str | None:
     """The area clicked since the last run, else the one in the URL (a buurt in a wijk map: its wijk)."""
-    selected = ui.new_click(MAP_KEY, codes) or ui.param("gebied")
-    if selected and selected not in codes and level == "wijk" and selected.startswith("BU"):
-        found = snap.boundaries["buurt"].loc[lambda b: b["code"] == selected, "wijkcode"]
-        selected = str(found.iloc[0]) if not found.empty else selected
-    if selected and selected not in codes:
-        if not st.session_state.get("_kaart_url_area_checked"):  # the link's own area, not a level switch
-            ui.url_not_followed(selected)
-        st.session_state["_kaart_url_area_checked"] = True
-        return None
+    asked = ui.new_click(MAP_KEY, codes) or ui.param("gebied")
+    selected = maps.on_map(asked, codes, level=level, buurten=snap.boundaries["buurt"])
+    if asked and selected is None and not st.session_state.get("_kaart_url_area_checked"):
+        ui.url_not_followed(asked)  # the link's own area, not one left behind by a level switch
     st.session_state["_kaart_url_area_checked"] = True
     return selected
 
@@ -235,17 +230,7 @@ def _panel(selected: str | None) -> None:
             sources={y: _sources(y, source_level, lang) for y in all_years},
             lang=lang,
         )
-    frame = pd.DataFrame(
-        {
-            ui.t("kaart.panel.figure"): [r.label for r in rows],
-            area_name: [r.area for r in rows],
-            gemeente_name: [r.reference for r in rows],
-            ui.t("common.year"): [str(r.year) for r in rows],
-            ui.t("kaart.panel.source"): [r.source for r in rows],
-        }
-    )
-    # Repeated texts as categories: the table travels as Arrow, where a category is sent once.
-    frame = frame.astype({ui.t("common.year"): "category", ui.t("kaart.panel.source"): "category"})
+    frame = maps.panel_table(rows, area=area_name, reference=gemeente_name, lang=lang)
     st.dataframe(frame, hide_index=True, width="stretch", height=MAP_HEIGHT - 200)
     ref_sources = maps.sources_by_indicator(snap.statistics, year=year, level="gemeente", lang=lang)
     st.caption(
