@@ -167,6 +167,62 @@ def situation_view(session: Session, asset, names: dict[str, str], lang: str = "
     return webmap.for_projector(view)
 
 
+# --------------------------------------------------------------------------------------------------
+# The tables the projector and the report show (headings in the reader's language, no internal keys)
+
+
+def projects_table(session: Session, lang: str = "nl") -> pd.DataFrame:
+    """The projects in the meeting's area: title, domain (by name), period, responsible, contact."""
+    projects = session.projects
+    return pd.DataFrame(
+        {
+            _t("projecten.col.title", lang): [p.title for p in projects],
+            _t("projecten.col.domain", lang): [_t(f"projecten.domain.{p.domain}", lang) for p in projects],
+            _t("projecten.col.period", lang): [formatting.date_range(p.start, p.end, lang) for p in projects],
+            _t("projecten.col.responsible", lang): [p.responsible for p in projects],
+            _t("projecten.col.contact", lang): [p.contact for p in projects],
+        }
+    )
+
+
+def ranking_table(result: ProfileResult, lang: str = "nl") -> pd.DataFrame:
+    """A priority profile's ranking as the projector shows it: "rank / ranked", the buurt's name and
+    a mark on the buurten of the meeting's area."""
+    ranking = result.ranking
+    return pd.DataFrame(
+        {
+            _t("bijeenkomst.col.rank", lang): [f"{int(r)} / {result.ranked}" for r in ranking["rank"]],
+            _t("bijeenkomst.col.buurt", lang): ranking["name"].astype(str),
+            "": [_t("bijeenkomst.col.in_area", lang) if x else "" for x in ranking["in_area"]],
+        }
+    )
+
+
+def effects_table(effects: pd.DataFrame, lang: str = "nl") -> pd.DataFrame:
+    """A scenario's headline figures before and after, indexed by the figure's name."""
+    figure = _t("bijeenkomst.col.figure", lang)
+    return pd.DataFrame(
+        {
+            figure: effects["label"],
+            _t("scenarios.col.before", lang): effects["before"],
+            _t("scenarios.col.after", lang): effects["after"],
+            _t("scenarios.col.difference", lang): effects["change"],
+        }
+    ).set_index(figure)
+
+
+def agreements_table(meeting: meetings.Meeting, lang: str = "nl") -> pd.DataFrame:
+    """What was agreed: what, who, by when (as typed)."""
+    agreed = meeting.agreements
+    return pd.DataFrame(
+        {
+            _t("bijeenkomst.agree.what", lang): [a.what for a in agreed],
+            _t("bijeenkomst.agree.who", lang): [a.who for a in agreed],
+            _t("bijeenkomst.agree.when", lang): [a.when for a in agreed],
+        }
+    )
+
+
 def figures_year_text(session: Session, lang: str = "nl") -> str:
     """The year of the situation figures: the meeting's year, or the span of each figure's latest year."""
     if session.meeting.year or session.figures.empty:
@@ -501,20 +557,8 @@ def _projects_section(doc, session: Session, lang: str) -> None:
     if not session.projects:
         doc.paragraph(_t("bijeenkomst.projects.none", lang), muted=True)
         return
-    doc.table(
-        [
-            _t("projecten.col.title", lang),
-            _t("projecten.col.domain", lang),
-            _t("projecten.col.period", lang),
-            _t("projecten.col.responsible", lang),
-            _t("projecten.col.contact", lang),
-        ],
-        [
-            [p.title, p.domain, formatting.date_range(p.start, p.end, lang), p.responsible, p.contact]
-            for p in session.projects
-        ],
-        widths=[3, 1.3, 2.2, 2, 2],
-    )
+    table = projects_table(session, lang)  # the same table as on the projector: domains by name
+    doc.table(list(table.columns), table.values.tolist(), widths=[3, 1.3, 2.2, 2, 2])
 
 
 def _profiles_section(doc, session: Session, lang: str) -> None:
@@ -646,15 +690,8 @@ def _agreements_section(doc, meeting: meetings.Meeting, lang: str) -> None:
     """What was agreed (who does what, by when) and what happens next with the residents' input."""
     doc.heading(_t("plain.report.agreed", lang))
     if meeting.agreements:
-        doc.table(
-            [
-                _t("bijeenkomst.agree.what", lang),
-                _t("bijeenkomst.agree.who", lang),
-                _t("bijeenkomst.agree.when", lang),
-            ],
-            [[a.what, a.who, a.when] for a in meeting.agreements],
-            widths=[5, 2, 1.5],
-        )
+        table = agreements_table(meeting, lang)
+        doc.table(list(table.columns), table.values.tolist(), widths=[5, 2, 1.5])
     else:
         doc.paragraph(_t("bijeenkomst.no_agreements", lang), muted=True)
     doc.heading(_t("plain.report.next", lang), level=2)

@@ -252,3 +252,17 @@ def test_the_situation_map_shows_the_area_by_name_in_projector_type(meeting, sna
     assert view["legend"]["title"] == "What this meeting is about"
     assert view["legend"]["rows"] == [["Lasonder, Zeggelt", webmap.FOCUS_FILL, None, False]]  # a name, no code
     assert webmap.args_bytes(view) < 1500  # per rerun; the geometry goes once
+
+
+def test_the_projector_tables_name_things_and_hide_keys(meeting, snap, catalogue, eng):
+    session = _session(meetings.with_changes(meeting, agreements=[{"what": EVIL, "who": "Wijkteam", "when": "maart"}]),
+                       snap, catalogue, eng, "en")  # fmt: skip
+    projects_shown = session_report.projects_table(session, "en")
+    assert projects_shown.iloc[0].tolist()[:2] == ["Riolering Zeggelt", "Physical"]  # the domain by name, not 'fysiek'
+    assert "2026" in projects_shown.iloc[0, 2] and "fysiek" not in projects_shown.to_string()
+    ranking = session_report.ranking_table(session.profiles[0], "en")
+    assert list(ranking.columns)[:2] == ["Rank", "Neighbourhood"] and ranking.iloc[0, 0].startswith("1 / ")
+    assert (ranking[""] != "").sum() == 1  # one buurt of the meeting's area marked
+    effects = session_report.effects_table(session.scenarios[0].effects, "en")
+    assert list(effects.columns) == ["Before", "After", "Difference"] and "+40" in effects["Difference"].tolist()
+    assert session_report.agreements_table(session.meeting, "en").iloc[0].tolist() == [EVIL, "Wijkteam", "maart"]
