@@ -309,6 +309,74 @@ def conflict_view(found: pd.DataFrame, asset, lang: str = "nl") -> dict:
     )
 
 
+def register_table(
+    items: Sequence[Project],
+    found: pd.DataFrame,
+    names: Mapping[str, str],
+    stamps: Mapping[str, store.Stamp] | None = None,
+    lang: str = "nl",
+) -> pd.DataFrame:
+    """The register as the page lists it: one row per project with its domain by name, its area in
+    words, period, who is responsible, whether it conflicts, and who changed it last and when."""
+    from enschede_gis import i18n
+
+    def t(key: str) -> str:
+        return i18n.t(key, lang)
+
+    line = timeline(items, found)
+    stamps = stamps or {}
+    return pd.DataFrame(
+        {
+            t("projecten.col.title"): line["title"],
+            t("projecten.col.domain"): [t(f"projecten.domain.{d}") for d in line["domain"]],
+            t("projecten.col.area"): [p.area.describe(dict(names)) for p in items],
+            t("projecten.col.start"): line["start"].dt.date,
+            t("projecten.col.end"): line["end"].dt.date,
+            t("projecten.col.responsible"): line["responsible"],
+            t("projecten.col.contact"): line["contact"],
+            t("projecten.col.conflict"): [t("projecten.yes") if c else "" for c in line["conflict"]],
+            t("projecten.col.changed_by"): [stamps[p.id].changed_by if p.id in stamps else "" for p in items],
+            t("projecten.col.changed_at"): [stamps[p.id].local_time() if p.id in stamps else "" for p in items],
+        }
+    )
+
+
+def conflicts_table(found: pd.DataFrame, names: Mapping[str, str], lang: str = "nl") -> pd.DataFrame:
+    """The conflicts as the page lists them: kind (by name), the two projects, the shared buurten by
+    name and the shared period."""
+    from enschede_gis import i18n
+
+    def t(key: str) -> str:
+        return i18n.t(key, lang)
+
+    return pd.DataFrame(
+        {
+            t("projecten.col.kind"): [t(f"projecten.kind.{k}") for k in found["kind"]],
+            t("projecten.col.a"): found["a_title"],
+            t("projecten.col.b"): found["b_title"],
+            t("projecten.col.buurten"): [", ".join(names.get(c, c) for c in codes) for codes in found["buurten"]],
+            t("projecten.col.from"): found["from"],
+            t("projecten.col.to"): found["to"],
+        }
+    )
+
+
+def timeline_chart(items: Sequence[Project], found: pd.DataFrame, lang: str = "nl"):
+    """The projects' timeline (:func:`enschede_gis.charts.timeline_chart`), domains by name and the
+    conflicts marked, titles in ``lang``."""
+    from enschede_gis import charts, i18n
+
+    frame = timeline(items, found)
+    frame = frame.assign(
+        domein=[i18n.t(f"projecten.domain.{d}", lang) for d in frame["domain"]],
+        conflict_text=[i18n.t("projecten.yes", lang) if c else "" for c in frame["conflict"]],
+    )
+    titles = {name: i18n.t(f"projecten.col.{name}", lang) for name in ("title", "responsible", "period", "conflict")}
+    return charts.timeline_chart(
+        frame, domain_title=i18n.t("projecten.col.domain", lang), tooltip_titles=titles, lang=lang
+    )
+
+
 #: Corners of a drawn polygon at most (a project area, not a survey).
 MAX_CORNERS = 100
 

@@ -287,3 +287,18 @@ def test_conflict_map_colours_buurten_by_pairs_and_names_them(grid):
     assert view["more"][0][0] == "Conflict" and "Riool <b> × Glas" in view["more"][0][1][0]
     assert view["legend"]["title"] == "Buurten where projects overlap"
     assert [row[2] for row in view["legend"]["rows"]] == [0, 0, 1, 3]
+
+
+def test_register_and_conflict_tables_speak_names_in_the_readers_language(grid):
+    items = [
+        _project("Riool", (2026, 1, 1), (2026, 3, 1), codes=("BU00010000",)),
+        _project("Glas", (2026, 2, 1), (2026, 4, 1), codes=("BU00010000", "BU00010001")),
+    ]
+    found = _found(items, grid)
+    names = dict(zip(grid["code"], grid["name"], strict=True))
+    register = projects.register_table(items, found, names, lang="en")
+    assert register["Domain"].tolist() == ["Physical", "Physical"] and register["Conflict"].tolist() == ["yes", "yes"]
+    shown = projects.conflicts_table(found, names, lang="en")
+    assert shown.iloc[0, :4].tolist()[1:] == ["Riool", "Glas", "A"]  # the shared buurt by name, not its code
+    chart = projects.timeline_chart(items, found, "nl").to_dict()
+    assert "'domein': 'Fysiek'" in str(chart) and "'period': '1 jan 2026 – 1 mrt 2026'" in str(chart)

@@ -15,7 +15,7 @@ import streamlit as st
 
 import app_state as ui
 from enschede_gis import areas as custom_areas
-from enschede_gis import boundaries, charts, db, settings, webmap
+from enschede_gis import boundaries, db, settings, webmap
 from enschede_gis import projects as proj
 from enschede_gis.errors import WijkbeeldError
 
@@ -31,31 +31,6 @@ def _buurten(gemeente: str) -> gpd.GeoDataFrame:
 def _custom() -> dict[str, list[str]]:
     with ui.user_errors():
         return {a.name: list(a.codes) for a in custom_areas.load_areas()}
-
-
-def _domain(key: str) -> str:
-    return ui.t(f"projecten.domain.{key}")
-
-
-def _register_table(
-    items: list[proj.Project], found: pd.DataFrame, names: dict[str, str], stamps: dict | None = None
-) -> pd.DataFrame:
-    line = proj.timeline(items, found)
-    stamps = stamps or {}
-    return pd.DataFrame(
-        {
-            ui.t("projecten.col.title"): line["title"],
-            ui.t("projecten.col.domain"): [_domain(d) for d in line["domain"]],
-            ui.t("projecten.col.area"): [p.area.describe(names) for p in items],
-            ui.t("projecten.col.start"): line["start"].dt.date,
-            ui.t("projecten.col.end"): line["end"].dt.date,
-            ui.t("projecten.col.responsible"): line["responsible"],
-            ui.t("projecten.col.contact"): line["contact"],
-            ui.t("projecten.col.conflict"): [ui.t("projecten.yes") if c else "" for c in line["conflict"]],
-            ui.t("projecten.col.changed_by"): [stamps[p.id].changed_by if p.id in stamps else "" for p in items],
-            ui.t("projecten.col.changed_at"): [stamps[p.id].local_time() if p.id in stamps else "" for p in items],
-        }
-    )
 
 
 # ---- drawing a polygon by clicking corners ----------------------------------------------------------
@@ -130,7 +105,7 @@ def _project_form(current: proj.Project | None, names: dict[str, str], custom: d
             ui.t("projecten.col.domain"),
             proj.DOMAINS,
             index=proj.DOMAINS.index(current.domain) if current else 0,
-            format_func=_domain,
+            format_func=ui.labeller("projecten.domain"),
         )
         responsible = cols[1].text_input(
             ui.t("projecten.col.responsible"), current.responsible if current else "", max_chars=200
@@ -147,18 +122,10 @@ def _project_form(current: proj.Project | None, names: dict[str, str], custom: d
         )
         if not st.form_submit_button(ui.t("projecten.save"), type="primary"):
             return
-    fields = {
-        "title": title,
-        "domain": domain,
-        "responsible": responsible,
-        "contact": contact,
-        "start": start,
-        "end": end,
-    }
+    fields = dict(title=title, domain=domain, responsible=responsible, contact=contact, start=start, end=end)
     with ui.user_errors():
-        project = proj.make_project(
-            **fields, area={k: v for k, v in area.items() if v}, **({"id": current.id} if current else {})
-        )
+        area = {k: v for k, v in area.items() if v}
+        project = proj.make_project(**fields, area=area, **({"id": current.id} if current else {}))
         proj.footprint(project.area, _buurten(ui.gemeente()), custom)
         loaded = ui.edit_version("projects", current.id) if current else None
         proj.save(eng, project, actor=ui.actor(), expected=loaded)
@@ -211,23 +178,13 @@ def _import(custom: dict[str, list[str]]) -> None:
 
 def _register(items: list[proj.Project], found: pd.DataFrame, names: dict[str, str]) -> None:
     if items:
-        table = _register_table(items, found, names, proj.stamps(eng))
+        table = proj.register_table(items, found, names, proj.stamps(eng), lang)
         st.dataframe(table, hide_index=True, width="stretch")
     else:
         st.info(ui.t("projecten.empty"))
 
 
 # ---- timeline and conflicts -------------------------------------------------------------------------
-
-
-def _timeline_chart(frame: pd.DataFrame):
-    frame = frame.assign(
-        domein=[_domain(d) for d in frame["domain"]],
-        conflict_text=[ui.t("projecten.yes") if c else "" for c in frame["conflict"]],
-    )
-    titles = {name: ui.t(f"projecten.col.{name}") for name in ("title", "responsible", "period", "conflict")}
-    domain = ui.t("projecten.col.domain")
-    return charts.timeline_chart(frame, domain_title=domain, tooltip_titles=titles, lang=ui.lang())
 
 
 def _timeline(items, prints, found) -> None:
@@ -246,7 +203,7 @@ def _timeline(items, prints, found) -> None:
     if not near:
         st.info(ui.t("projecten.none_in_area"))
         return
-    st.altair_chart(_timeline_chart(proj.timeline(near, found)), width="stretch")
+    st.altair_chart(proj.timeline_chart(near, found, lang), width="stretch")
 
 
 def _conflicts(found: pd.DataFrame, names: dict[str, str]) -> None:
@@ -256,16 +213,7 @@ def _conflicts(found: pd.DataFrame, names: dict[str, str]) -> None:
         st.success(ui.t("projecten.no_conflicts"))
     else:
         st.warning(ui.t("projecten.conflicts_found", count=len(overlaps)))
-    shown = pd.DataFrame(
-        {
-            ui.t("projecten.col.kind"): [ui.t(f"projecten.kind.{k}") for k in found["kind"]],
-            ui.t("projecten.col.a"): found["a_title"],
-            ui.t("projecten.col.b"): found["b_title"],
-            ui.t("projecten.col.buurten"): [", ".join(names.get(c, c) for c in codes) for codes in found["buurten"]],
-            ui.t("projecten.col.from"): found["from"],
-            ui.t("projecten.col.to"): found["to"],
-        }
-    )
+    shown = proj.conflicts_table(found, names, lang)
     if not shown.empty:
         st.dataframe(shown, hide_index=True, width="stretch")
     if not adjacent.empty:
