@@ -186,6 +186,18 @@ def _compare(draft: sc.Scenario) -> None:
         st.dataframe(found[0], width="stretch")
 
 
+@st.fragment
+def _effects(outcome: sc.Outcome, draft: sc.Scenario) -> None:
+    """The effects in tabs. Only the open tab is computed; opening another, or a widget in one,
+    reruns only this part of the page (a fragment), with the outcome of the last full run."""
+    tabs = st.tabs([ui.t(f"scenarios.tab.{tab}") for tab in TABS], key="scen_tab", on_change="rerun")
+    show = (_before_after, _difference_map, _rerank, lambda _outcome: _compare(draft))
+    for tab, part in zip(tabs, show, strict=True):
+        with tab:
+            if tab.open:
+                part(outcome)
+
+
 # ---- page ------------------------------------------------------------------------------------------
 lang = ui.lang()
 gemeente = ui.gemeente()
@@ -250,16 +262,4 @@ with ui.user_errors():
     outcome = _run(draft)
 for note in outcome.notes:
     st.info(ui.t(f"scenarios.notes.{note}"))
-tabs = st.tabs([ui.t(f"scenarios.tab.{tab}") for tab in TABS], key="scen_tab", on_change="rerun")
-with tabs[0]:
-    if tabs[0].open:  # only the open tab is computed; opening another reruns the page
-        _before_after(outcome)
-with tabs[1]:
-    if tabs[1].open:
-        _difference_map(outcome)
-with tabs[2]:
-    if tabs[2].open:
-        _rerank(outcome)
-with tabs[3]:
-    if tabs[3].open:
-        _compare(draft)
+_effects(outcome, draft)
