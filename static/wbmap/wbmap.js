@@ -95,6 +95,8 @@
       container.addEventListener(name, function () { state.moved = true; }, { passive: true });
     });
     var ro = new ResizeObserver(function () {
+      // A hidden map (its tab closed) measures 0 x 0: fitting it then gives NaN coordinates.
+      if (!container.clientWidth || !container.clientHeight) return;
       map.invalidateSize();
       if (!state.moved) fit();
       placeLabels();
