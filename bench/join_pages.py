@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import statistics
 import sys
@@ -52,7 +53,6 @@ PLAIN_APP = textwrap.dedent(
 
 
 def _start_ours(state: Path) -> tuple[str, object, str]:
-    import os
 
     os.environ["WIJKBEELD_STATE_DIR"] = str(state)
     os.environ.pop("DATABASE_URL", None)
@@ -142,6 +142,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     results, cold = {}, {}
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for name, start in (("plain", _start_plain), ("ours", _start_ours)):
@@ -151,6 +152,8 @@ def main() -> None:
                 cold[name], results[name] = _measure(url, query, page, args.sessions, args.runs)
             finally:
                 stop_app(process)
+    # other work on the machine shifts both columns; the ratio is what compares (load: 1-minute average)
+    print(f"machine load while measuring: {load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"first session on a cold server (s): ours {cold['ours']:.2f}   plain streamlit {cold['plain']:.2f}")
     print(f"join pages usable (s), warm server, {args.runs} runs: min / median")
     for count in (1, args.sessions):
