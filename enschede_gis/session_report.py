@@ -245,6 +245,32 @@ def meeting_inputs(
     return pd.concat([about_area, extra]).sort_values("id").reset_index(drop=True)
 
 
+_situation_catalogues: dict[int, tuple[Catalogue, Catalogue]] = {}
+
+
+def situation_catalogue(catalogue: Catalogue) -> Catalogue:
+    """``catalogue`` cut to the situation's figures and what they are computed from (weights,
+    numerators, denominators), so the projector's step does not compute every figure of every year
+    to show nine (the same object for the same catalogue, so the profile's memo keeps working)."""
+    hit = _situation_catalogues.get(id(catalogue))
+    if hit is not None and hit[0] is catalogue:
+        return hit[1]
+    keep: set[str] = set()
+    todo = [k for k in SITUATION_FIGURES if k in catalogue]
+    while todo:
+        key = todo.pop()
+        if key in keep or key not in catalogue:
+            continue
+        keep.add(key)
+        ind = catalogue[key]
+        todo.extend(k for k in (ind.weight, ind.numerator, ind.denominator) if k)
+    cut = Catalogue(indicators={k: v for k, v in catalogue.indicators.items() if k in keep}, themes=catalogue.themes)
+    if len(_situation_catalogues) > 8:
+        _situation_catalogues.clear()
+    _situation_catalogues[id(catalogue)] = (catalogue, cut)
+    return cut
+
+
 def situation(
     snap: Snapshot,
     catalogue: Catalogue,
@@ -258,7 +284,7 @@ def situation(
     text (missing reads "onbekend"; a value over part of the buurten says so), year, source.
     For a projector also ``heading`` (the label with its unit where the name does not say it) and
     ``number`` (the value without that unit: "2.350" under "Aantal huishoudens", "€ 206.000")."""
-    table = prof.key_figures(snap, catalogue, area, year=year, lang=lang, gemeente=gemeente)
+    table = prof.key_figures(snap, situation_catalogue(catalogue), area, year=year, lang=lang, gemeente=gemeente)
     wanted = [k for k in SITUATION_FIGURES if k in catalogue]
     rows = table.set_index("indicator").reindex([k for k in wanted if k in set(table["indicator"])])
     out = pd.DataFrame(

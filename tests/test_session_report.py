@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
@@ -266,3 +267,16 @@ def test_the_projector_tables_name_things_and_hide_keys(meeting, snap, catalogue
     effects = session_report.effects_table(session.scenarios[0].effects, "en")
     assert list(effects.columns) == ["Before", "After", "Difference"] and "+40" in effects["Difference"].tolist()
     assert session_report.agreements_table(session.meeting, "en").iloc[0].tolist() == [EVIL, "Wijkteam", "maart"]
+
+
+@pytest.mark.parametrize("key", [LASONDER, "WK015309", "GM0153"])
+def test_the_situation_computes_only_its_figures_and_gets_the_same_numbers(snap, catalogue, key):
+    area = profile.find_area(profile.selectable_areas(snap), key)
+    cut = session_report.situation_catalogue(catalogue)
+    assert session_report.situation_catalogue(catalogue) is cut  # one object: the profile's memo keeps working
+    assert set(session_report.SITUATION_FIGURES) <= set(cut.indicators) and len(cut) < len(catalogue) / 3
+    full = profile.key_figures(snap, catalogue, area, year=profile.LATEST).set_index("indicator")
+    fast = profile.key_figures(snap, cut, area, year=profile.LATEST).set_index("indicator")
+    wanted = list(session_report.SITUATION_FIGURES)
+    columns = [c for c in fast.columns if c not in {"theme", "theme_label"}]
+    pd.testing.assert_frame_equal(fast.loc[wanted, columns], full.loc[wanted, columns])
