@@ -14,8 +14,8 @@ min / median of ``--runs`` runs on a warm server (one throw-away visit first), e
 (the first visit after start) and the simultaneous sessions.
 
 Measured (Debian's /usr/bin/chromium via Playwright, 1920x1080, every non-local request aborted):
-- first load of /kaart (until the areas are drawn), /profiel and /prioriteiten (until the script has
-  finished and the page's first heading is shown);
+- first load of /kaart (until the areas are drawn), /start, /profiel and /prioriteiten (until the
+  script has finished and the page's first heading is shown; /start is the floor every page pays);
 - bytes and responses of a first /kaart visit, and how many of them came compressed;
 - click on Twekkelerveld -> the side panel shows "4.210"; bytes the server sent over the websocket
   for that click (CDP Network.webSocketFrameReceived, decoded payload sizes);
@@ -50,6 +50,9 @@ DRAWN = {NEW: "body[data-ready] path.leaflet-interactive", OLD: "path.leaflet-in
 LEGEND = {NEW: "#legend .wb-legend-title", OLD: ".wb-legend-title"}
 MAP_BOX = {NEW: "#map", OLD: "#map_div"}
 MAP_JS = {NEW: "window.wbmap", OLD: "window.map"}
+#: Pages whose first load is measured besides /kaart; the start page (a title and links) is the floor:
+#: what any page costs for Streamlit's frontend, the websocket and the app's frame.
+FIRST_LOADS = ("start", "profiel", "prioriteiten")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -261,7 +264,7 @@ def one_run(browser, url: str, kind: str, point, out: dict[str, list[float]], *,
     context, _page, warm = open_map(browser, url, kind)
     context.close()
     out.setdefault("kaart first load, warm (s)", []).append(warm)
-    for slug in ("profiel", "prioriteiten"):
+    for slug in FIRST_LOADS:
         out.setdefault(f"{slug} first load, warm (s)", []).append(first_load(browser, url, slug))
     if first_loads:
         return
@@ -285,7 +288,7 @@ def measure(
             context, _page, cold = open_map(browser, url, kind)
             context.close()
             out[label]["kaart cold (s)"] = [cold]
-            for slug in ("profiel", "prioriteiten"):
+            for slug in FIRST_LOADS:
                 first_load(browser, url, slug)  # warm the caches
         for _ in range(runs):
             for label, (url, kind) in servers.items():
