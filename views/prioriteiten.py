@@ -14,10 +14,10 @@ import app_state as ui
 from enschede_gis import db
 from enschede_gis import priorities as pr
 from enschede_gis import priorities_view as view
+from views._priority_weights import PROFILES_KEY, apply_profile, weights_form
 
 LEVELS = ["buurt", "wijk"]
 CURRENT_KEY = "prio_current_profile"  # read by views/scenarios.py
-SHOWN_KEY = "_prio_shown"  # the indicators that had a weight slider in the previous run
 MAP_HEIGHT = 560
 
 
@@ -36,69 +36,6 @@ def _ranked(
     profile = pr.PriorityProfile.model_validate_json(profile_json)
     ranking = pr.rank_areas(_tables(*tables_key)[year], profile, ui.catalogue())
     return ranking, pr.rank_stability(ranking, draws=draws, concentration=concentration, seed=seed)
-
-
-def _apply_profile() -> None:
-    """Callback: put a saved profile's choices into the widgets."""
-    name = st.session_state.get("prio_load")
-    profile = next((p for p in st.session_state.get("_prio_profiles", []) if p.name == name), None)
-    if profile is None:
-        return
-    ui.forget_edit_versions("profiles")
-    ui.edit_version("profiles", profile.name)  # the version this user edits from
-    st.session_state.update(view.profile_widgets(profile))
-    st.session_state[SHOWN_KEY] = [w.indicator for w in profile.weights]  # the profile's weights, not fresh ones
-
-
-def _weights_form(options: list[str], defaults: list[str]) -> tuple[dict[str, float], dict[str, str]]:
-    """Indicator choice, a weight slider and a direction per indicator."""
-    if "prio_indicators" not in st.session_state:
-        st.session_state["prio_indicators"] = defaults
-    dropped = [k for k in st.session_state["prio_indicators"] if k not in options]
-    if dropped:  # e.g. a profile made for another year or level: say so, never drop them silently
-        st.warning(
-            ui.t("prioriteiten.dropped", names=", ".join(catalogue[k].label(lang) for k in dropped if k in catalogue))
-        )
-        st.session_state["prio_indicators"] = [k for k in st.session_state["prio_indicators"] if k in options]
-    labels = {k: catalogue[k].label(lang) for k in options}
-    chosen = st.multiselect(
-        ui.t("prioriteiten.indicators"),
-        options,
-        format_func=labels.get,
-        help=ui.t("prioriteiten.indicators_help"),
-        key="prio_indicators",
-        placeholder=ui.choose(),
-    )
-    ui.explain_picker([catalogue[k] for k in chosen], level=level, key="prio_explain")
-    st.session_state.update(view.fresh_weights(chosen, st.session_state.get(SHOWN_KEY, []), catalogue))
-    st.session_state[SHOWN_KEY] = list(chosen)
-    weights, directions, undirected = {}, {}, []
-    directions_all = ["higher_worse", "higher_better"]
-    grid = st.columns([3, 2, 3, 2])  # two indicators per row keeps the results in view
-    for i, key in enumerate(chosen):
-        ind = catalogue[key]
-        if i and i % 2 == 0:
-            grid = st.columns([3, 2, 3, 2])
-        left, right = grid[2 * (i % 2)], grid[2 * (i % 2) + 1]
-        weights[key] = left.slider(
-            f"{ui.t('prioriteiten.weight')}: {ind.label(lang)}", 0.0, 10.0, step=0.5, key=f"prio_w_{key}"
-        )
-        state_key = f"prio_d_{key}"
-        direction = right.selectbox(
-            ui.t("prioriteiten.direction"),
-            directions_all,
-            placeholder=ui.t("prioriteiten.direction_choose"),
-            format_func=ui.labeller("prioriteiten.dir"),
-            key=state_key,
-        )
-        if direction is None:
-            undirected.append(ind.label(lang))
-            weights.pop(key)
-        else:
-            directions[key] = direction
-    if undirected:
-        st.warning(ui.t("prioriteiten.no_direction", names=", ".join(undirected)))
-    return weights, directions
 
 
 def _ranking_tab(ranking: pr.Ranking, stability: pr.Stability, names: dict[str, str]) -> None:
@@ -231,7 +168,7 @@ with ui.user_errors():
     names = snap.names()
     eng = db.engine()
     saved = pr.load_profiles(eng)
-st.session_state["_prio_profiles"] = saved
+st.session_state[PROFILES_KEY] = saved
 
 st.title(ui.t("prioriteiten.title"))
 st.caption(ui.t("prioriteiten.intro"))
@@ -254,13 +191,13 @@ top_row[2].selectbox(
     [p.name for p in saved],
     index=None,
     placeholder=ui.t("prioriteiten.load_none"),
-    on_change=_apply_profile,
+    on_change=apply_profile,
     key="prio_load",
 )
 
 options = view.indicator_options(table, catalogue)
 with st.expander(ui.t("prioriteiten.indicators"), expanded=True):
-    weights, directions = _weights_form(options, pr.default_indicators(table, catalogue))
+    weights, directions = weights_form(options, pr.default_indicators(table, catalogue), catalogue, level=level)
     cols = st.columns(2)
     normalisation = cols[0].radio(
         ui.t("prioriteiten.normalisation"),
