@@ -36,8 +36,10 @@ def _custom() -> dict[str, list[str]]:
 # ---- drawing a polygon by clicking corners ----------------------------------------------------------
 
 
+@st.fragment
 def _draw_map() -> None:
-    """Each click on the map adds a corner (checked inside the gemeente by the package)."""
+    """Each click on the map adds a corner (checked inside the gemeente by the package). A fragment:
+    a click reruns only the map and its caption; the form reads the corners when it is sent."""
     click = ui.new_place(DRAW_MAP)
     if click is not None:
         try:
@@ -54,7 +56,7 @@ def _draw_map() -> None:
     cols[0].caption(ui.t("projecten.draw_help", count=len(corners)))
     if cols[1].button(ui.t("projecten.draw_clear"), key="projecten_draw_clear"):
         st.session_state[DRAW_KEY] = []
-        st.rerun()
+        st.rerun(scope="fragment")
 
 
 # ---- add / edit -------------------------------------------------------------------------------------
