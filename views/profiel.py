@@ -17,26 +17,16 @@ from enschede_gis import profile_view as view
 from enschede_gis.profile import Area
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _key_figures(
-    _snap, _catalogue, area: Area, year: int | str, lang: str, version: str, gemeente: str
-) -> pd.DataFrame:
-    return profile.key_figures(_snap, _catalogue, area, year=year, lang=lang, gemeente=gemeente)
+@st.cache_data(show_spinner=False, max_entries=256)
+def _figures(part: str, _snap, _catalogue, area: Area, year: int | str, lang: str, version: str, gemeente: str):
+    """``profile.<part>`` (key_figures, position, spread or trends) of an area, per input and data version."""
+    by_year = {} if part == "trends" else {"year": year}  # trends span every year
+    return getattr(profile, part)(_snap, _catalogue, area, lang=lang, gemeente=gemeente, **by_year)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _position(_snap, _catalogue, area: Area, year: int | str, lang: str, version: str, gemeente: str) -> pd.DataFrame:
-    return profile.position(_snap, _catalogue, area, year=year, lang=lang, gemeente=gemeente)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _spread(_snap, _catalogue, area: Area, year: int | str, lang: str, version: str, gemeente: str) -> pd.DataFrame:
-    return profile.spread(_snap, _catalogue, area, year=year, lang=lang, gemeente=gemeente)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _trends(_snap, _catalogue, area: Area, lang: str, version: str, gemeente: str) -> pd.DataFrame:
-    return profile.trends(_snap, _catalogue, area, lang=lang, gemeente=gemeente)
+@st.cache_data(show_spinner=False, max_entries=8)
+def _not_held(_snap, _catalogue, lang: str, version: str, catalogue_keys: tuple[str, ...]) -> dict[str, list[str]]:
+    return provenance.not_held(_snap.statistics, _catalogue, lang)  # a pass over every figure: once
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -53,7 +43,7 @@ def _figures_tab(table: pd.DataFrame, area: Area) -> None:
     for theme_label, part in view.figure_tables(table, area.label, ui.lang()):
         st.markdown(f"**{ui.escape(theme_label)}**")
         st.dataframe(part, hide_index=True, width="stretch")
-    _after_refresh(provenance.not_held(snap.statistics, catalogue, ui.lang()))
+    _after_refresh(_not_held(snap, catalogue, ui.lang(), version, tuple(catalogue.indicators)))
 
 
 def _position_tab(position: pd.DataFrame, area: Area) -> None:
@@ -161,16 +151,16 @@ def _tabs(area: Area, year: int | str, table: pd.DataFrame) -> None:
             _figures_tab(table, area)
     if tabs[1].open:
         with tabs[1]:
-            _position_tab(_position(*args, year, ui.lang(), version, ui.gemeente()), area)
+            _position_tab(_figures("position", *args, year, ui.lang(), version, ui.gemeente()), area)
     if tabs[2].open:
         with tabs[2]:
-            _spread_tab(_spread(*args, year, ui.lang(), version, ui.gemeente()), area)
+            _spread_tab(_figures("spread", *args, year, ui.lang(), version, ui.gemeente()), area)
     if tabs[3].open:
         with tabs[3]:
             _similar_tab(area, year)
     if tabs[4].open:
         with tabs[4]:
-            _trends_tab(_trends(*args, ui.lang(), version, ui.gemeente()))
+            _trends_tab(_figures("trends", *args, None, ui.lang(), version, ui.gemeente()))
 
 
 def _downloads(area: Area, year: int | str, table: pd.DataFrame) -> None:
@@ -237,7 +227,7 @@ year = right.selectbox(
 ui.set_params(gebied=area_key, jaar=None if profile.is_latest(year) else year)
 
 with ui.user_errors():
-    table = _key_figures(snap, catalogue, area, year, ui.lang(), version, ui.gemeente())
+    table = _figures("key_figures", snap, catalogue, area, year, ui.lang(), version, ui.gemeente())
 
 head, picture = st.columns([3, 2])
 with head:
