@@ -286,7 +286,7 @@ CONFLICT_COLOURS = ("#f16913", "#d94801", "#8c2d04")
 def conflict_view(found: pd.DataFrame, asset, lang: str = "nl") -> dict:
     """The conflict map's view (:func:`enschede_gis.webmap.category_view`) over the buurt geometry
     ``asset``: each buurt coloured by its number of overlapping pairs (1, 2, 3 or more), the pairs
-    named in its tooltip, buurten without a conflict plain."""
+    named in its tooltip, buurten without a conflict plain; the map fitted to the conflicts."""
     from enschede_gis import i18n, webmap
 
     counts = conflicted_buurten(found)
@@ -297,7 +297,7 @@ def conflict_view(found: pd.DataFrame, asset, lang: str = "nl") -> dict:
     for row in overlaps.itertuples():
         for code in row.buurten:
             pairs.setdefault(str(code), []).append(f"{row.a_title} × {row.b_title}")
-    return webmap.category_view(
+    view = webmap.category_view(
         asset,
         category,
         colours=CONFLICT_COLOURS,
@@ -307,6 +307,8 @@ def conflict_view(found: pd.DataFrame, asset, lang: str = "nl") -> dict:
         lang=lang,
         extra_tooltip={i18n.t("projecten.col.conflict", lang): {c: "; ".join(p) for c, p in pairs.items()}},
     )
+    # the map fits (and outlines) the buurten with a conflict: at the gemeente's scale they are specks
+    return webmap.with_marks(view, focus=sorted(category))
 
 
 def register_table(

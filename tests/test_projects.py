@@ -287,6 +287,7 @@ def test_conflict_map_colours_buurten_by_pairs_and_names_them(grid):
     assert view["more"][0][0] == "Conflict" and "Riool <b> × Glas" in view["more"][0][1][0]
     assert view["legend"]["title"] == "Buurten where projects overlap"
     assert [row[2] for row in view["legend"]["rows"]] == [0, 0, 1, 3]
+    assert view["focus"] == ["BU00010000"]  # fitted to the buurt with conflicts
 
 
 def test_register_and_conflict_tables_speak_names_in_the_readers_language(grid):
