@@ -173,10 +173,29 @@ def _check_room_text(tab, name: str) -> dict:
     return {"smallest": min(t["size"] for t in texts), "elements": len(texts)}
 
 
+MAP_FRAME = "iframe[title='app_state.wijkbeeld_map']"
+
+
+def _check_room_map(tab) -> None:
+    """The situation map on the projector: drawn, the area named in a legend of at least 20 px, names
+    on the map larger than on a desk screen, each on a halo."""
+    frame = tab.frame_locator(MAP_FRAME)
+    frame.locator("body[data-ready].wb-projector").wait_for(timeout=60_000)
+    legend = frame.locator(".wb-legend-row").first
+    assert legend.inner_text().strip() == "Twekkelerveld"
+    assert legend.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 20
+    names = frame.locator(".wb-label")
+    names.first.wait_for()
+    sizes = names.evaluate_all("els => els.map(e => parseFloat(getComputedStyle(e).fontSize))")
+    assert len(sizes) >= 5 and min(sizes) >= 19, sizes  # 13 px and 15 px names, 1.5 times
+    assert names.first.evaluate("e => getComputedStyle(e).textShadow") != "none"
+
+
 def test_meeting_mode_reads_from_the_back_of_the_room(room):
     url, tab, meeting_id, outside = room
     _present(tab, url, meeting_id)
     assert tab.get_by_role("heading", name="De situatie").is_visible()
+    _check_room_map(tab)
     situation = _check_room_text(tab, "meeting-situatie")
     assert "€ " in tab.locator('[data-testid="stMain"]').inner_text()  # WOZ in euros, not "x € 1.000"
     violations = _axe(tab)
