@@ -835,8 +835,10 @@ def map_asset(level: str, custom: tuple = (), gemeente_code: str | None = None):
 
 
 def area_map(args: dict, *, key: str, height: int = 640) -> str | None:
-    """Show the browser map with a view from :func:`enschede_gis.webmap.view_args`; returns the code
-    of the area last clicked (None before any click). Panning and zooming never rerun the script."""
+    """Show the browser map with a view from :mod:`enschede_gis.webmap` (``view_args``, ``plain_view``,
+    ``category_view``, with marks from ``with_marks``); returns the code of the area last clicked (None
+    before any click), or in pick mode the place last clicked as sent (read it with :func:`new_place`).
+    Panning and zooming never rerun the script."""
     _folder, component = _map_component()
     return component(**args, height=height, key=key, default=None)
 
