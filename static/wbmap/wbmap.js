@@ -105,7 +105,10 @@
   }
 
   function fit() {
-    // The focus areas when the view names some, else the whole geometry file.
+    // The focus areas when the view names some, else the whole geometry file. A hidden map (0 x 0)
+    // is fitted when it is shown again (the ResizeObserver).
+    var box = state.map.getContainer();
+    if (!box.clientWidth || !box.clientHeight) return;
     var layers = (state.args.focus || []).map(function (c) { return state.layersByCode[c]; }).filter(Boolean);
     if (layers.length) {
       // with room around it: the neighbouring buurten and their names place the area
