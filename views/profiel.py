@@ -240,6 +240,7 @@ with head:
         st.caption(ui.t("profiel.summary", kind=kind, count=len(area.codes), year=year))
     _downloads(area, year, table)
 with picture:
-    st.image(_map(snap, area.codes, ui.gemeente()), caption=ui.t("profiel.map_caption"), width=300)
+    caption = ui.t("profiel.map_caption")
+    st.image(_map(snap, area.codes, ui.gemeente()), caption=caption, width=300, alt=f"{area.label}: {caption}")
 
 _tabs(area, year, table)
