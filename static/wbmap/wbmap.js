@@ -26,6 +26,14 @@
     height: 0, marks: null, focusKey: "", clicks: 0,
   };
 
+  // Leaflet (index.html) loads async: the render args and the geometry file are on their way meanwhile.
+  var leaflet = new Promise(function (resolve, reject) {
+    if (window.L) { resolve(); return; }
+    var script = document.getElementById("leaflet-js");
+    script.addEventListener("load", function () { resolve(); });
+    script.addEventListener("error", function () { reject(new Error("leaflet.js did not load")); });
+  });
+
   function post(type, data) {
     var msg = Object.assign({ isStreamlitMessage: true, type: type }, data || {});
     window.parent.postMessage(msg, "*");
@@ -94,9 +102,13 @@
     ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (name) {
       container.addEventListener(name, function () { state.moved = true; }, { passive: true });
     });
+    var size = [container.clientWidth, container.clientHeight]; // as built and fitted
     var ro = new ResizeObserver(function () {
       // A hidden map (its tab closed) measures 0 x 0: fitting it then gives NaN coordinates.
       if (!container.clientWidth || !container.clientHeight) return;
+      // The first report is the size the map was just built at: nothing to fit again.
+      if (container.clientWidth === size[0] && container.clientHeight === size[1]) return;
+      size = [container.clientWidth, container.clientHeight];
       map.invalidateSize();
       if (!state.moved) fit();
       placeLabels();
@@ -390,10 +402,11 @@
   function render(args) {
     document.getElementById("map").style.height = (args.height || 640) + "px";
     state.args = args;
-    if (state.assetName === args.asset) { restyle(); setHeight(); return; }
+    if (state.assetName === args.asset) { restyle(); setHeight(); state.shown = args; return; }
     legend(args.legend);
     setHeight();
-    load(args.asset).then(function (asset) {
+    Promise.all([load(args.asset), leaflet]).then(function (loaded) {
+      var asset = loaded[0];
       // A map in a tab that is not open has no size yet: Leaflet cannot fit it (NaN coordinates), so
       // build it once it is shown.
       whenSized(function () { build_once(args, asset); });
@@ -411,13 +424,17 @@
 
   function build_once(args, asset) {
     if (state.args.asset !== args.asset) return; // a newer view asked for another file meanwhile
-    if (state.assetName === args.asset) { restyle(); setHeight(); return; } // built meanwhile
+    if (state.assetName === args.asset) { // built meanwhile (Streamlit often sends the first view twice)
+      if (state.shown !== state.args) { restyle(); setHeight(); state.shown = state.args; }
+      return;
+    }
     if (state.map) { state.map.remove(); state.map = null; state.tiles = null; state.tilesUrl = null; }
     state.layersByCode = {}; state.wijken = null; state.selected = null; state.moved = false;
     state.asset = asset; state.assetName = args.asset;
     build(asset);
     restyle();
     setHeight();
+    state.shown = state.args;
     document.body.setAttribute("data-ready", "1");
   }
 
