@@ -72,18 +72,16 @@ def save_area(
         raise InputError(
             f"Onbekende buurtcode(s): {', '.join(unknown)}", en=f"Unknown buurt code(s): {', '.join(unknown)}"
         )
-    store.check_expected(replace, expected)
-    with db.writing(eng) as conn:
-        return store.put(
-            conn,
-            KIND,
-            area.name,
-            area.model_dump_json(),
-            actor=actor,
-            expected=None if replace is None else expected,
-            old_key=replace,
-            columns={"gemeente": area.gemeente},
-        )
+    return store.save(
+        eng,
+        KIND,
+        area.name,
+        area.model_dump_json(),
+        actor=actor,
+        replace=replace,
+        expected=expected,
+        columns={"gemeente": area.gemeente},
+    )
 
 
 def delete_area(eng: Engine, name: str, *, actor: roles.Actor, expected: int | None = None) -> None:

@@ -198,17 +198,9 @@ def save_profile(
     A new name must be free. To overwrite a stored profile, name it in ``replace`` with the version
     the page loaded in ``expected``: a profile someone else saved since is never overwritten.
     """
-    store.check_expected(replace, expected)
-    with db.writing(eng) as conn:
-        return store.put(
-            conn,
-            KIND,
-            profile.name,
-            profile.model_dump_json(),
-            actor=actor,
-            expected=expected if replace is not None else None,
-            old_key=replace,
-        )
+    return store.save(
+        eng, KIND, profile.name, profile.model_dump_json(), actor=actor, replace=replace, expected=expected
+    )
 
 
 def profile_version(eng: Engine, name: str) -> int | None:

@@ -267,19 +267,17 @@ def save_scenario(
 ) -> int:
     """Store a scenario in one transaction; returns its new version. ``replace`` names the scenario
     being edited (it may be renamed) and ``expected`` is the version the page loaded."""
-    store.check_expected(replace, expected)
-    with db.writing(eng) as conn:
-        return store.put(
-            conn,
-            KIND,
-            _key(scenario.name),
-            to_json(scenario),
-            actor=actor,
-            expected=expected if replace is not None else None,
-            label=scenario.name,
-            old_key=None if replace is None else _key(replace),
-            columns={"name": scenario.name},
-        )
+    return store.save(
+        eng,
+        KIND,
+        _key(scenario.name),
+        to_json(scenario),
+        actor=actor,
+        replace=None if replace is None else _key(replace),
+        expected=expected,
+        label=scenario.name,
+        columns={"name": scenario.name},
+    )
 
 
 def scenario_version(eng: Engine, name: str) -> int | None:

@@ -190,6 +190,36 @@ def check_expected(replace: str | None, expected: int | None) -> None:
         raise TypeError("editing a stored thing needs expected=<the version loaded>")
 
 
+def save(
+    eng: Engine,
+    kind: Kind,
+    key: str,
+    payload: str,
+    *,
+    actor: roles.Actor,
+    replace: str | None = None,
+    expected: int | None = None,
+    label: str | None = None,
+    columns: dict[str, Any] | None = None,
+) -> int:
+    """Add (``replace=None``) or update a named thing in its own write transaction; returns its new
+    version. ``replace`` is the key it was loaded under (it may be renamed to ``key``) and ``expected``
+    the version loaded then; a new thing ignores ``expected`` and needs a free key (:func:`put`)."""
+    check_expected(replace, expected)
+    with db.writing(eng) as conn:
+        return put(
+            conn,
+            kind,
+            key,
+            payload,
+            actor=actor,
+            expected=None if replace is None else expected,
+            label=label,
+            old_key=replace,
+            columns=columns,
+        )
+
+
 def drop(
     conn: Connection, kind: Kind, key: str, *, actor: roles.Actor, expected: int | None = None, label=None
 ) -> None:
