@@ -155,3 +155,20 @@ def test_custom_areas_are_a_level_of_their_own():
     assert at.metric[0].value == "1.820"  # 2023: the two buurten summed, not averaged
     args = _map_args(at)
     assert len(args["cls"]) == 2 and args["selected"] == "custom:Broekheurne"
+
+
+def test_new_own_data_recompute_the_map_tables_instead_of_showing_the_old_ones(monkeypatch):
+    from enschede_gis import figures, maps, uploads
+    from tests.page_helpers import counting
+
+    tables = counting(monkeypatch, figures, ["level_table"])
+    lookups = counting(monkeypatch, maps, ["indicator_years", "sources_by_indicator"])
+    _run(niveau="buurt", gebied="BU01530301")
+    first = {**tables, **lookups}
+    assert all(first.values())
+    _run(niveau="buurt", gebied="BU01530301")  # the same data: everything comes from the caches
+    assert {**tables, **lookups} == first
+    monkeypatch.setattr(uploads, "version", lambda *args, **kwargs: "another upload")
+    _run(niveau="buurt", gebied="BU01530301")
+    now = {**tables, **lookups}
+    assert all(now[name] > first[name] for name in first), (first, now)

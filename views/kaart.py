@@ -19,13 +19,15 @@ MAP_HEIGHT = 600
 
 
 @st.cache_data(show_spinner=False)
-def _years_of(level: str, gemeente: str, catalogue_keys: tuple[str, ...]) -> dict[str, list[int]]:
+def _years_of(level: str, gemeente: str, catalogue_keys: tuple[str, ...], version: str) -> dict[str, list[int]]:
     """Indicator -> years with data at this level (read from the long table, nothing aggregated)."""
     return maps.indicator_years(ui.data().statistics, ui.catalogue(), level=level, gemeente=gemeente)
 
 
 @st.cache_data(show_spinner=False)
-def _table(level: str, year: int, gemeente: str, catalogue_keys: tuple[str, ...], areas: tuple = ()) -> pd.DataFrame:
+def _table(
+    level: str, year: int, gemeente: str, catalogue_keys: tuple[str, ...], version: str, areas: tuple = ()
+) -> pd.DataFrame:
     """Figures of every area of a level in one year (wijk and custom-area figures may be aggregated)."""
     if level == CUSTOM:
         groups = {key: list(codes) for key, _name, codes in areas}
@@ -34,12 +36,12 @@ def _table(level: str, year: int, gemeente: str, catalogue_keys: tuple[str, ...]
 
 
 @st.cache_data(show_spinner=False)
-def _references(year: int, gemeente: str, catalogue_keys: tuple[str, ...]) -> pd.DataFrame:
+def _references(year: int, gemeente: str, catalogue_keys: tuple[str, ...], version: str) -> pd.DataFrame:
     return figures.references(ui.data(), ui.catalogue(), year=year, gemeente=gemeente)
 
 
 @st.cache_data(show_spinner=False)
-def _sources(year: int, level: str, lang: str) -> dict[str, str]:
+def _sources(year: int, level: str, lang: str, version: str) -> dict[str, str]:
     return maps.sources_by_indicator(ui.data().statistics, year=year, level=level, lang=lang)
 
 
@@ -73,8 +75,9 @@ level = controls[0].radio(
     ui.t("common.level"), levels, format_func=ui.labeller("level"), key="kaart_level", horizontal=True
 )
 keys = tuple(catalogue.indicators)
+version = ui.data_version()  # the cached tables below include uploaded own data
 with ui.user_errors():
-    years_of = _years_of(level, gemeente, keys)
+    years_of = _years_of(level, gemeente, keys, version)
     asset = ui.map_asset(level, custom_areas if level == CUSTOM else ())
 options = [ind.key for inds in catalogue.by_theme(list(years_of)).values() for ind in inds]
 if not options:
@@ -125,11 +128,11 @@ with st.expander(ui.t("kaart.options")):
 
 # ---- the map and the side panel: a fragment, so a click reruns only this part ---------------------
 def _level_table(y: int) -> pd.DataFrame:
-    return _table(level, y, gemeente, keys, custom_areas if level == CUSTOM else ())
+    return _table(level, y, gemeente, keys, version, custom_areas if level == CUSTOM else ())
 
 
 def _reference_row(y: int) -> pd.Series:
-    found = _references(y, gemeente, keys)
+    found = _references(y, gemeente, keys, version)
     return found.loc[gemeente_name] if gemeente_name in found.index else pd.Series(dtype=float)
 
 
@@ -157,7 +160,7 @@ if relative:
         st.info(ui.t("kaart.no_reference", gemeente=ui.escape(gemeente_name), year=year))
 # Custom areas are made of buurten: their figures come from the buurt tables.
 source_level = "buurt" if level == CUSTOM else level
-sources = _sources(year, source_level, lang)
+sources = _sources(year, source_level, lang, version)
 ui.set_params(
     niveau=level,
     indicator=key,
@@ -227,12 +230,12 @@ def _panel(selected: str | None) -> None:
             {y: _level_table(y) for y in all_years},
             {y: _reference_row(y) for y in all_years},
             catalogue,
-            sources={y: _sources(y, source_level, lang) for y in all_years},
+            sources={y: _sources(y, source_level, lang, version) for y in all_years},
             lang=lang,
         )
     frame = maps.panel_table(rows, area=area_name, reference=gemeente_name, lang=lang)
     st.dataframe(frame, hide_index=True, width="stretch", height=MAP_HEIGHT - 200)
-    ref_sources = maps.sources_by_indicator(snap.statistics, year=year, level="gemeente", lang=lang)
+    ref_sources = _sources(year, "gemeente", lang, version)
     st.caption(
         ui.t(
             "kaart.panel.year_source",
