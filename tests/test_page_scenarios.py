@@ -280,3 +280,13 @@ def test_a_cached_outcome_is_never_stale_when_a_custom_area_it_names_changes(app
     app.run()
     spread = _before_after(app).loc["Aantal inwoners", "Verschil"]
     assert spread != "+80 inwoners" and spread.startswith("+"), spread
+
+
+def test_the_open_effects_tab_stays_open_in_the_other_language(app):
+    _add_dwellings(app)
+    _open_tab(app, "Prioriteiten opnieuw")
+    app.query_params["lang"] = "en"
+    app.run()
+    assert not app.exception, app.exception
+    assert app.session_state["scen_tab"] == "Priorities re-run"  # the same tab, now in English
+    assert "scen_profile" in [s.key for s in app.selectbox]  # its content is drawn, not the first tab's

@@ -190,7 +190,7 @@ def _compare(draft: sc.Scenario) -> None:
 def _effects(outcome: sc.Outcome, draft: sc.Scenario) -> None:
     """The effects in tabs. Only the open tab is computed; opening another, or a widget in one,
     reruns only this part of the page (a fragment), with the outcome of the last full run."""
-    tabs = st.tabs([ui.t(f"scenarios.tab.{tab}") for tab in TABS], key="scen_tab", on_change="rerun")
+    tabs = ui.tabs([f"scenarios.tab.{tab}" for tab in TABS], key="scen_tab")
     show = (_before_after, _difference_map, _rerank, lambda _outcome: _compare(draft))
     for tab, part in zip(tabs, show, strict=True):
         with tab:
