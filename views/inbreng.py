@@ -17,11 +17,6 @@ MAP_KEY = "inbreng_map"
 PIN_KEY = "_inbreng_pin"
 
 
-@st.cache_resource(show_spinner=False)
-def _places(gemeente: str, custom_keys: tuple[str, ...]) -> inputs.Places:
-    return inputs.places(ui.data(), custom_keys=custom_keys, gemeente=gemeente)
-
-
 def _meeting(meeting_id: str | None) -> meetings.Meeting | None:
     """The meeting named in the URL, if it exists (an unknown id is said, and never stored)."""
     if not meeting_id:
@@ -193,7 +188,7 @@ with ui.user_errors():
     eng = db.engine()
 by_key = {a.key: a for a in options}
 names = {a.key: a.label for a in options}
-where = _places(ui.gemeente(), tuple(a.key for a in options if a.kind == "custom"))
+where = ui.join_places(tuple(a.key for a in options if a.kind == "custom"))
 
 st.title(ui.t("inbreng.title"))
 st.caption(ui.t("inbreng.intro", max=inputs.MAX_TEXT))
