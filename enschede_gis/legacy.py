@@ -95,7 +95,7 @@ def _steps() -> list[tuple[str, Callable[[Path], list], Callable[[Connection, Ba
             _scenario_files,
             put(
                 scenarios.KIND,
-                lambda s: s.name.strip().casefold(),
+                lambda s: scenarios.stored_key(s.name),
                 label=lambda s: s.name,
                 columns=lambda s: {"name": s.name},
             ),

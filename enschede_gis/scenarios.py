@@ -241,7 +241,7 @@ def file_name(name: str) -> str:
     return f"{stem}.json"
 
 
-def _key(name: str) -> str:
+def stored_key(name: str) -> str:
     """The stored key: the name in lower case, so "Plan A" and "plan a" cannot both exist."""
     return name.strip().casefold()
 
@@ -270,10 +270,10 @@ def save_scenario(
     return store.save(
         eng,
         KIND,
-        _key(scenario.name),
+        stored_key(scenario.name),
         to_json(scenario),
         actor=actor,
-        replace=None if replace is None else _key(replace),
+        replace=None if replace is None else stored_key(replace),
         expected=expected,
         label=scenario.name,
         columns={"name": scenario.name},
@@ -282,13 +282,13 @@ def save_scenario(
 
 def scenario_version(eng: Engine, name: str) -> int | None:
     """The stored version of the scenario with this name (None when there is none)."""
-    found = store.stamp(eng, KIND, _key(name))
+    found = store.stamp(eng, KIND, stored_key(name))
     return None if found is None else found.version
 
 
 def delete_scenario(eng: Engine, name: str, *, actor: roles.Actor, expected: int | None = None) -> None:
     with db.writing(eng) as conn:
-        store.drop(conn, KIND, _key(name), actor=actor, expected=expected, label=name)
+        store.drop(conn, KIND, stored_key(name), actor=actor, expected=expected, label=name)
 
 
 def copy_name(name: str, taken: Iterable[str]) -> str:

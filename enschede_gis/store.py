@@ -166,7 +166,7 @@ def put(
         **(columns or {}),
     }
     source = key if old_key is None else old_key
-    if (expected is None or key != source) and _exists(conn, kind, key):
+    if (expected is None or key != source) and exists(conn, kind, key):
         raise already_exists(kind, label)
     try:
         if expected is None:
@@ -236,7 +236,8 @@ def drop(
     raise conflict(kind, label or key, current)
 
 
-def _exists(conn: Connection, kind: Kind, key: str) -> bool:
+def exists(conn: Connection, kind: Kind, key: str) -> bool:
+    """Whether a thing of this kind is stored under ``key`` (one indexed look-up)."""
     return conn.execute(select(kind.key_column).where(kind.key_column == key)).first() is not None
 
 

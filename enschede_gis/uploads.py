@@ -414,9 +414,9 @@ def _name_taken(name: str) -> UploadError:
 def _free_id(conn: Connection, wanted: str) -> str:
     """``wanted``, or ``wanted_2``, ``wanted_3``, ... when an upload already has that id (one indexed
     look-up; the numbered ones are read only when the same file comes again)."""
-    column = KIND.key_column
-    if conn.execute(select(column).where(column == wanted)).first() is None:
+    if not store.exists(conn, KIND, wanted):
         return wanted
+    column = KIND.key_column
     like = wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "\\_%"
     ids = set(conn.execute(select(column).where(column.like(like, escape="\\"))).scalars())
     number = 2
