@@ -39,6 +39,7 @@ from enschede_gis import i18n, maps, settings
 from enschede_gis.errors import InputError
 from enschede_gis.indicators import Indicator
 from enschede_gis.maps import LegendEntry
+from enschede_gis.text import clean_line
 
 #: Zoom levels the label plan covers (Leaflet/web-mercator zoom; a gemeente fits at about 11-12), in
 #: steps of ZOOM_STEP (the map zooms in quarter steps): at most 31 steps, a bit each in a JS integer.
@@ -603,8 +604,9 @@ class MapPoint:
 
 
 def short_text(text: object, limit: int = POINT_TEXT_CHARS) -> str:
-    """``text`` on one line, cut to ``limit`` characters with an ellipsis."""
-    line = " ".join(str(text or "").split())
+    """``text`` on one line (cleaned like every name and note: :func:`enschede_gis.text.clean_line`),
+    cut to ``limit`` characters with an ellipsis."""
+    line = " ".join(clean_line(text or "").split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 

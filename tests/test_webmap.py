@@ -216,3 +216,10 @@ def test_a_clicked_place_is_two_finite_coordinates_or_a_clear_error():
         with pytest.raises(webmap.InputError, match="geen geldige coördinaten") as refused:
             webmap.clicked_point(bad)
         assert "no valid coordinates" in refused.value.message("en")
+
+
+def test_point_text_is_one_clean_line_cut_with_an_ellipsis():
+    typed = "Gat\u202ein de\u200b weg\nbij   de school"  # a direction override and a zero-width space from a phone
+    assert webmap.short_text(typed) == "Gatin de weg bij de school"
+    assert webmap.short_text("x" * 200, limit=10) == "x" * 9 + "…"
+    assert webmap.short_text(None) == ""
