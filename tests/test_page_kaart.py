@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.page_helpers import TEAM, explanations_offered, run_page
+from tests.page_helpers import TEAM, explanations_offered, map_views, run_page
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")
 
@@ -17,10 +17,9 @@ def _run(**params: str) -> AppTest:
 
 
 def _map_args(at: AppTest) -> dict:
-    components = [e for e in at.main if type(e).__name__ == "UnknownElement"]
-    assert len(components) == 1
-    assert components[0].proto.component_name.endswith("wijkbeeld_map")
-    return json.loads(components[0].proto.json_args)
+    assert len([e for e in at.main if type(e).__name__ == "UnknownElement"]) == 1  # one component: the map
+    (view,) = map_views(at)
+    return view
 
 
 def _legend_text(args: dict) -> str:

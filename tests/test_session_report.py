@@ -13,12 +13,11 @@ from enschede_gis import db, figures, inputs, meetings, profile, projects, roles
 from enschede_gis import priorities as pr
 from enschede_gis import scenarios as sc
 from enschede_gis.roles import Actor, Role
+from tests.page_helpers import TEAM
 from tests.render import pdf_pages_to_png
 from tests.test_pdf_export import KEY_OR_CODE, _outside_parentheses
 
 STAFF = Actor(Role.TEAM)  # input from the area team's own page; residents are tested in test_inputs
-
-TEAM = roles.Actor(roles.Role.TEAM, "Testteam")
 
 LASONDER = "BU01530001"
 PRINTED = date(2026, 11, 29)
