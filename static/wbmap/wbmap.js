@@ -399,10 +399,17 @@
     return state.loading;
   }
 
+  // Draw the latest view on the built map, and note that it is shown.
+  function show() {
+    restyle();
+    setHeight();
+    state.shown = state.args;
+  }
+
   function render(args) {
     document.getElementById("map").style.height = (args.height || 640) + "px";
     state.args = args;
-    if (state.assetName === args.asset) { restyle(); setHeight(); state.shown = args; return; }
+    if (state.assetName === args.asset) { show(); return; }
     legend(args.legend);
     setHeight();
     Promise.all([load(args.asset), leaflet]).then(function (loaded) {
@@ -425,16 +432,14 @@
   function build_once(args, asset) {
     if (state.args.asset !== args.asset) return; // a newer view asked for another file meanwhile
     if (state.assetName === args.asset) { // built meanwhile (Streamlit often sends the first view twice)
-      if (state.shown !== state.args) { restyle(); setHeight(); state.shown = state.args; }
+      if (state.shown !== state.args) show();
       return;
     }
     if (state.map) { state.map.remove(); state.map = null; state.tiles = null; state.tilesUrl = null; }
     state.layersByCode = {}; state.wijken = null; state.selected = null; state.moved = false;
     state.asset = asset; state.assetName = args.asset;
     build(asset);
-    restyle();
-    setHeight();
-    state.shown = state.args;
+    show();
     document.body.setAttribute("data-ready", "1");
   }
 
