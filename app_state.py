@@ -434,14 +434,15 @@ def language_selector() -> str:
 
 
 def attribution() -> None:
-    """The CBS credit and what the snapshot holds, at the foot of the sidebar."""
-    snap = data()
+    """The CBS credit and what the snapshot holds, at the foot of the sidebar (from the snapshot's
+    manifest, which uploads do not change: no database look-up on every run)."""
+    manifest = region_index().manifest
     st.sidebar.caption(t("app.attribution"))
     st.sidebar.caption(
         t(
             "app.snapshot_note",
-            created=snap.manifest.get("created", "?"),
-            boundary_year=snap.manifest.get("boundary_year", "?"),
+            created=manifest.get("created", "?"),
+            boundary_year=manifest.get("boundary_year", "?"),
         )
     )
 

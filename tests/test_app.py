@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from enschede_gis import settings
+from enschede_gis import settings, snapshot
 from tests.page_helpers import app_test, rendered
 
 APP = settings.REPO_ROOT / "app.py"
@@ -22,6 +22,9 @@ def test_frame_runs_and_credits_cbs():
     at = app_test(timeout=120).run()
     assert not at.exception
     assert settings.ATTRIBUTION in _sidebar_text(at)
+    manifest = snapshot.read_manifest(settings.DATA_DIR)  # what the snapshot holds, named under the credit
+    note = f"ingebouwde momentopname van {manifest['created']}; buurtgrenzen {manifest['boundary_year']}."
+    assert note in _sidebar_text(at)
 
 
 def test_language_comes_from_the_url():
