@@ -86,8 +86,7 @@ def save_area(
 
 def delete_area(eng: Engine, name: str, *, actor: roles.Actor, expected: int | None = None) -> None:
     """Delete a custom area (only the version the page loaded, when ``expected`` is given)."""
-    with db.writing(eng) as conn:
-        store.drop(conn, KIND, name, actor=actor, expected=expected)
+    store.remove(eng, KIND, name, actor=actor, expected=expected)
 
 
 def parse_area(name: str, codes: list[str], description: str = "") -> CustomArea:

@@ -285,10 +285,8 @@ def read_meetings(eng: Engine) -> tuple[list[Meeting], list[DataError]]:
 
 def meeting_version(eng: Engine, meeting_id: str) -> int | None:
     """The stored version of a meeting (None when there is none)."""
-    found = store.stamp(eng, KIND, meeting_id)
-    return None if found is None else found.version
+    return store.version(eng, KIND, meeting_id)
 
 
 def remove(eng: Engine, meeting_id: str, *, actor: roles.Actor, expected: int | None = None) -> None:
-    with db.writing(eng) as conn:
-        store.drop(conn, KIND, meeting_id, actor=actor, expected=expected)
+    store.remove(eng, KIND, meeting_id, actor=actor, expected=expected)

@@ -205,13 +205,11 @@ def save_profile(
 
 def profile_version(eng: Engine, name: str) -> int | None:
     """The stored version of the profile with this name (None when there is none)."""
-    found = store.stamp(eng, KIND, name)
-    return None if found is None else found.version
+    return store.version(eng, KIND, name)
 
 
 def delete_profile(eng: Engine, name: str, *, actor: roles.Actor, expected: int | None = None) -> None:
-    with db.writing(eng) as conn:
-        store.drop(conn, KIND, name, actor=actor, expected=expected)
+    store.remove(eng, KIND, name, actor=actor, expected=expected)
 
 
 # ---------------------------------------------------------------------------------------------------

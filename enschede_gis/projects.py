@@ -624,5 +624,4 @@ def stamps(eng: Engine) -> dict[str, store.Stamp]:
 
 
 def remove(eng: Engine, project_id: str, *, actor: roles.Actor, expected: int | None = None) -> None:
-    with db.writing(eng) as conn:
-        store.drop(conn, KIND, project_id, actor=actor, expected=expected)
+    store.remove(eng, KIND, project_id, actor=actor, expected=expected)

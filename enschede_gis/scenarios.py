@@ -282,13 +282,11 @@ def save_scenario(
 
 def scenario_version(eng: Engine, name: str) -> int | None:
     """The stored version of the scenario with this name (None when there is none)."""
-    found = store.stamp(eng, KIND, stored_key(name))
-    return None if found is None else found.version
+    return store.version(eng, KIND, stored_key(name))
 
 
 def delete_scenario(eng: Engine, name: str, *, actor: roles.Actor, expected: int | None = None) -> None:
-    with db.writing(eng) as conn:
-        store.drop(conn, KIND, stored_key(name), actor=actor, expected=expected, label=name)
+    store.remove(eng, KIND, stored_key(name), actor=actor, expected=expected, label=name)
 
 
 def copy_name(name: str, taken: Iterable[str]) -> str:

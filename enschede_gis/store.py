@@ -124,6 +124,12 @@ def stamp(eng: Engine | Connection, kind: Kind | str, key: str) -> Stamp | None:
     return None if found is None else Stamp(int(found[0]), found[1] or "", found[2] or "")
 
 
+def version(eng: Engine | Connection, kind: Kind | str, key: str) -> int | None:
+    """The stored version of one thing (None when there is none with this key)."""
+    found = stamp(eng, kind, key)
+    return None if found is None else found.version
+
+
 def stamps(eng: Engine | Connection, kind: Kind | str) -> dict[str, Stamp]:
     """Every stored thing's stamp by key (e.g. for a register that shows who changed what)."""
     kind = KINDS[kind] if isinstance(kind, str) else kind
@@ -234,6 +240,12 @@ def drop(
     if current is None:
         raise missing(kind, label or key)
     raise conflict(kind, label or key, current)
+
+
+def remove(eng: Engine, kind: Kind, key: str, *, actor: roles.Actor, expected: int | None = None, label=None) -> None:
+    """:func:`drop` in its own write transaction."""
+    with db.writing(eng) as conn:
+        drop(conn, kind, key, actor=actor, expected=expected, label=label)
 
 
 def exists(conn: Connection, kind: Kind, key: str) -> bool:
