@@ -141,6 +141,10 @@ class Catalogue(BaseModel):
     def __len__(self) -> int:
         return len(self.indicators)
 
+    def theme_label(self, theme: str, lang: Language = "nl") -> str:
+        """A theme's name in ``lang``; a theme the catalogue does not know (own data) by its key."""
+        return self.themes[theme].label(lang) if theme in self.themes else theme
+
     def by_theme(self, keys: list[str] | None = None) -> dict[str, list[Indicator]]:
         """Indicators grouped by theme key, in catalogue order; optionally only the given keys."""
         grouped: dict[str, list[Indicator]] = {}

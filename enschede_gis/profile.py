@@ -304,7 +304,7 @@ def _key_figures_in(
             text = ind.format(value, lang)
             row = {
                 "theme": theme,
-                "theme_label": catalogue.themes[theme].label(lang) if theme in catalogue.themes else theme,
+                "theme_label": catalogue.theme_label(theme, lang),
                 "indicator": ind.key,
                 "label": ind.label(lang),
                 "unit": ind.unit(lang),
@@ -465,7 +465,7 @@ def _position_in(
             {
                 "indicator": ind.key,
                 "label": ind.label(lang),
-                "theme_label": catalogue.themes[ind.theme].label(lang),
+                "theme_label": catalogue.theme_label(ind.theme, lang),
                 "value": value,
                 "city": city_value,
                 "rank": rank,
@@ -758,7 +758,7 @@ def compare(
         if not any(ind.key in found for found in texts.values()):
             continue
         row = {
-            "theme_label": catalogue.themes[ind.theme].label(lang) if ind.theme in catalogue.themes else ind.theme,
+            "theme_label": catalogue.theme_label(ind.theme, lang),
             "indicator": ind.key,
             "label": ind.label(lang),
         }

@@ -75,7 +75,7 @@ def coverage(stats: pd.DataFrame, catalogue: Catalogue, gemeente: str, lang: Lan
         entry = {
             "indicator": ind.key,
             "label": ind.label(lang),
-            "theme": catalogue.themes[ind.theme].label(lang) if ind.theme in catalogue.themes else ind.theme,
+            "theme": catalogue.theme_label(ind.theme, lang),
         }
         for level in LEVELS:
             found = years.get((ind.key, level), [])
@@ -95,7 +95,7 @@ def not_held(stats: pd.DataFrame, catalogue: Catalogue, lang: Language = "nl") -
     for ind in catalogue:
         fetched_by_refresh = ind.sources.cbs is not None  # RIVM's estimates do not come with a KWB refresh
         if ind.key not in held and not ind.local and fetched_by_refresh:
-            theme = catalogue.themes[ind.theme].label(lang) if ind.theme in catalogue.themes else ind.theme
+            theme = catalogue.theme_label(ind.theme, lang)
             grouped.setdefault(theme, []).append(ind.label(lang))
     return grouped
 

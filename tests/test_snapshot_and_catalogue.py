@@ -211,3 +211,10 @@ def test_figures_the_snapshot_lacks_are_listed_as_available_after_a_refresh(snap
     assert "Aantal inwoners" not in labels
     table = provenance.coverage(snap.statistics, catalogue, "GM0153").set_index("indicator")
     assert table.at["kwb_koopwoningen", "sources"] == "beschikbaar na verversen"
+
+
+def test_theme_label_names_a_theme_in_the_language_and_an_unknown_one_by_its_key():
+    catalogue = load_catalogue()
+    assert catalogue.theme_label("bevolking") == "Bevolking"
+    assert catalogue.theme_label("bedrijvigheid", "en") == "Businesses"
+    assert catalogue.theme_label("eigen-thema") == "eigen-thema"

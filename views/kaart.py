@@ -87,7 +87,7 @@ _pick("kaart_indicator", options, ui.param("indicator", maps.DEFAULT_INDICATOR))
 key = controls[1].selectbox(
     ui.t("kaart.indicator"),
     options,
-    format_func=lambda k: f"{catalogue.themes[catalogue[k].theme].label(lang)} › {catalogue[k].label(lang)}",
+    format_func=lambda k: f"{catalogue.theme_label(catalogue[k].theme, lang)} › {catalogue[k].label(lang)}",
     key="kaart_indicator",
 )
 indicator = catalogue[key]
