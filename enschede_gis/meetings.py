@@ -217,7 +217,6 @@ def close_input(meeting: Meeting, *, actor: roles.Actor) -> Meeting:
 def save(eng: Engine, meeting: Meeting, *, actor: roles.Actor, expected: int | None = None) -> Meeting:
     """Store a meeting in one transaction: new (``expected=None``) or the version the page loaded
     (``expected``); a meeting someone else saved since is refused (:class:`ConflictError`)."""
-    now = db.now()
     with db.writing(eng) as conn:
         store.put(
             conn,
@@ -227,7 +226,7 @@ def save(eng: Engine, meeting: Meeting, *, actor: roles.Actor, expected: int | N
             actor=actor,
             expected=expected,
             label=meeting.title,
-            columns={"title": meeting.title, "updated_at": now},
+            columns={"title": meeting.title},
         )
     return meeting
 

@@ -609,7 +609,6 @@ def save(
                     "title": p.title,
                     "start": p.start.isoformat(),
                     "end": p.end.isoformat(),
-                    "updated_at": db.now(),
                 },
             )
 

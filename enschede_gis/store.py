@@ -171,6 +171,8 @@ def put(
         "changed_at": db.now(),
         **(columns or {}),
     }
+    if "updated_at" in table.c:  # the first schema's column, kept: the same moment as changed_at
+        values["updated_at"] = values["changed_at"]
     source = key if old_key is None else old_key
     if (expected is None or key != source) and exists(conn, kind, key):
         raise already_exists(kind, label)

@@ -136,6 +136,9 @@ def test_a_first_version_database_is_adopted_without_loss(db_engine):
     # An edit of the adopted meeting is an ordinary optimistic save.
     meetings.save(db_engine, meetings.with_changes(meeting, step=1), actor=TEAM, expected=1)
     assert meetings.meeting_version(db_engine, meeting.id) == 2
+    with db.reading(db_engine) as conn:  # the first schema's updated_at is the moment of the change
+        row = conn.execute(select(db.MEETINGS.c.updated_at, db.MEETINGS.c.changed_at)).one()
+        assert row.updated_at == row.changed_at != "2026-11-01T19:00:00Z"
 
 
 def _upload(name: str, key: str) -> uploads.Dataset:
