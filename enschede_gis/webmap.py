@@ -507,7 +507,7 @@ def _view(
         "outlines": bool(outlines),
         "labels": bool(labels),
         "tiles": {"url": tiles.url, "attribution": tiles.attribution} if tiles else None,
-        "attribution": settings.ATTRIBUTION,
+        "attribution": i18n.t("app.attribution", lang),
         "lang": lang,
         "zoom_in": i18n.t("kaart.zoom_in", lang),
         "zoom_out": i18n.t("kaart.zoom_out", lang),

@@ -183,6 +183,8 @@ def test_a_plain_view_fills_and_fits_the_focus_and_names_it_in_the_legend():
     assert view["focus"] == [codes[4]]  # an unknown code is left out
     assert view["legend"] == {"title": "Gebied", "rows": [[EVIL, webmap.FOCUS_FILL, None, False]], "notes": []}
     assert view["tip_label"] == "" and view["zoom_in"] == "Zoom in"
+    assert view["attribution"].startswith("Source: CBS")  # the map's credit in the page's language
+    assert webmap.plain_view(asset, lang="nl")["attribution"].startswith("Bron: CBS")
     assert webmap.ink_for(webmap.FOCUS_FILL)[0] == webmap.DARK_INK  # names read on the focus fill
     assert webmap.args_bytes(view) < 1200
 

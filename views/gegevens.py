@@ -21,7 +21,7 @@ snap = ui.data()
 facts = provenance.summary(snap, gemeente)
 
 st.title(ui.t("gegevens.title"))
-st.markdown(f"**{settings.ATTRIBUTION}**")
+st.markdown(f"**{ui.t('app.attribution')}**")
 st.write(ui.t("gegevens.intro"))
 
 years_held = ", ".join(str(y) for y in facts["years"]) or "—"

@@ -15,7 +15,7 @@ import streamlit as st
 
 import app_state as ui
 from enschede_gis import areas as custom_areas
-from enschede_gis import boundaries, db, settings, webmap
+from enschede_gis import boundaries, db, webmap
 from enschede_gis import projects as proj
 from enschede_gis.errors import WijkbeeldError
 
@@ -257,4 +257,4 @@ view = (
 )
 ui.set_params(weergave=None if view == views[0] else view)
 VIEWS[view]()
-st.caption(ui.t("inbreng.stored_in", where=ui.escape(db.describe(eng))) + f" · {settings.ATTRIBUTION}")
+st.caption(ui.t("inbreng.stored_in", where=ui.escape(db.describe(eng))) + f" · {ui.t('app.attribution')}")
