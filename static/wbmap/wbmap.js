@@ -122,7 +122,8 @@
     var box = state.map.getContainer();
     if (!box.clientWidth || !box.clientHeight) return;
     var layers = (state.args.focus || []).map(function (c) { return state.layersByCode[c]; }).filter(Boolean);
-    if (layers.length) {
+    // A focus on every area (the whole gemeente) has no neighbours to show: fit the file as a whole.
+    if (layers.length && layers.length < Object.keys(state.layersByCode).length) {
       // with room around it: the neighbouring buurten and their names place the area
       state.map.fitBounds(L.featureGroup(layers).getBounds().pad(state.args.focus_room || 0.6), { padding: [8, 8] });
       return;
