@@ -258,8 +258,11 @@ def account_panel() -> None:
         if st.sidebar.button(t("auth.sign_out"), key="signout", width="stretch"):
             sign_out()
     elif current is not roles.Role.FACILITATOR:
-        with st.sidebar.expander(t("auth.sign_in_as_staff")):
-            sign_in_form(key="sidebar_signin")
+        # the form is drawn only while the expander is open: not on every page's first screen
+        box = st.sidebar.expander(t("auth.sign_in_as_staff"), key="_sidebar_signin_open", on_change="rerun")
+        if box.open:
+            with box:
+                sign_in_form(key="sidebar_signin")
 
 
 def device_key() -> str:
@@ -601,24 +604,37 @@ def page_link(page: str, label: str, **params: str) -> None:
         st.caption(label)
 
 
-def explain_button(indicator: Indicator, *, level: str | None = None, key: str | None = None) -> None:
+def explain_button(indicator: Indicator, *, level: str, key: str) -> None:
     """An "Uitleg" popover with the indicator's plain-language explanation: what it measures, how it
     is counted, how buurten are combined, what it does not tell you, and its source tables and years
-    (``level`` limits those to buurt, wijk or gemeente). Every page that shows a figure can call it."""
-    with st.popover(t("uitleg.button"), icon=":material/info:", key=key):
-        _explanation(indicator, level)
+    (``level`` limits those to buurt, wijk or gemeente). Every page that shows a figure can call it.
+
+    Its content is drawn only while it is open (see :func:`_explain_popover`)."""
+    _explain_popover([indicator], level, key, pick=False)
 
 
 def explain_picker(indicators: list[Indicator], *, level: str | None = None, key: str = "explain_picker") -> None:
     """One "Uitleg" popover for a table or chart with several figures: pick a figure, read its
     explanation (as :func:`explain_button`). Nothing is shown when ``indicators`` is empty."""
     chosen = list({ind.key: ind for ind in indicators}.values())
-    if not chosen:
+    if chosen:
+        _explain_popover(chosen, level, key, pick=True)
+
+
+@st.fragment
+def _explain_popover(indicators: list[Indicator], level: str | None, key: str, *, pick: bool) -> None:
+    """The popover itself, in a fragment of its own: a closed popover draws nothing inside it (a first
+    screen draws only its label), and opening or closing it reruns only this fragment, not the page."""
+    box = st.popover(t("uitleg.button"), icon=":material/info:", key=f"{key}_open", on_change="rerun")
+    if not box.open:
         return
-    with st.popover(t("uitleg.button"), icon=":material/info:"):
-        language = lang()  # format_func may be called after the run (e.g. by a test harness)
-        pick = st.selectbox(t("uitleg.pick"), chosen, format_func=lambda ind: ind.label(language), key=f"{key}_choice")
-        _explanation(pick, level)
+    with box:
+        chosen = indicators[0]
+        if pick:
+            language = lang()  # format_func may be called after the run (e.g. by a test harness)
+            label = t("uitleg.pick")
+            chosen = st.selectbox(label, indicators, format_func=lambda ind: ind.label(language), key=f"{key}_choice")
+        _explanation(chosen, level)
 
 
 def _explanation(indicator: Indicator, level: str | None) -> None:

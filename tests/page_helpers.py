@@ -37,8 +37,9 @@ def explanations_offered(at: AppTest, key: str) -> list[str]:
     """The figures an "Uitleg" picker (``ui.explain_picker(..., key=key)``) offers, as shown.
 
     Also checks that the popover holds the explanation of the figure picked: its title and the line
-    on what it does not tell you.
+    on what it does not tell you. The popover is opened first: a closed one draws nothing inside it.
     """
+    open_popover(at, key)
     box = at.selectbox(key=f"{key}_choice")
     picked = box.value
     shown = [m.value.replace("\\", "") for m in at.markdown]
@@ -46,6 +47,12 @@ def explanations_offered(at: AppTest, key: str) -> list[str]:
     assert any(text.startswith(titles) for text in shown)
     assert any(picked.caveat("nl")[:30] in text or picked.caveat("en")[:30] in text for text in shown)
     return list(box.options)
+
+
+def open_popover(at: AppTest, key: str) -> AppTest:
+    """Open the "Uitleg" popover ``key`` (``ui.explain_picker`` / ``ui.explain_button``), as a click does."""
+    at.session_state[f"{key}_open"] = True
+    return at.run()
 
 
 def rendered(text: str) -> str:

@@ -76,6 +76,19 @@ def test_sign_in_from_a_phone_then_sign_out():
     _resident_sees_only_the_join_page(at, here="gegevens")  # still at /gegevens, now as a resident
 
 
+def test_the_sidebar_sign_in_form_is_drawn_when_its_expander_opens(monkeypatch):
+    monkeypatch.setattr(app_state, "client_address", lambda: "127.0.0.1")  # the laptop: the area team
+    at = app_test(role=None).run()
+    (box,) = [e for e in at.sidebar.expander if e.label == "Aanmelden als medewerker"]
+    assert not box.text_input  # closed: no form on every page's first screen
+    at.session_state["_sidebar_signin_open"] = True  # a click on the expander
+    at.run()
+    at.text_input(key="sidebar_signin_name").set_value("Anna de Vries")
+    _sign_in(at, "leider-wachtwoord", key="sidebar_signin")
+    assert at.session_state["_signed_in_role"] == "facilitator"
+    assert any("gespreksleider (Anna de Vries)" in c.value for c in at.sidebar.caption)
+
+
 def test_the_facilitator_password_gives_the_facilitator_role_with_a_name():
     at = app_test(role=None).run()
     at.text_input(key="doe_signin_name").set_value("Anna de Vries")

@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.page_helpers import TEAM, explanations_offered, map_views, run_page
+from tests.page_helpers import TEAM, explanations_offered, map_views, open_popover, run_page
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")
 
@@ -114,6 +114,8 @@ def test_english_interface_and_explanation_popover():
     popovers = at.get("popover")
     # one picker: the mapped figure first, then every figure of the area panel
     assert [p.proto.popover.label for p in popovers] == ["Explanation"]
+    assert "kaart_explain_panel_choice" not in [box.key for box in at.selectbox]  # drawn only when open
+    open_popover(at, "kaart_explain_panel")
     assert at.selectbox(key="kaart_explain_panel_choice").value.key == "inwoners"
     text = "\n".join(m.value for m in at.markdown)
     assert "**Inhabitants" in text
@@ -123,6 +125,9 @@ def test_english_interface_and_explanation_popover():
 
 def test_map_options_change_the_map_and_the_url():
     at = _run(niveau="buurt", jaar="2021")
+    assert "kaart_method" not in [box.key for box in at.selectbox]  # a closed expander draws no widgets
+    at.session_state["kaart_options_open"] = True  # open "Kaartopties", as a click does
+    at.run()
     method = at.selectbox(key="kaart_method")
     assert method.format_func("natural_breaks") == "Natuurlijke grenzen (Fisher-Jenks)"
     method.select("natural_breaks").run()
@@ -133,6 +138,32 @@ def test_map_options_change_the_map_and_the_url():
     at.toggle(key="kaart_relative").set_value(True).run()
     assert at.query_params["modus"] == "relatief"
     assert at.selectbox(key="kaart_scheme").value == "RdBu"  # diverging schemes in relative mode
+
+
+def test_closing_the_map_options_keeps_what_was_chosen():
+    at = _run(niveau="buurt", jaar="2021")
+    at.session_state["kaart_options_open"] = True
+    at.run()
+    at.slider(key="kaart_k").set_value(3).run()
+    at.checkbox(key="kaart_labels").uncheck().run()
+    at.selectbox(key="kaart_scheme").select("Purples").run()
+    chosen = _map_args(at)
+    assert len([row for row in chosen["legend"]["rows"] if not row[3]]) == 3 and not chosen["labels"]  # 3 classes
+    at.session_state["kaart_options_open"] = False
+    at.run()
+    assert "kaart_k" not in [s.key for s in at.slider]
+    closed = _map_args(at)
+    assert closed["colours"] == chosen["colours"] and closed["legend"] == chosen["legend"]
+    assert not closed["labels"] and at.query_params["kleuren"] == "Purples"
+    at.session_state["kaart_options_open"] = True
+    at.run()  # opened again: the widgets show what is on the map
+    assert at.slider(key="kaart_k").value == 3 and not at.checkbox(key="kaart_labels").value
+
+
+def test_a_link_colour_scheme_the_map_does_not_have_is_said():
+    at = _run(niveau="buurt", jaar="2021", kleuren="Rainbow")
+    assert any("Rainbow" in info.value for info in at.info)
+    assert "kleuren" not in at.query_params  # the default scheme, so the link carries none
 
 
 def test_relative_mode_for_a_count_compares_with_the_average_buurt():

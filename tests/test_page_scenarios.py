@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from enschede_gis import db
 from enschede_gis import priorities as pr
 from enschede_gis import scenarios as sc
-from tests.page_helpers import TEAM, explanations_offered, run_page
+from tests.page_helpers import TEAM, explanations_offered, open_popover, run_page
 
 TWEKKELERVELD = "BU01530301"
 
@@ -244,6 +244,7 @@ def test_the_changed_figures_are_explained(app):
     # the map's figure has its own button; pick another figure for the map and its explanation follows
     _open_tab(app, "Verschilkaart")
     app.selectbox(key="scen_map_ind").set_value("huishoudens").run()
+    open_popover(app, "scen_map_explain")
     titles = [c.value for p in app.get("popover") for c in p.children.values() if c.type == "markdown"]
     assert any(text.startswith("**Aantal huishoudens") for text in titles), titles
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 import app_state as ui
 from enschede_gis import figures, formatting, maps, webmap
-from enschede_gis.classify import METHODS
+from views._map_options import map_options
 
 LEVELS = ["wijk", "buurt"]
 CUSTOM = "custom"  # the stored custom areas, as a level of their own
@@ -96,34 +96,8 @@ param_year = ui.param("jaar")
 _pick("kaart_year", year_options, int(param_year) if param_year and param_year.isdigit() else None)
 year = controls[2].selectbox(ui.t("common.year"), year_options, key="kaart_year")
 
-with st.expander(ui.t("kaart.options")):
-    opts = st.columns(4)
-    _pick("kaart_method", list(METHODS), ui.param("klassen", "quantiles"))
-    method = opts[0].selectbox(
-        ui.t("kaart.method"), list(METHODS), format_func=ui.labeller("kaart.methods"), key="kaart_method"
-    )
-    k = opts[0].slider(ui.t("kaart.classes"), 3, 7, 5, key="kaart_k")
-    relative = opts[1].toggle(
-        ui.t("kaart.relative", gemeente=ui.escape(gemeente_name)),
-        value=ui.param("modus") == "relatief",
-        help=ui.t("kaart.relative_help"),
-        key="kaart_relative",
-    )
-    schemes = list(maps.DIVERGING_SCHEMES if relative else maps.SEQUENTIAL_SCHEMES)
-    _pick("kaart_scheme", schemes, ui.param("kleuren"))
-    scheme = opts[1].selectbox(
-        ui.t("kaart.scheme"), schemes, format_func=ui.labeller("kaart.schemes"), key="kaart_scheme"
-    )
-    outlines = opts[2].checkbox(ui.t("kaart.outlines"), value=True, key="kaart_outlines")
-    labels = opts[2].checkbox(ui.t("kaart.labels"), value=True, key="kaart_labels")
-    # Offline by default; a gemeente's own tile service (settings.TILE_URL) opens with the map.
-    tile_service = webmap.configured_tiles() or webmap.OSM_TILES
-    tiles = opts[3].checkbox(
-        ui.t("kaart.basemap"),
-        value=webmap.configured_tiles() is not None,
-        help=ui.t("kaart.basemap_help", service=tile_service.attribution),
-        key="kaart_tiles",
-    )
+view_options = map_options(gemeente_name)
+method, k, relative, scheme = view_options.method, view_options.k, view_options.relative, view_options.scheme
 
 
 # ---- the map and the side panel: a fragment, so a click reruns only this part ---------------------
@@ -197,9 +171,9 @@ def map_and_panel() -> None:
         scheme=scheme,
         reference=reference,
         selected=selected,
-        outlines=outlines,
-        labels=labels,
-        tiles=tile_service if tiles else None,
+        outlines=view_options.outlines,
+        labels=view_options.labels,
+        tiles=view_options.tiles,
     )
     left, right = st.columns([1.9, 1.1])
     with left:

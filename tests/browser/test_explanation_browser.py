@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from enschede_gis.indicators import load_catalogue
 from tests.browser.conftest import wait_for_app
@@ -29,6 +30,8 @@ def test_explanation_opens_from_the_map_legend(page, app_url, lang, button):
     page.get_by_role("button", name=button).click()
     body = page.locator('[data-testid="stPopoverBody"]')
     body.wait_for(timeout=30_000)
+    # the popover's content is drawn when it opens (a rerun of its own fragment): wait for its last part
+    expect(body).to_contain_text(indicator.caveat(lang), timeout=30_000)
     text = " ".join(body.inner_text().split())
     assert indicator.explanation(lang)[:80] in text  # what it measures, in plain words
     assert indicator.caveat(lang) in text  # and what it does not tell you
