@@ -32,7 +32,7 @@ def _texts(at: AppTest) -> list[str]:
             found += [str(widget.label), *map(str, getattr(widget, "options", []))]
     for kind in ("button", "checkbox", "text_input", "text_area", "number_input", "slider", "toggle", "date_input"):
         found += [str(w.label) for w in getattr(at, kind)]
-    for frame in at.dataframe:
+    for frame in [*at.dataframe, *at.table]:
         found += [str(c) for c in frame.value.columns]
     return found
 
