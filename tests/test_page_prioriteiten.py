@@ -161,9 +161,16 @@ def test_ranking_is_shared_by_visits_and_sessions_and_redone_when_an_input_chang
     second = run_page("prioriteiten.py")  # another session, the same inputs: nothing computed again
     assert calls["rank_areas"] == 1 and calls["rank_stability"] == 1
     assert _ranking_frame(second).equals(ranking)
+    assert not second.number_input  # the stability settings are drawn when their expander opens
+    second.session_state["prio_stability_open"] = True
+    second.run()
+    assert calls["rank_areas"] == 1 and calls["rank_stability"] == 1  # opening them changes nothing
     second.number_input(key="prio_seed").set_value(7).run()  # a new seed: new stability, same ranking
     assert calls == {"rank_areas": 2, "rank_stability": 2, "breakdown": 0, "compare_profiles": 0}
     assert "seed 7" in " ".join(c.value for c in second.caption)
+    second.session_state["prio_stability_open"] = False
+    second.run()  # closed again: the seed set stays, nothing is ranked again
+    assert "seed 7" in " ".join(c.value for c in second.caption) and calls["rank_stability"] == 2
     second.slider(key=second.slider[0].key).set_value(9.5).run()  # a new weight: a new ranking
     assert calls["rank_areas"] == 3 and not _ranking_frame(second).equals(ranking)
     _open_tab(second, "Opbouw van een score")

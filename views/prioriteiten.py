@@ -211,13 +211,23 @@ with st.expander(ui.t("prioriteiten.indicators"), expanded=True):
         format_func=ui.labeller("prioriteiten.miss"),
         key="prio_missing",
     )
-with st.expander(ui.t("prioriteiten.stability")):
-    cols = st.columns(3)
-    draws = cols[0].number_input(ui.t("prioriteiten.draws"), 100, 5000, pr.DEFAULT_DRAWS, 100, key="prio_draws")
-    concentration = cols[1].number_input(
-        ui.t("prioriteiten.concentration"), 5.0, 2000.0, pr.DEFAULT_CONCENTRATION, 10.0, key="prio_conc"
+# The stability settings are drawn only while their expander is open; closed, they keep what was set.
+stability_box = st.expander(ui.t("prioriteiten.stability"), key="prio_stability_open", on_change="rerun")
+draws = ui.remembered("prio_draws", pr.DEFAULT_DRAWS)
+concentration = ui.remembered("prio_conc", pr.DEFAULT_CONCENTRATION)
+seed = ui.remembered("prio_seed", 0)
+if stability_box.open:
+    cols = stability_box.columns(3)
+    draws = ui.remember(
+        "prio_draws", cols[0].number_input(ui.t("prioriteiten.draws"), 100, 5000, draws, 100, key="prio_draws")
     )
-    seed = cols[2].number_input(ui.t("prioriteiten.seed"), 0, 1_000_000, 0, 1, key="prio_seed")
+    concentration = ui.remember(
+        "prio_conc",
+        cols[1].number_input(ui.t("prioriteiten.concentration"), 5.0, 2000.0, concentration, 10.0, key="prio_conc"),
+    )
+    seed = ui.remember(
+        "prio_seed", cols[2].number_input(ui.t("prioriteiten.seed"), 0, 1_000_000, seed, 1, key="prio_seed")
+    )
 
 if not any(w > 0 for w in weights.values()):
     st.info(ui.t("prioriteiten.pick_one"))
