@@ -167,7 +167,7 @@ def test_uitleg_strings_exist_in_both_languages(lang):
 def _explain_page(key: str, level: str | None) -> None:
     import app_state as ui
 
-    ui.explain_button(ui.catalogue()[key], level=level)
+    ui.explain_button(ui.catalogue()[key], level=level, key="test_button")
 
 
 @pytest.mark.parametrize(
@@ -183,6 +183,9 @@ def test_explain_button_shows_the_block_in_a_popover(lang, label, part):
     assert not at.exception
     popovers = at.get("popover")
     assert [p.proto.popover.label for p in popovers] == [label]
+    assert not popovers[0].children  # closed: nothing drawn inside
+    at.session_state["test_button_open"] = True  # a click opens it
+    popovers = at.run().get("popover")
     texts = [child.value for child in popovers[0].children.values()]
     assert texts[0].startswith("**")
     assert any(part in text for text in texts)
@@ -203,6 +206,8 @@ def test_explain_picker_shows_the_chosen_figure():
     at = AppTest.from_function(_picker_page)
     at.run()
     assert not at.exception
+    at.session_state["test_open"] = True  # open the popover, as a click does
+    at.run()
     choice = at.selectbox(key="test_choice")
     assert choice.options == ["Aantal inwoners", "Gemiddelde WOZ-waarde van woningen"]
     choice.select_index(1).run()
