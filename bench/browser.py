@@ -15,8 +15,9 @@ min / median of ``--runs`` runs on a warm server (one throw-away visit first), e
 (the first visit after start) and the simultaneous sessions.
 
 Measured (Debian's /usr/bin/chromium via Playwright, 1920x1080, network blocked in chromium itself):
-- first load of /kaart (until the areas are drawn), the start page (/), /profiel and /prioriteiten (until
-  the script has finished and the page's first heading is shown; the start page is the floor every page pays).
+- first load of /kaart (until the areas are drawn), the start page (/), /profiel, /prioriteiten and the join
+  page /doe-mee (until the script has finished and the page's first heading is shown; the start page is the
+  floor every page pays; the join page as the laptop sees it, with the staff sidebar: a phone's is lighter).
   Each is measured twice: by the browser's own clock, from navigation start to the moment it happens
   (an init script notes it in the page: the map's ``data-ready`` or the first path drawn, Streamlit's
   ``window.prerenderReady`` for "the first run has finished"), which is what a user waits; and as
@@ -90,7 +91,7 @@ MAP_JS = {NEW: "window.wbmap", OLD: "window.map"}
 #: what any page costs for Streamlit's frontend, the websocket and the app's frame.
 # The start page is the app's default page, at "/" (a path such as /start is not a page: Streamlit shows its
 # "Page not found" dialog over the default page, which is not what a user opening the app sees).
-FIRST_LOADS = ("start", "profiel", "prioriteiten")
+FIRST_LOADS = ("start", "profiel", "prioriteiten", "doe-mee")
 PATHS = {"start": ""}
 
 

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.conftest import wait_for_app
 
@@ -25,7 +25,8 @@ def _settle(page) -> None:
 
 def _drawn_map(page, *, first: bool = False, timeout_s: float = 90):
     """The (first or last) map once it has drawn its areas: scrolled to, as a user would, and looked up
-    again while waiting, since a rerun may replace the iframe."""
+    again while waiting, since a rerun may replace the iframe (even while it is being scrolled to: then
+    Playwright says the element is no longer attached, a TimeoutError's sibling)."""
     deadline = time.monotonic() + timeout_s
     while True:
         element = page.locator(MAP_FRAME).first if first else page.locator(MAP_FRAME).last
@@ -34,7 +35,7 @@ def _drawn_map(page, *, first: bool = False, timeout_s: float = 90):
             element.scroll_into_view_if_needed(timeout=5_000)
             frame.locator("body[data-ready] path.leaflet-interactive").first.wait_for(timeout=5_000)
             return frame
-        except PlaywrightTimeout:
+        except PlaywrightError:
             if time.monotonic() > deadline:
                 raise
 
