@@ -55,6 +55,7 @@ def _draw(container, widget, key: str, options: list, start: object, *args, **kw
 
 
 def map_options(gemeente_name: str) -> MapOptions:
+    """The "Kaartopties" expander and what its options are now (drawn as widgets only while it is open)."""
     box = st.expander(ui.t("kaart.options"), key="kaart_options_open", on_change="rerun")
     method = _start("kaart_method", list(METHODS), from_url=ui.param("klassen"), default="quantiles")
     k = _start("kaart_k", CLASSES, default=DEFAULT_CLASSES)
