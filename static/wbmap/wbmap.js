@@ -53,9 +53,11 @@
       zoomSnap: 0.25, zoomDelta: 0.5, renderer: renderer, attributionControl: false, zoomControl: false,
     });
     L.control.zoom({ zoomInTitle: state.args.zoom_in, zoomOutTitle: state.args.zoom_out }).addTo(map);
-    L.control.scale({ imperial: false }).addTo(map);
-    state.attribution = L.control.attribution({ prefix: false }).addTo(map);
+    // The credit and the scale bar share the bottom-right corner, the scale bar stacked above the credit:
+    // on a phone the credit wraps across the whole map and would cover a scale bar in the other corner.
+    state.attribution = L.control.attribution({ prefix: false, position: "bottomright" }).addTo(map);
     state.attribution.addAttribution(state.args.attribution); // the figures and outlines: always
+    L.control.scale({ imperial: false, position: "bottomright" }).addTo(map);
     map.createPane("context").style.zIndex = 350;
     map.createPane("outlines").style.zIndex = 450;
     map.getPane("outlines").style.pointerEvents = "none";

@@ -114,6 +114,11 @@ def test_buurt_map_sends_geometry_once_and_a_click_shows_twekkelerveld(page, app
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
     page.wait_for_timeout(1200)
     page.screenshot(path=str(SCREENSHOT_DIR / "kaart_twekkelerveld_390.png"), full_page=True)
+    # On a phone the credit wraps across the map; the scale bar stays readable above it, not under it.
+    credit = frame.locator(".leaflet-control-attribution").bounding_box()
+    scale = frame.locator(".leaflet-control-scale").bounding_box()
+    assert credit["width"] > 250  # wrapped across most of the map
+    assert scale["y"] + scale["height"] <= credit["y"] + 1, (scale, credit)
 
 
 def test_wijk_map_relative_mode_names_the_reference(page, app_url):
