@@ -342,12 +342,17 @@
     var zoom = map.getZoom() - Math.log2(scale);
     var step = Math.floor((zoom - state.asset.min_zoom) / state.asset.zoom_step + 1e-6);
     var view = map.getBounds().pad(PAD);
+    var size = map.getSize();
     state.labels.forEach(function (label) {
       var spec = label.spec;
       var show = args.labels && step >= 0 && step < 31 && (spec.zooms >> step) & 1 && view.contains(spec.at);
       var shift = show && spec.shifts ? spec.shifts[step] || null : null;
       if (shift) shift = [shift[0] * scale, shift[1] * scale];
-      var where = shift ? shift.join(",") : "";
+      if (show) {
+        shift = within(spec, shift, scale, size);
+        show = shift !== null;
+      }
+      var where = show ? shift.join(",") : "";
       if (label.marker && (!show || label.where !== where)) {
         state.labelLayer.removeLayer(label.marker);
         label.marker = null;
@@ -360,6 +365,30 @@
         state.labelLayer.addLayer(label.marker);
       }
     });
+  }
+
+  // Where a name goes so that its whole box is on the map: moved inwards by at most half its size, or
+  // null (not shown). A name cut off by the map's edge reads as another word ("delijk gebied"), which
+  // happens on a phone, where the map is narrow. Returns the shift [dx, dy] of the name's centre.
+  function within(spec, shift, scale, size) {
+    var box = labelSize(spec, scale);
+    var at = state.map.latLngToContainerPoint(spec.at);
+    var moved = [shift ? shift[0] : 0, shift ? shift[1] : 0];
+    var axes = [[at.x, box[0], size.x], [at.y, box[1], size.y]];
+    for (var a = 0; a < 2; a++) {
+      var centre = axes[a][0] + moved[a], half = axes[a][1] / 2, room = axes[a][2];
+      var inwards = Math.max(0, half - centre) - Math.max(0, centre + half - room);
+      if (2 * half > room || Math.abs(inwards) > half) return null;
+      moved[a] += inwards;
+    }
+    return moved;
+  }
+
+  // A name's box in pixels [width, height] (an estimate from its longest line; the text fits inside it).
+  function labelSize(spec, scale) {
+    var size = (spec.kind === "wijk" ? 15 : 13) * scale;
+    var w = Math.ceil(Math.max.apply(null, spec.lines.map(function (t) { return t.length; })) * size * 0.7) + 8;
+    return [w, Math.ceil(spec.lines.length * size * 1.2) + 4];
   }
 
   function icon(spec, shift, scale) {
@@ -378,10 +407,8 @@
       span.textContent = text;
       box.appendChild(span);
     });
-    var size = (spec.kind === "wijk" ? 15 : 13) * scale;
-    box.style.fontSize = size + "px";
-    var w = Math.ceil(Math.max.apply(null, spec.lines.map(function (t) { return t.length; })) * size * 0.7) + 8;
-    var hgt = Math.ceil(spec.lines.length * size * 1.2) + 4;
+    box.style.fontSize = (spec.kind === "wijk" ? 15 : 13) * scale + "px";
+    var wh = labelSize(spec, scale), w = wh[0], hgt = wh[1];
     var dx = shift ? shift[0] : 0, dy = shift ? shift[1] : 0;
     return L.divIcon({ html: box, className: "", iconSize: [w, hgt], iconAnchor: [w / 2 - dx, hgt / 2 - dy] });
   }

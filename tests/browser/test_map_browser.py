@@ -119,6 +119,16 @@ def test_buurt_map_sends_geometry_once_and_a_click_shows_twekkelerveld(page, app
     scale = frame.locator(".leaflet-control-scale").bounding_box()
     assert credit["width"] > 250  # wrapped across most of the map
     assert scale["y"] + scale["height"] <= credit["y"] + 1, (scale, credit)
+    # and no name sticks out of the map, cut off by its edge ("delijk gebied en kernen")
+    area = frame.locator("#map").bounding_box()
+    names = frame.locator(".leaflet-marker-icon .wb-label")
+    assert names.count() >= 5
+    for i in range(names.count()):
+        box = names.nth(i).bounding_box()
+        text = names.nth(i).inner_text()
+        assert area["x"] - 1 <= box["x"] and box["x"] + box["width"] <= area["x"] + area["width"] + 1, text
+        assert area["y"] - 1 <= box["y"] and box["y"] + box["height"] <= area["y"] + area["height"] + 1, text
+        assert names.nth(i).evaluate("e => e.scrollWidth <= e.clientWidth + 1"), text  # the text fits its box
 
 
 def test_wijk_map_relative_mode_names_the_reference(page, app_url):
