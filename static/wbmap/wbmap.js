@@ -384,11 +384,12 @@
     return moved;
   }
 
-  // A name's box in pixels [width, height] (an estimate from its longest line; the text fits inside it).
+  // A name's box in pixels [width, height] (an estimate from its longest line; the text fits inside it)
+  // and its font size.
   function labelSize(spec, scale) {
-    var size = (spec.kind === "wijk" ? 15 : 13) * scale;
-    var w = Math.ceil(Math.max.apply(null, spec.lines.map(function (t) { return t.length; })) * size * 0.7) + 8;
-    return [w, Math.ceil(spec.lines.length * size * 1.2) + 4];
+    var font = (spec.kind === "wijk" ? 15 : 13) * scale;
+    var w = Math.ceil(Math.max.apply(null, spec.lines.map(function (t) { return t.length; })) * font * 0.7) + 8;
+    return [w, Math.ceil(spec.lines.length * font * 1.2) + 4, font];
   }
 
   function icon(spec, shift, scale) {
@@ -407,8 +408,8 @@
       span.textContent = text;
       box.appendChild(span);
     });
-    box.style.fontSize = (spec.kind === "wijk" ? 15 : 13) * scale + "px";
-    var wh = labelSize(spec, scale), w = wh[0], hgt = wh[1];
+    var sized = labelSize(spec, scale), w = sized[0], hgt = sized[1];
+    box.style.fontSize = sized[2] + "px";
     var dx = shift ? shift[0] : 0, dy = shift ? shift[1] : 0;
     return L.divIcon({ html: box, className: "", iconSize: [w, hgt], iconAnchor: [w / 2 - dx, hgt / 2 - dy] });
   }
