@@ -20,6 +20,8 @@ from enschede_gis.indicators import Catalogue, Indicator, load_catalogue
 from enschede_gis.text import clean_line
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from enschede_gis import inputs, snapshot
 
 # The snapshot's shapes and tables (geopandas, pandas, shapely) are imported where a page first needs
@@ -593,6 +595,18 @@ _MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
 def escape(text: object) -> str:
     """User text made safe for Streamlit's markdown (st.success, st.markdown, labels): shown as typed."""
     return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """``frame`` as a Markdown table (header, then one line per row), every cell escaped with
+    :func:`escape` (a ``|`` too) and on one line: shown as text by ``st.markdown``, which draws at once,
+    where ``st.table`` and ``st.dataframe`` wait for the browser to load their Arrow code."""
+
+    def line(cells) -> str:
+        return "| " + " | ".join(escape(" ".join(str(cell).split())) for cell in cells) + " |"
+
+    rows = [line(frame.columns), "|" + "---|" * len(frame.columns)]
+    return "\n".join(rows + [line(row) for row in frame.itertuples(index=False)])
 
 
 def page_link(page: str, label: str, **params: str) -> None:

@@ -55,6 +55,20 @@ def open_popover(at: AppTest, key: str) -> AppTest:
     return at.run()
 
 
+def markdown_tables(at: AppTest) -> list:
+    """The Markdown tables of a page run (``ui.markdown_table``) as DataFrames of the text shown."""
+    import pandas as pd
+
+    found = []
+    for block in at.markdown:
+        lines = [line for line in block.value.splitlines() if line.startswith("| ")]
+        if not lines:
+            continue
+        cells = [[rendered(c.strip()) for c in re.split(r"(?<!\\)\|", line)[1:-1]] for line in lines]
+        found.append(pd.DataFrame(cells[1:], columns=cells[0]))
+    return found
+
+
 def rendered(text: str) -> str:
     """Markdown text as the reader sees it: escaped characters (``\\(`` from ``ui.escape``) plain again."""
     return re.sub(r"\\(.)", r"\1", text)

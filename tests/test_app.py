@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -42,3 +44,17 @@ def test_a_broken_snapshot_gives_one_clear_message(tmp_path, monkeypatch):
     assert not at.exception
     assert len(at.error) == 1
     assert "manifest.json ontbreekt" in rendered(at.error[0].value)
+
+
+def test_markdown_table_shows_every_cell_as_typed_on_one_row():
+    import pandas as pd
+
+    import app_state
+
+    typed = "Tevredenheid | **vet** <script>x</script>\nregel twee"
+    frame = pd.DataFrame({"Indicator": [typed, "Mannen"], "Jaar": [2024, 2021]})
+    lines = app_state.markdown_table(frame).splitlines()
+    assert len(lines) == 4  # header, rule, two rows: a line break in a cell does not start a row
+    assert "<script>" not in lines[2] and "\\|" in lines[2] and "\\*\\*vet" in lines[2]
+    cells = [c.strip() for c in re.split(r"(?<!\\)\|", lines[2])[1:-1]]
+    assert [rendered(c) for c in cells] == [" ".join(typed.split()), "2024"]  # shown as typed
