@@ -6,6 +6,7 @@ than one page needs lives here, once.
 
 from __future__ import annotations
 
+import html
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -607,6 +608,19 @@ def markdown_table(frame: pd.DataFrame) -> str:
 
     rows = [line(frame.columns), "|" + "---|" * len(frame.columns)]
     return "\n".join(rows + [line(row) for row in frame.itertuples(index=False)])
+
+
+def scroll_table(frame: pd.DataFrame, label: str) -> None:
+    """``frame`` as a :func:`markdown_table` in a box of its own that scrolls sideways when the table is
+    wider than the page (a phone), each cell on one line. The box is a named region that takes keyboard
+    focus, so it can be scrolled without a mouse (axe: scrollable-region-focusable)."""
+    st.markdown(
+        "<style>.wb-table {max-width: 100%; overflow-x: auto;} .wb-table :is(th, td) {white-space: nowrap;}"
+        " .wb-table:focus-visible {outline: 3px solid currentColor; outline-offset: 2px;}</style>\n\n"
+        f'<div class="wb-table" role="region" tabindex="0" aria-label="{html.escape(label)}">\n\n'
+        f"{markdown_table(frame)}\n\n</div>",
+        unsafe_allow_html=True,
+    )
 
 
 def page_link(page: str, label: str, **params: str) -> None:

@@ -43,13 +43,9 @@ def _figures_tab(table: pd.DataFrame, area: Area) -> None:
     # Plain Markdown tables (one per theme), not data grids or st.table: they are drawn with the page,
     # not after the browser has loaded Arrow code (first figure 1.3 s instead of 2.1 s). On a narrow
     # screen a table scrolls sideways in its own box, rather than wrapping the source a word per line.
-    st.html(
-        "<style>[data-testid='stMarkdownContainer'] table {display: block; max-width: 100%; overflow-x: auto;}"
-        " [data-testid='stMarkdownContainer'] :is(th, td) {white-space: nowrap;}</style>"
-    )
     for theme_label, part in view.figure_tables(table, area.label, ui.lang()):
         st.markdown(f"**{ui.escape(theme_label)}**")
-        st.markdown(ui.markdown_table(part))
+        ui.scroll_table(part, theme_label)
     _after_refresh(_not_held(snap, catalogue, ui.lang(), version, tuple(catalogue.indicators)))
 
 

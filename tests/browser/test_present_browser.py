@@ -235,6 +235,26 @@ def test_charts_use_projector_text_and_every_page_passes_axe(room):
         found = _axe(tab)
         if found:
             problems[slug] = found
+    # On a phone the profile's key-figure tables are wider than the page: each scrolls in a box of its
+    # own, which a keyboard can reach and scroll (axe: scrollable-region-focusable).
+    tab.set_viewport_size({"width": 390, "height": 844})
+    tab.goto(f"{url}/profiel?gebied={TWEKKELERVELD}")
+    _settle(tab)
+    boxes = tab.locator(".wb-table[role=region]")
+    wide = [i for i in range(boxes.count()) if boxes.nth(i).evaluate("e => e.scrollWidth > e.clientWidth + 1")]
+    assert wide, "no key-figure table is wider than a phone: the check below would test nothing"
+    box = boxes.nth(wide[0])
+    assert box.get_attribute("aria-label")
+    box.focus()
+    tab.keyboard.press("ArrowRight")
+    tab.wait_for_timeout(300)
+    assert box.evaluate("e => e.scrollLeft") > 0  # the keyboard scrolls the table
+    assert tab.evaluate("() => document.documentElement.scrollWidth") <= 390  # the page itself does not
+    found = _axe(tab)
+    if found:
+        problems["profiel (390 px)"] = found
+    tab.screenshot(path=str(OUTPUT / "profile-figures-390x844.png"))
+    tab.set_viewport_size({"width": 1920, "height": 1080})
     (OUTPUT / "axe-per-page.json").write_text(json.dumps(problems, indent=1, ensure_ascii=False))
     assert not problems, problems
     assert not outside, outside
