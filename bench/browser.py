@@ -44,16 +44,14 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-LOCAL = {"127.0.0.1", "localhost"}
 #: The network blocked in chromium itself: no name resolves but the local ones, and every request that
 #: is not for this machine goes to a closed proxy port (so an address written as numbers fails too).
-#: Unlike Playwright's ``route`` (kept as :func:`_offline` for the other benches) no request makes a
-#: round trip through the harness: with ``route`` the ~110 requests of a first /kaart visit each
-#: waited for Python, which added 0.1-0.3 s to a first load that a user does not wait.
+#: Unlike Playwright's ``route`` no request makes a round trip through the harness: with ``route`` the
+#: ~110 requests of a first /kaart visit each waited for Python, which added 0.1-0.3 s to a first load
+#: that a user does not wait.
 OFFLINE_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -162,14 +160,6 @@ def default_before() -> str:
 
 # --------------------------------------------------------------------------------------------------
 # One browser session
-
-
-def _offline(route) -> None:
-    host = urlparse(route.request.url).hostname or ""
-    if host in LOCAL or route.request.url.startswith(("data:", "blob:", "about:")):
-        route.continue_()
-    else:
-        route.abort("internetdisconnected")
 
 
 def _idle(page) -> None:

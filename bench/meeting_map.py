@@ -6,7 +6,7 @@ Run: .venv/bin/python bench/meeting_map.py [--runs 4] [--before <commit>]
 "Before" is the last commit whose meeting page drew the situation map with folium (default
 12ab1df), unpacked with ``git archive`` and started as a server of its own on the same data and a
 state folder with the same meeting; "now" is this checkout. Each run opens a fresh browser context
-(Debian's /usr/bin/chromium, 1920x1080, every non-local request aborted), presents the meeting at
+(Debian's /usr/bin/chromium, 1920x1080, the network blocked in chromium itself), presents the meeting at
 step 1, clicks "Volgende" and measures until the chosen area's outline (5 px) is drawn, and the bytes
 the server sent over the websocket for that click. Reported: first run (cold browser cache) and
 min / median of the others, per server, and the ratios before / now.
@@ -26,7 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.browser import CHROMIUM, VIEWPORT, _offline, start, stop, unpack  # noqa: E402
+from bench.browser import CHROMIUM, OFFLINE_ARGS, VIEWPORT, start, stop, unpack  # noqa: E402
 
 FRAME = "iframe[title='app_state.wijkbeeld_map'], iframe[title*='streamlit_folium']"
 OUTLINE = "path[stroke-width='5']"  # the meeting's area, in both versions
@@ -50,7 +50,6 @@ def _meeting(state: Path) -> str:
 
 def one(browser, url: str, meeting_id: str) -> tuple[float, int]:
     context = browser.new_context(viewport=VIEWPORT)
-    context.route("**/*", _offline)
     page = context.new_page()
     page.set_default_timeout(120_000)
     received: list[int] = []
@@ -98,7 +97,7 @@ def main() -> None:
         results: dict[str, list[tuple[float, int]]] = {name: [] for name in servers}
         try:
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM)
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=OFFLINE_ARGS)
                 for _ in range(args.runs):
                     for name, (url, _process, meeting_id) in servers.items():  # interleaved: a busy moment hits both
                         results[name].append(one(browser, url, meeting_id))

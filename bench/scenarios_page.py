@@ -12,7 +12,7 @@ Measured:
 - script: the page script alone (AppTest, warm process, a fresh session) with the saved scenario
   loaded, i.e. with its effects shown: what the server computes for one visit of the page;
 - first load: a warm server (one throw-away visit first), Debian's /usr/bin/chromium via Playwright
-  at 1920x1080, every non-local request aborted, from ``goto /scenarios`` until the title is shown
+  at 1920x1080, the network blocked in chromium itself, from ``goto /scenarios`` until the title is shown
   and the script has finished;
 - open a scenario: on that page, pick the saved scenario until its effects are shown and the
   script has finished;
@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browser import CHROMIUM, REPO, VIEWPORT, _idle, _offline, start, stop, unpack
+from browser import CHROMIUM, OFFLINE_ARGS, REPO, VIEWPORT, _idle, start, stop, unpack
 
 NEW, OLD = "now", "before"
 NAME = "Twekkelerveld +500"
@@ -76,7 +76,6 @@ def script_times(folder: Path, state: Path, runs: int) -> list[float]:
 
 def _page(browser):
     context = browser.new_context(viewport=VIEWPORT)
-    context.route("**/*", _offline)
     page = context.new_page()
     page.set_default_timeout(120_000)
     return context, page
@@ -148,7 +147,7 @@ def main() -> None:
     servers = {kind: start(folder, states[kind]) for kind, folder in folders.items()}
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=OFFLINE_ARGS)
             for url, _ in servers.values():  # warm: one throw-away visit each
                 _, context, page = first_load(browser, url)
                 open_scenario(page)
