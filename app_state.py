@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from enschede_gis import area_index, auth, db, i18n, roles, settings, store
+from enschede_gis import area_index, auth, db, i18n, numbers, roles, settings, store
 from enschede_gis.errors import DataError, WijkbeeldError
 from enschede_gis.indicators import Catalogue, Indicator, load_catalogue
 from enschede_gis.text import clean_line
@@ -399,6 +399,39 @@ def remember(key: str, value: object) -> object:
     """Keep ``value`` of widget ``key`` for :func:`remembered`; returns it."""
     st.session_state[f"_remembered:{key}"] = value
     return value
+
+
+def number_field(
+    label: str,
+    value: float,
+    *,
+    key: str,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    whole: bool = False,
+    where=st,
+) -> float | None:
+    """A number the user types the way they write it: "2,5" in Dutch, "2.5" too (:func:`numbers.read_typed`).
+
+    Streamlit's ``number_input`` shows "2.00" in the Dutch UI and, in chromium, turns a typed "2,5" into
+    25 and "1.500" into 1.5 without a word. This field shows ``value`` in the UI's language and
+    returns the number read, or ``None`` after saying below the field why the text was refused (a text
+    that reads two ways, such as "1.500", is refused with both readings)."""
+    if key not in st.session_state:
+        st.session_state[key] = numbers.as_typed(value, lang())
+    text = where.text_input(label, key=key, help=_number_help(minimum, maximum, whole))
+    try:
+        return numbers.read_typed(text, label=label, minimum=minimum, maximum=maximum, whole=whole)
+    except WijkbeeldError as exc:
+        where.error(error_text(exc))
+        return None
+
+
+def _number_help(minimum: float | None, maximum: float | None, whole: bool) -> str:
+    if minimum is None or maximum is None:
+        return t("common.number_help_any")
+    low, high = numbers.as_typed(minimum, lang()), numbers.as_typed(maximum, lang())
+    return t("common.number_help_whole" if whole else "common.number_help", low=low, high=high)
 
 
 def choice_index(options: list, value: object, default: int = 0) -> int:

@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from enschede_gis.errors import InputError
+
 Convention = Literal["comma", "point"]
 #: How each convention is stated back to the user (the example is the same number, 1234.5).
 EXAMPLE = {"comma": "1.234,5", "point": "1,234.5"}
@@ -176,4 +178,89 @@ def show(number: float, convention: Convention = "comma") -> str:
     return text.replace(".", ",") if convention == "comma" else text
 
 
-__all__ = ["EXAMPLE", "MAX_MAGNITUDE", "Convention", "Evidence", "NumberError", "evidence", "hint", "parse", "show"]
+def as_typed(number: float, lang: str = "nl") -> str:
+    """A number as a user would type it in the UI's language: decimal comma in Dutch, point in
+    English, no thousands marks (so that :func:`read_typed` reads it back without doubt): 2,5 / 1500."""
+    text = str(int(number)) if float(number).is_integer() else f"{number:.10g}"
+    text = text.replace(".", ",") if lang == "nl" else text
+    return text + "0" if is_ambiguous(text) else text  # 12.345 as "12,3450": never read as 12345
+
+
+def read_typed(
+    text: object,
+    *,
+    label: str,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    whole: bool = False,
+) -> float:
+    """The number a user typed into the field ``label`` (a form field, not a file): "2,5" and "2.5" are
+    both 2.5, "1.234,5" and "1,234.5" both 1234.5. A text that reads two ways ("1.500": 1500 or 1.5)
+    is refused, naming both readings; so are text that is no number, a fraction where ``whole`` numbers
+    are asked, and a number outside ``minimum``..``maximum``. Refusals are :class:`InputError` in
+    Dutch and English, starting with ``label``."""
+    typed = " ".join(str(text or "").split())
+    if not typed:
+        raise InputError(f"{label}: vul een getal in.", en=f"{label}: enter a number.")
+    try:
+        number = parse(typed, None)
+    except NumberError as exc:
+        if exc.reason == "ambiguous":
+            small, big = sorted((parse(typed, "comma"), parse(typed, "point")), key=abs)
+            nl_big, nl_small, en_big, en_small = (
+                as_typed(big),
+                as_typed(small),
+                as_typed(big, "en"),
+                as_typed(small, "en"),
+            )
+            raise InputError(
+                f"{label}: '{typed}' kan {nl_big} of {nl_small} betekenen. Schrijf {nl_big} of {nl_small}.",
+                en=f"{label}: '{typed}' could mean {en_big} or {en_small}. Write {en_big} or {en_small}.",
+            ) from None
+        if exc.reason == "too_large":
+            raise InputError(f"{label}: '{typed}' is te groot.", en=f"{label}: '{typed}' is too large.") from None
+        raise InputError(f"{label}: '{typed}' is geen getal.", en=f"{label}: '{typed}' is not a number.") from None
+    if number is None:
+        raise InputError(f"{label}: vul een getal in.", en=f"{label}: enter a number.")
+    if whole and not number.is_integer():
+        raise InputError(
+            f"{label}: vul een heel getal in, geen {as_typed(number)}.",
+            en=f"{label}: enter a whole number, not {as_typed(number, 'en')}.",
+        )
+    low = -math.inf if minimum is None else minimum
+    high = math.inf if maximum is None else maximum
+    if not low <= number <= high:
+        nl_range = _range(minimum, maximum, "nl")
+        en_range = _range(minimum, maximum, "en")
+        raise InputError(
+            f"{label}: {as_typed(number)} kan niet; {nl_range}.",
+            en=f"{label}: {as_typed(number, 'en')} is not allowed; {en_range}.",
+        )
+    return number
+
+
+def _range(minimum: float | None, maximum: float | None, lang: str) -> str:
+    low = None if minimum is None else as_typed(minimum, lang)
+    high = None if maximum is None else as_typed(maximum, lang)
+    if lang == "nl":
+        if low is not None and high is not None:
+            return f"kies een getal van {low} tot en met {high}"
+        return f"kies {low} of meer" if low is not None else f"kies {high} of minder"
+    if low is not None and high is not None:
+        return f"choose a number from {low} to {high}"
+    return f"choose {low} or more" if low is not None else f"choose {high} or less"
+
+
+__all__ = [
+    "EXAMPLE",
+    "MAX_MAGNITUDE",
+    "Convention",
+    "Evidence",
+    "NumberError",
+    "as_typed",
+    "evidence",
+    "hint",
+    "parse",
+    "read_typed",
+    "show",
+]

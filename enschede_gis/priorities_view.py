@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from enschede_gis import figures, i18n, statistics, webmap
+from enschede_gis import figures, formatting, i18n, numbers, statistics, webmap
 from enschede_gis import priorities as pr
 from enschede_gis.indicators import Catalogue
 from enschede_gis.snapshot import Snapshot
@@ -126,8 +126,8 @@ def stability_note(stability: pr.Stability, lang: str = "nl") -> str:
     return _t(
         "stability_note",
         lang,
-        draws=stability.draws,
-        concentration=f"{stability.concentration:g}",
+        draws=formatting.number(stability.draws, lang),
+        concentration=numbers.as_typed(stability.concentration, lang),
         seed=stability.seed,
         span=pr.ROBUST_SPAN,
         robust=int(table["robust"].sum()),

@@ -58,3 +58,12 @@ def test_markdown_table_shows_every_cell_as_typed_on_one_row():
     assert "<script>" not in lines[2] and "\\|" in lines[2] and "\\*\\*vet" in lines[2]
     cells = [c.strip() for c in re.split(r"(?<!\\)\|", lines[2])[1:-1]]
     assert [rendered(c) for c in cells] == [" ".join(typed.split()), "2024"]  # shown as typed
+
+
+def test_no_page_takes_a_number_through_streamlits_number_input():
+    """In chromium, st.number_input turns a typed "2,5" into 25 and "1.500" into 1.5 without a word, and
+    shows "2.00" in the Dutch UI: numbers are typed into ui.number_field (read by numbers.read_typed)."""
+    sources = [settings.REPO_ROOT / "app.py", settings.REPO_ROOT / "app_state.py"]
+    sources += sorted((settings.REPO_ROOT / "views").glob("*.py"))
+    found = [path.name for path in sources if re.search(r"\bnumber_input\(", path.read_text(encoding="utf-8"))]
+    assert not found, found

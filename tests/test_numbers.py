@@ -182,3 +182,43 @@ def test_json_depth_ignores_brackets_in_strings():
     from enschede_gis._validate import json_depth
 
     assert json_depth('{"a": [1, {"b": "]]]\\"[[[["}]}') == 3
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("2,5", 2.5), ("2.5", 2.5), (" 1500 ", 1500.0), ("1.234,5", 1234.5), ("1,234.5", 1234.5), ("0,500", 0.5)],
+)
+def test_a_typed_number_is_read_with_either_decimal_mark_when_the_text_shows_which(typed, expected):
+    assert numbers.read_typed(typed, label="Aantal") == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "options", "dutch", "english"),
+    [
+        ("1.500", {}, "Aantal: '1.500' kan 1500 of 1,5 betekenen. Schrijf 1500 of 1,5.", "could mean 1500 or 1.5"),
+        ("1,500", {}, "kan 1500 of 1,5 betekenen", "Aantal: '1,500' could mean 1500 or 1.5. Write 1500 or 1.5."),
+        ("-2.000", {}, "kan -2000 of -2 betekenen", "could mean -2000 or -2"),
+        ("", {}, "Aantal: vul een getal in.", "Aantal: enter a number."),
+        ("twee", {}, "Aantal: 'twee' is geen getal.", "Aantal: 'twee' is not a number."),
+        ("1e400", {}, "is geen getal", "is not a number"),
+        ("2,5", {"whole": True}, "Aantal: vul een heel getal in, geen 2,5.", "enter a whole number, not 2.5"),
+        ("4", {"minimum": 5, "maximum": 2000}, "Aantal: 4 kan niet; kies een getal van 5 tot en met 2000.", "from 5"),
+        ("-1", {"minimum": 0}, "kies 0 of meer", "choose 0 or more"),
+        ("10,5", {"maximum": 10}, "10,5 kan niet; kies 10 of minder", "10.5 is not allowed; choose 10 or less"),
+    ],
+)
+def test_a_typed_number_that_is_unclear_or_out_of_range_is_refused_with_the_reason(typed, options, dutch, english):
+    from enschede_gis.errors import InputError
+
+    with pytest.raises(InputError) as refused:
+        numbers.read_typed(typed, label="Aantal", **options)
+    assert dutch in refused.value.message("nl") and english in refused.value.message("en")
+
+
+def test_a_number_is_shown_as_it_would_be_typed_and_read_back_the_same():
+    for value in (2.0, 2.5, 0.1, 1500.0, 1_000_000.0, 12.345):
+        for lang in ("nl", "en"):
+            shown = numbers.as_typed(value, lang)
+            assert "." not in shown if lang == "nl" else "," not in shown
+            assert numbers.read_typed(shown, label="x") == value
+    assert (numbers.as_typed(2.5), numbers.as_typed(2.5, "en"), numbers.as_typed(1500)) == ("2,5", "2.5", "1500")

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from enschede_gis import db, figures
 from enschede_gis import priorities as pr
-from tests.page_helpers import TEAM, counting, explanations_offered, run_page
+from tests.page_helpers import TEAM, counting, explanations_offered, rendered, run_page
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def test_page_ranks_the_buurten_with_the_default_indicators(app, snap, catalogue
     assert frame["Rang"].tolist() == list(range(1, len(expected.table) + 1))
     assert "Rangbereik (5–95%)" in frame.columns
     captions = " ".join(c.value for c in app.caption)
-    assert "1000 keer verstoord" in captions and "seed 0" in captions
+    assert "1.000 keer verstoord" in captions and "seed 0" in captions
     # the left-out buurten are listed, never ranked with a 0
     assert any("Niet gerangschikt" in i.value for i in app.info)
     assert app.session_state["prio_current_profile"].normalisation == "zscore"
@@ -161,11 +161,11 @@ def test_ranking_is_shared_by_visits_and_sessions_and_redone_when_an_input_chang
     second = run_page("prioriteiten.py")  # another session, the same inputs: nothing computed again
     assert calls["rank_areas"] == 1 and calls["rank_stability"] == 1
     assert _ranking_frame(second).equals(ranking)
-    assert not second.number_input  # the stability settings are drawn when their expander opens
+    assert "prio_seed" not in [w.key for w in second.text_input]  # drawn when their expander opens
     second.session_state["prio_stability_open"] = True
     second.run()
     assert calls["rank_areas"] == 1 and calls["rank_stability"] == 1  # opening them changes nothing
-    second.number_input(key="prio_seed").set_value(7).run()  # a new seed: new stability, same ranking
+    second.text_input(key="prio_seed").set_value("7").run()  # a new seed: new stability, same ranking
     assert calls == {"rank_areas": 2, "rank_stability": 2, "breakdown": 0, "compare_profiles": 0}
     assert "seed 7" in " ".join(c.value for c in second.caption)
     second.session_state["prio_stability_open"] = False
@@ -175,6 +175,37 @@ def test_ranking_is_shared_by_visits_and_sessions_and_redone_when_an_input_chang
     assert calls["rank_areas"] == 3 and not _ranking_frame(second).equals(ranking)
     _open_tab(second, "Opbouw van een score")
     assert calls["breakdown"] == 1 and calls["rank_areas"] == 3  # opening a tab ranks nothing again
+
+
+def test_stability_settings_are_typed_the_dutch_way_and_a_number_that_reads_two_ways_is_refused(
+    fresh_caches, monkeypatch
+):
+    calls = counting(monkeypatch, pr, ["rank_stability"])
+    app = run_page("prioriteiten.py")
+    app.session_state["prio_stability_open"] = True
+    app.run()
+    fields = {key: app.text_input(key=key) for key in ("prio_draws", "prio_conc", "prio_seed")}
+    assert [f.value for f in fields.values()] == [str(pr.DEFAULT_DRAWS), "200", "0"]  # no "200.00"
+    note = _stability_caption(app)
+    assert f"{pr.DEFAULT_DRAWS} keer" in note.replace(".", "") and calls == {"rank_stability": 1}
+    fields["prio_draws"].set_value("1.000").run()  # 1000 with a thousands dot, or 1 with a decimal point?
+    errors = [rendered(e.value) for e in app.error]
+    assert errors == ["Aantal verstoringen: '1.000' kan 1000 of 1 betekenen. Schrijf 1000 of 1."], errors
+    assert _stability_caption(app) == note and calls == {"rank_stability": 1}  # nothing changed
+    app.text_input(key="prio_draws").set_value("2000").run()
+    assert not app.error and "2.000 keer" in _stability_caption(app) and calls == {"rank_stability": 2}
+    app.text_input(key="prio_conc").set_value("12,5").run()  # a decimal comma
+    assert not app.error and "concentratie 12,5" in _stability_caption(app)
+    for typed, reason in (("4", "kies een getal van 5 tot en met 2000"), ("veel", "is geen getal"), ("", "vul")):
+        app.text_input(key="prio_conc").set_value(typed).run()
+        assert reason in rendered(app.error[0].value), (typed, app.error[0].value)
+        assert "concentratie 12,5" in _stability_caption(app)  # the last number read stays in use
+    app.text_input(key="prio_seed").set_value("2,5").run()
+    assert "heel getal" in app.error[-1].value and calls == {"rank_stability": 3}
+
+
+def _stability_caption(app) -> str:
+    return next(c.value for c in app.caption if "verstoord" in c.value)
 
 
 def test_new_own_data_rank_again_instead_of_showing_the_old_ranking(fresh_caches, monkeypatch):

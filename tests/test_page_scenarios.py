@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from enschede_gis import db
 from enschede_gis import priorities as pr
 from enschede_gis import scenarios as sc
-from tests.page_helpers import TEAM, explanations_offered, open_popover, run_page
+from tests.page_helpers import TEAM, explanations_offered, open_popover, rendered, run_page
 
 TWEKKELERVELD = "BU01530301"
 
@@ -23,8 +23,8 @@ def app(fresh_caches) -> AppTest:
 def _add_dwellings(at: AppTest, area: str = TWEKKELERVELD, dwellings: int = 500, size: float = 2.0) -> None:
     at.radio(key="scen_kind").set_value("new_dwellings").run()
     at.selectbox(key="scen_area").set_value(area)
-    at.number_input(key="scen_dw").set_value(dwellings)
-    at.number_input(key="scen_hh").set_value(size)
+    at.text_input(key="scen_dw").input(str(dwellings))
+    at.text_input(key="scen_hh").input(str(size))
     at.text_input(key="scen_note").input("plan <b>noord</b>")
     _submit(at)
     assert not at.exception, at.exception
@@ -68,7 +68,7 @@ def test_the_priority_index_is_rerun_and_the_new_rank_shown(app):
     app.selectbox(key="scen_area").set_value(TWEKKELERVELD)
     app.selectbox(key="scen_ind").set_value("bijstand_per_1000")
     app.radio(key="scen_change").set_value("new_value")
-    app.number_input(key="scen_amount").set_value(0.0)
+    app.text_input(key="scen_amount").input(str(0.0))
     _submit(app)
     assert not app.exception
     profile = pr.make_profile("bijstand", {"bijstand_per_1000": 1}, {"bijstand_per_1000": "higher_worse"})
@@ -113,12 +113,35 @@ def test_save_duplicate_and_delete(app, isolated_state):
     assert len(app.session_state["scen_measures"]) == 1
 
 
+def test_numbers_are_typed_the_dutch_way_and_one_that_reads_two_ways_adds_nothing(app):
+    app.radio(key="scen_kind").set_value("new_dwellings").run()
+    assert app.text_input(key="scen_hh").value == "2"  # not "2.00"
+    app.selectbox(key="scen_area").set_value(TWEKKELERVELD)
+    app.text_input(key="scen_dw").input("1.500")  # 1500 with a thousands dot, or 1.5 dwellings?
+    app.text_input(key="scen_hh").input("2,5")
+    _submit(app)
+    assert [rendered(e.value) for e in app.error] == [
+        "Aantal woningen: '1.500' kan 1500 of 1,5 betekenen. Schrijf 1500 of 1,5."
+    ]
+    assert app.session_state["scen_measures"] == []  # nothing added
+    app.text_input(key="scen_dw").input("1500")
+    app.text_input(key="scen_hh").input("twee")
+    _submit(app)
+    assert [rendered(e.value) for e in app.error] == ["Gemiddeld aantal personen per huishouden: 'twee' is geen getal."]
+    assert app.session_state["scen_measures"] == []
+    app.text_input(key="scen_hh").input("2,5")
+    _submit(app)
+    assert not app.error and not app.exception
+    (measure,) = app.session_state["scen_measures"]
+    assert (measure.dwellings, measure.household_size) == (1500, 2.5)  # a decimal comma: 2.5, not 25
+
+
 def test_a_bad_measure_and_a_broken_file_give_messages(app, isolated_state):
     _add_dwellings(app, dwellings=100_000, size=10.0)  # fine to add: it is a new-dwellings measure
     app.radio(key="scen_kind").set_value("demolition").run()
     app.selectbox(key="scen_area").set_value(TWEKKELERVELD)
-    app.number_input(key="scen_dw").set_value(100_000)
-    app.number_input(key="scen_hh").set_value(10.0)
+    app.text_input(key="scen_dw").input(str(100_000))
+    app.text_input(key="scen_hh").input(str(10.0))
     _submit(app)
     _submit(app)  # removing twice as much as was added
     assert any("onder 0" in e.value for e in app.error)
@@ -198,9 +221,9 @@ def test_age_mix_on_a_wijk_in_2024(app):
     app.checkbox(key="scen_use_mix").check().run()
     mix = dict(zip(sc.AGE_GROUPS, [50.0, 0.0, 50.0, 0.0, 0.0], strict=True))
     for group, share in mix.items():
-        app.number_input(key=f"scen_mix_{group}").set_value(share)
+        app.text_input(key=f"scen_mix_{group}").input(str(share))
     app.selectbox(key="scen_area").set_value("WK015306")
-    app.number_input(key="scen_dw").set_value(100)
+    app.text_input(key="scen_dw").input(str(100))
     _submit(app)
     assert not app.exception
     assert any("0–15: 50%" in t.value for t in app.text)
@@ -220,7 +243,7 @@ def test_a_custom_area_is_offered_and_its_figures_follow(app, snap):
     areas.save_area(db.engine(), area, set(snap.boundaries["buurt"]["code"]), actor=TEAM)
     app.run()
     app.selectbox(key="scen_area").set_value("custom:Noordwest <i>")
-    app.number_input(key="scen_dw").set_value(40)
+    app.text_input(key="scen_dw").input(str(40))
     _submit(app)
     assert any("+40 woningen in Noordwest <i> × 2 personen" in t.value for t in app.text)
     app.selectbox(key="scen_ba_area").set_value("custom:Noordwest <i>").run()
@@ -271,7 +294,7 @@ def test_a_cached_outcome_is_never_stale_when_a_custom_area_it_names_changes(app
     areas.save_area(db.engine(), areas.parse_area("Kern", [TWEKKELERVELD]), known, actor=TEAM)
     app.run()
     app.selectbox(key="scen_area").set_value("custom:Kern")
-    app.number_input(key="scen_dw").set_value(40)
+    app.text_input(key="scen_dw").input(str(40))
     _submit(app)
     app.selectbox(key="scen_ba_area").set_value(TWEKKELERVELD).run()
     assert _before_after(app).loc["Aantal inwoners", "Verschil"] == "+80 inwoners"

@@ -61,22 +61,25 @@ def measure_form(options: dict[str, str], baseline: sc.Baseline, catalogue: Cata
                 format_func=ui.labeller("scenarios.change"),
                 key="scen_change",
             )
-            fields[change] = st.number_input(ui.t("scenarios.amount"), value=0.0, step=1.0, key="scen_amount")
+            fields[change] = ui.number_field(ui.t("scenarios.amount"), 0, key="scen_amount")
         else:
-            fields["dwellings"] = st.number_input(ui.t("scenarios.dwellings"), 1, 100_000, 100, 10, key="scen_dw")
-            fields["household_size"] = st.number_input(
-                ui.t("scenarios.household_size"), 0.1, 10.0, 2.0, 0.1, key="scen_hh"
+            dwellings = ui.number_field(
+                ui.t("scenarios.dwellings"), 100, key="scen_dw", minimum=1, maximum=100_000, whole=True
+            )
+            fields["dwellings"] = None if dwellings is None else int(dwellings)
+            fields["household_size"] = ui.number_field(
+                ui.t("scenarios.household_size"), 2, key="scen_hh", minimum=0.1, maximum=10
             )
             if use_mix:
                 cols = st.columns(len(sc.AGE_GROUPS))
                 fields["age_mix"] = {
-                    group: col.number_input(
+                    group: ui.number_field(
                         ui.t("scenarios.age_share", group=sv.age_label(group)),
-                        0.0,
-                        100.0,
-                        20.0,
-                        5.0,
+                        20,
                         key=f"scen_mix_{group}",
+                        minimum=0,
+                        maximum=100,
+                        where=col,
                     )
                     for group, col in zip(sc.AGE_GROUPS, cols, strict=True)
                 }
@@ -88,8 +91,18 @@ def measure_form(options: dict[str, str], baseline: sc.Baseline, catalogue: Cata
             key="scen_basis",
         )
         note = st.text_input(ui.t("scenarios.note"), key="scen_note")
-        if st.form_submit_button(ui.t("scenarios.add_button")) and ok(
-            lambda: ed.add_measure(st.session_state, sc.make_measure(kind, area=area, basis=basis, note=note, **fields))
+        submitted = st.form_submit_button(ui.t("scenarios.add_button"))
+        # a refused number is said below its field; the measure waits until every number can be read
+        typed = [fields[k] for k in ("delta", "new_value", "dwellings", "household_size") if k in fields]
+        refused = None in typed + list(dict(fields.get("age_mix") or {}).values())
+        if (
+            submitted
+            and not refused
+            and ok(
+                lambda: ed.add_measure(
+                    st.session_state, sc.make_measure(kind, area=area, basis=basis, note=note, **fields)
+                )
+            )
         ):
             st.rerun()
 

@@ -213,21 +213,19 @@ with st.expander(ui.t("prioriteiten.indicators"), expanded=True):
     )
 # The stability settings are drawn only while their expander is open; closed, they keep what was set.
 stability_box = st.expander(ui.t("prioriteiten.stability"), key="prio_stability_open", on_change="rerun")
-draws = ui.remembered("prio_draws", pr.DEFAULT_DRAWS)
-concentration = ui.remembered("prio_conc", pr.DEFAULT_CONCENTRATION)
-seed = ui.remembered("prio_seed", 0)
-if stability_box.open:
-    cols = stability_box.columns(3)
-    draws = ui.remember(
-        "prio_draws", cols[0].number_input(ui.t("prioriteiten.draws"), 100, 5000, draws, 100, key="prio_draws")
+kept = {"prio_draws": pr.DEFAULT_DRAWS, "prio_conc": pr.DEFAULT_CONCENTRATION, "prio_seed": 0}
+kept = {key: ui.remembered(key, default) for key, default in kept.items()}
+if stability_box.open:  # a refused number is said below its field and the last good one stays in use
+    fields = (  # key, label, lowest, highest, whole numbers only
+        ("prio_draws", "prioriteiten.draws", 100, 5000, True),
+        ("prio_conc", "prioriteiten.concentration", 5, 2000, False),
+        ("prio_seed", "prioriteiten.seed", 0, 1_000_000, True),
     )
-    concentration = ui.remember(
-        "prio_conc",
-        cols[1].number_input(ui.t("prioriteiten.concentration"), 5.0, 2000.0, concentration, 10.0, key="prio_conc"),
-    )
-    seed = ui.remember(
-        "prio_seed", cols[2].number_input(ui.t("prioriteiten.seed"), 0, 1_000_000, seed, 1, key="prio_seed")
-    )
+    for col, (key, label, low, high, whole) in zip(stability_box.columns(3), fields, strict=True):
+        number = ui.number_field(ui.t(label), kept[key], key=key, minimum=low, maximum=high, whole=whole, where=col)
+        if number is not None:
+            kept[key] = ui.remember(key, number)
+draws, concentration, seed = int(kept["prio_draws"]), float(kept["prio_conc"]), int(kept["prio_seed"])
 
 if not any(w > 0 for w in weights.values()):
     st.info(ui.t("prioriteiten.pick_one"))
@@ -236,8 +234,6 @@ with ui.user_errors():
     current = pr.make_profile(
         ui.t("prioriteiten.current"), weights, directions, normalisation=normalisation, missing=missing
     )
-    ranking, stability = _ranked(
-        tables_key, year, current.model_dump_json(), int(draws), float(concentration), int(seed)
-    )
+    ranking, stability = _ranked(tables_key, year, current.model_dump_json(), draws, concentration, seed)
 st.session_state[CURRENT_KEY] = current
 _tabs(ranking, stability, current, saved)
