@@ -42,7 +42,7 @@ def test_page_ranks_the_buurten_with_the_default_indicators(app, snap, catalogue
 
 
 def test_weights_change_the_ranking(app, snap):
-    for slider in app.slider:
+    for slider in app.select_slider:
         if slider.key and slider.key.startswith("prio_w_") and slider.key != "prio_w_bijstand_per_1000":
             slider.set_value(0.0)
     app.run()
@@ -79,7 +79,7 @@ def test_saved_profiles_are_shown_side_by_side(app, isolated_state):
     assert any("opgeslagen" in s.value for s in app.success)
     assert [p.name for p in pr.load_profiles()] == ["bewoners"]
 
-    for slider in app.slider:
+    for slider in app.select_slider:
         if slider.key and slider.key.startswith("prio_w_") and slider.key != "prio_w_wmo_per_1000":
             slider.set_value(0.0)
     app.run()
@@ -95,8 +95,8 @@ def test_saved_profiles_are_shown_side_by_side(app, isolated_state):
     assert "verschillen" in set(comparison["Eens?"])
     # loading a profile puts its weights back into the sliders
     app.selectbox(key="prio_load").set_value("bewoners").run()
-    assert app.slider(key="prio_w_bijstand_per_1000").value == 1.0
-    assert app.slider(key="prio_w_wmo_per_1000").value == 1.0
+    assert app.select_slider(key="prio_w_bijstand_per_1000").value == 1.0
+    assert app.select_slider(key="prio_w_wmo_per_1000").value == 1.0
     app.selectbox(key="prio_del_pick").set_value("gemeente")
     app.button(key="prio_del").click().run()
     assert [p.name for p in pr.load_profiles()] == ["bewoners"]
@@ -128,7 +128,7 @@ def test_a_score_opens_into_its_contributions_also_from_a_map_click(app):
     assert app.selectbox(key="prio_breakdown").value == code
     parts = app.dataframe[0].value  # the ranking tab is closed now
     assert parts["Bijdrage"].sum() == pytest.approx(ranking.loc[code, "Score"], abs=0.01)
-    assert set(parts["Indicator"]) == {s.label.removeprefix("Gewicht: ") for s in app.slider if s.value > 0}
+    assert set(parts["Indicator"]) == {s.label.removeprefix("Gewicht: ") for s in app.select_slider if s.value > 0}
 
 
 def test_a_profile_with_indicators_missing_this_year_says_so(app):
@@ -171,10 +171,23 @@ def test_ranking_is_shared_by_visits_and_sessions_and_redone_when_an_input_chang
     second.session_state["prio_stability_open"] = False
     second.run()  # closed again: the seed set stays, nothing is ranked again
     assert "seed 7" in " ".join(c.value for c in second.caption) and calls["rank_stability"] == 2
-    second.slider(key=second.slider[0].key).set_value(9.5).run()  # a new weight: a new ranking
+    second.select_slider(key=second.select_slider[0].key).set_value(9.5).run()  # a new weight: a new ranking
     assert calls["rank_areas"] == 3 and not _ranking_frame(second).equals(ranking)
     _open_tab(second, "Opbouw van een score")
     assert calls["breakdown"] == 1 and calls["rank_areas"] == 3  # opening a tab ranks nothing again
+
+
+def test_weights_are_written_the_dutch_way_and_a_weight_off_the_steps_is_shown_as_it_is(app):
+    weight = app.select_slider(key="prio_w_bijstand_per_1000")
+    assert weight.value == 1.0 and weight.options[:4] == ["0", "0,5", "1", "1,5"] and weight.options[-1] == "10"
+    old = pr.make_profile("eerste versie", {"bijstand_per_1000": 2.3}, {"bijstand_per_1000": "higher_worse"})
+    pr.save_profile(db.engine(), old, actor=TEAM)  # e.g. a profile moved over from the first version
+    app.run()
+    app.selectbox(key="prio_load").set_value("eerste versie").run()
+    assert not app.exception
+    weight = app.select_slider(key="prio_w_bijstand_per_1000")
+    assert weight.value == 2.3 and "2,3" in weight.options
+    assert app.session_state["prio_current_profile"].weights[0].weight == 2.3  # ranked with it, not rounded
 
 
 def test_stability_settings_are_typed_the_dutch_way_and_a_number_that_reads_two_ways_is_refused(

@@ -14,11 +14,11 @@ def prio(fresh_caches):
 
 def test_an_indicator_added_back_after_clear_all_counts_again(prio):
     first = prio.multiselect(key="prio_indicators").value[0]
-    prio.slider(key=f"prio_w_{first}").set_value(0.0).run()  # once switched off ...
+    prio.select_slider(key=f"prio_w_{first}").set_value(0.0).run()  # once switched off ...
     prio.multiselect(key="prio_indicators").set_value([]).run()  # ... then "clear all" ...
     prio.multiselect(key="prio_indicators").set_value([first]).run()  # ... and added back
     assert not prio.exception
-    assert prio.slider(key=f"prio_w_{first}").value == 1.0
+    assert prio.select_slider(key=f"prio_w_{first}").value == 1.0
     profile = prio.session_state["prio_current_profile"]
     assert [w.indicator for w in profile.active] == [first]
 
@@ -31,7 +31,7 @@ def test_the_breakdown_picker_shows_the_current_rank_after_weights_change(prio):
     prio.session_state["prio_tab"] = "Opbouw van een score"  # the breakdown tab open
     prio.run()
     code = prio.selectbox(key="prio_breakdown").value
-    for slider in prio.slider:
+    for slider in prio.select_slider:
         if slider.key and slider.key.startswith("prio_w_") and slider.key != "prio_w_bijstand_per_1000":
             slider.set_value(0.0)
     prio.run()

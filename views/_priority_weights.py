@@ -11,9 +11,11 @@ from __future__ import annotations
 import streamlit as st
 
 import app_state as ui
+from enschede_gis import numbers
 from enschede_gis import priorities_view as view
 from enschede_gis.indicators import Catalogue
 
+WEIGHT_STEPS = tuple(step / 2 for step in range(21))  # 0, 0,5 ... 10
 SHOWN_KEY = "_prio_shown"  # the indicators that had a weight slider in the previous run
 PROFILES_KEY = "_prio_profiles"  # the saved profiles the picker offers (set by the page)
 
@@ -64,8 +66,13 @@ def weights_form(
         if i and i % 2 == 0:
             grid = st.columns([3, 2, 3, 2])
         left, right = grid[2 * (i % 2)], grid[2 * (i % 2) + 1]
-        weights[key] = left.slider(
-            f"{ui.t('prioriteiten.weight')}: {ind.label(lang)}", 0.0, 10.0, step=0.5, key=f"prio_w_{key}"
+        held = st.session_state.get(f"prio_w_{key}")  # a saved profile's 2.3 is offered as it is
+        steps = WEIGHT_STEPS if held is None or held in WEIGHT_STEPS else sorted({*WEIGHT_STEPS, float(held)})
+        weights[key] = left.select_slider(  # not st.slider: that writes "1.00" in the Dutch UI
+            f"{ui.t('prioriteiten.weight')}: {ind.label(lang)}",
+            steps,
+            format_func=lambda weight: numbers.as_typed(weight, lang),
+            key=f"prio_w_{key}",
         )
         state_key = f"prio_d_{key}"
         direction = right.selectbox(

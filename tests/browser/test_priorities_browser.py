@@ -58,10 +58,16 @@ def test_weights_scenario_difference_map_and_new_rank(page, app_url):
 
     # Weigh benefit recipients heavily: 10 instead of 1.
     slider = page.locator('[data-testid="stSlider"]').filter(has_text="Gewicht: Bijstand per 1.000 inwoners")
+    thumb = slider.locator('[data-testid="stSliderThumbValue"]')
+    slider.get_by_role("slider").focus()
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowLeft")
+    _settle(page)
+    assert thumb.inner_text() == "9,5"  # a Dutch decimal comma, not Streamlit's "9.50"
     slider.get_by_role("slider").focus()
     page.keyboard.press("End")
     _settle(page)
-    assert slider.locator('[data-testid="stSliderThumbValue"]').inner_text() == "10.00"
+    assert thumb.inner_text() == "10"
     ranking_map = _drawn_map(page, first=True)
     assert ranking_map.locator(".wb-legend").inner_text().startswith("Prioriteitsscore")
 
@@ -81,7 +87,7 @@ def test_weights_scenario_difference_map_and_new_rank(page, app_url):
     _choose(page, "Gebied", "Buurt: Twekkelerveld (BU01530301)")
     _choose(page, "Indicator", "Bijstand per 1.000 inwoners")
     page.get_by_text("nieuwe waarde").click()
-    page.locator('[data-testid="stNumberInput"]').filter(has_text="Waarde").locator("input").fill("0")
+    page.get_by_role("textbox", name="Waarde", exact=True).fill("0")
     page.get_by_role("button", name="Toevoegen").click()
     _settle(page)
     page.get_by_text("Maatregel 1: Directe aanname op een indicator — Twekkelerveld (BU01530301)").wait_for()
