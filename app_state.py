@@ -472,6 +472,30 @@ def language_selector() -> str:
     return chosen
 
 
+#: Streamlit's own English texts that a style sheet can put right (1.67 has no setting for them). Under a
+#: file uploader it writes "5MB per file • JSON", the server-wide limit, while the label states the real
+#: one ("hoogstens 1 MB"): that line goes in every language.
+WIDGET_TEXT_CSS = """
+[data-testid="stFileUploaderDropzoneInstructions"] {display: none;}
+"""
+#: In Dutch, also: under a text field being typed in, "Press Enter to apply" / "... to submit form" gives way
+#: to a Dutch hint (a character count such as "12/500" is kept). The uploader's button keeps "Upload": a
+#: text put there by the style sheet would not be the button's name for every screen reader (axe: button-name).
+DUTCH_WIDGET_TEXT_CSS = """
+[data-testid="InputInstructions"] > span:first-child {display: none;}
+[data-testid="stTextArea"] [data-testid="InputInstructions"] > span:nth-child(2)::before {content: none;}
+[data-testid="stTextInput"] [data-testid="InputInstructions"]::before {content: "Enter: toepassen";}
+[data-testid="stForm"] [data-testid="stTextInput"] [data-testid="InputInstructions"]::before {
+  content: "Enter: versturen";
+}
+"""
+
+
+def widget_texts() -> None:
+    """Streamlit's own widget texts put right for this run's language (see :data:`WIDGET_TEXT_CSS`)."""
+    st.html(f"<style>{WIDGET_TEXT_CSS}{DUTCH_WIDGET_TEXT_CSS if lang() == 'nl' else ''}</style>")
+
+
 def attribution() -> None:
     """The CBS credit and what the snapshot holds, at the foot of the sidebar (from the snapshot's
     manifest, which uploads do not change: no database look-up on every run)."""

@@ -106,6 +106,12 @@ def test_a_phone_joins_by_the_qr_link_gives_input_and_reaches_nothing_else(brows
         assert phone.locator('[data-testid="stSidebarNav"]').count() == 0
         phone.screenshot(path=str(tmp_path / "join-390x844.png"), full_page=True)
 
+        # while typing, the field's hint is Dutch: not Streamlit's "Press Ctrl+Enter to submit form"
+        phone.get_by_label("Wat wilt u zeggen?").fill("Een zebrapad")
+        hints = phone.locator('[data-testid="InputInstructions"]').evaluate_all(
+            "els => els.map(e => getComputedStyle(e, '::before').content + ' ' + e.innerText)"
+        )
+        assert hints and not any("Press" in hint or "Enter to" in hint for hint in hints), hints
         _send(phone, "Een zebrapad bij de school")
         phone.get_by_text("Dank u wel!").wait_for()
         # the projector shows it without a reload (its live fragment asks every two seconds)

@@ -228,13 +228,19 @@ def test_charts_use_projector_text_and_every_page_passes_axe(room):
     assert not cut, cut[:5]
     tab.screenshot(path=str(OUTPUT / "profile-position-1920x1080.png"), full_page=True)
     print(f"chart text: smallest {min(sizes)} px over {len(sizes)} labels")
-    problems = {}
+    problems, uploaders = {}, []
     for _path, _title, _icon, slug in app_state.PAGES:
         tab.goto(f"{url}/{slug}")
         _settle(tab)
         found = _axe(tab)
         if found:
             problems[slug] = found
+        # a file uploader: not Streamlit's "5MB per file" under a label that states the real limit
+        for box in tab.locator('[data-testid="stFileUploader"]').all():
+            shown = box.inner_text()
+            uploaders.append(slug)
+            assert "hoogstens" in shown and "per file" not in shown, (slug, shown)
+    assert {"eigen-gegevens", "scenarios"} <= set(uploaders), uploaders
     # On a phone the profile's key-figure tables are wider than the page: each scrolls in a box of its
     # own, which a keyboard can reach and scroll (axe: scrollable-region-focusable).
     tab.set_viewport_size({"width": 390, "height": 844})
