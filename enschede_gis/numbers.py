@@ -173,16 +173,16 @@ def _finite(number: float, text: str) -> float:
 
 
 def show(number: float, convention: Convention = "comma") -> str:
-    """A number written back in the convention it was read in (no thousands marks)."""
-    text = f"{number:g}"
+    """A number written back in the convention it was read in (no thousands marks, a whole number in
+    full: 20000000, not 2e+07)."""
+    text = str(int(number)) if float(number).is_integer() else f"{number:.10g}"
     return text.replace(".", ",") if convention == "comma" else text
 
 
 def as_typed(number: float, lang: str = "nl") -> str:
     """A number as a user would type it in the UI's language: decimal comma in Dutch, point in
     English, no thousands marks (so that :func:`read_typed` reads it back without doubt): 2,5 / 1500."""
-    text = str(int(number)) if float(number).is_integer() else f"{number:.10g}"
-    text = text.replace(".", ",") if lang == "nl" else text
+    text = show(number, "comma" if lang == "nl" else "point")
     return text + "0" if is_ambiguous(text) else text  # 12.345 as "12,3450": never read as 12345
 
 

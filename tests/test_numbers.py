@@ -107,6 +107,13 @@ def test_counts_are_whole_plausible_and_finite(known, cell, code):
     assert [p.code for p in caught.value.problems] == [code]
 
 
+def test_a_refused_count_is_quoted_in_full(known):
+    with pytest.raises(UploadError) as caught:
+        _validate("buurtcode;n\nBU01530905;20000000\n", known)
+    assert "kolom 'n': 20000000 is onwaarschijnlijk groot" in caught.value.problems[0].message("nl")  # not 2e+07
+    assert (numbers.show(2.5), numbers.show(2.5, "point")) == ("2,5", "2.5")
+
+
 @pytest.mark.parametrize(
     "encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1252"], ids=["utf8", "utf8-bom", "utf16-bom", "windows-1252"]
 )
