@@ -41,7 +41,7 @@ st.set_page_config(
     initial_sidebar_state="auto" if staff else "collapsed",
 )
 ui.keep_sign_in_cookie()
-ui.widget_texts()
+ui.page_styles()
 
 if not staff:
     run_guarded(st.navigation(ui.pages(), position="hidden"))

@@ -491,9 +491,20 @@ DUTCH_WIDGET_TEXT_CSS = """
 """
 
 
-def widget_texts() -> None:
-    """Streamlit's own widget texts put right for this run's language (see :data:`WIDGET_TEXT_CSS`)."""
-    st.html(f"<style>{WIDGET_TEXT_CSS}{DUTCH_WIDGET_TEXT_CSS if lang() == 'nl' else ''}</style>")
+#: A :func:`scroll_table`: its own box scrolls sideways when the table is wider than the page, each cell on
+#: one line, and the box shows when it has keyboard focus.
+TABLE_CSS = """
+.wb-table {max-width: 100%; overflow-x: auto;}
+.wb-table :is(th, td) {white-space: nowrap;}
+.wb-table:focus-visible {outline: 3px solid currentColor; outline-offset: 2px;}
+"""
+
+
+def page_styles() -> None:
+    """The app's own style sheet, once per run (the frame calls it): :data:`TABLE_CSS`, and Streamlit's
+    own widget texts put right for this run's language (:data:`WIDGET_TEXT_CSS`)."""
+    dutch = DUTCH_WIDGET_TEXT_CSS if lang() == "nl" else ""
+    st.html(f"<style>{TABLE_CSS}{WIDGET_TEXT_CSS}{dutch}</style>")
 
 
 def attribution() -> None:
@@ -669,11 +680,9 @@ def markdown_table(frame: pd.DataFrame) -> str:
 
 def scroll_table(frame: pd.DataFrame, label: str) -> None:
     """``frame`` as a :func:`markdown_table` in a box of its own that scrolls sideways when the table is
-    wider than the page (a phone), each cell on one line. The box is a named region that takes keyboard
-    focus, so it can be scrolled without a mouse (axe: scrollable-region-focusable)."""
+    wider than the page (a phone), each cell on one line (:data:`TABLE_CSS`). The box is a named region
+    that takes keyboard focus, so it can be scrolled without a mouse (axe: scrollable-region-focusable)."""
     st.markdown(
-        "<style>.wb-table {max-width: 100%; overflow-x: auto;} .wb-table :is(th, td) {white-space: nowrap;}"
-        " .wb-table:focus-visible {outline: 3px solid currentColor; outline-offset: 2px;}</style>\n\n"
         f'<div class="wb-table" role="region" tabindex="0" aria-label="{html.escape(label)}">\n\n'
         f"{markdown_table(frame)}\n\n</div>",
         unsafe_allow_html=True,
